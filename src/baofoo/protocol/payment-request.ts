@@ -1,0 +1,146 @@
+import type { BaofooCharset } from './charset.ts';
+import { BaofooProtocolError } from './errors.ts';
+import { escapeHtml } from './html.ts';
+import type { Fen } from './money.ts';
+import { findProduct } from './products.ts';
+import { md5Hex, paymentRequestSigningString } from './signature.ts';
+import { isTradeTime } from './trade-time.ts';
+import { TRANS_ID_PATTERN } from './trans-id.ts';
+
+export const INTERFACE_VERSION = '4.0';
+export const KEY_TYPE_MD5 = '1';
+export const NOTICE_TYPE = '1';
+
+/** What the merchant decides for one payment request (spec §2). */
+export interface PaymentRequestInput {
+  memberId: string;
+  terminalId: string;
+  /** Product or bank; '' lets the shopper choose at the gateway's cashier. */
+  payId: string;
+  /** `yyyyMMddHHmmss`, Shanghai time. */
+  tradeDate: string;
+  transId: string;
+  orderMoney: Fen;
+  productName?: string;
+  amount?: number;
+  username?: string;
+  additionalInfo?: string;
+  pageUrl: string;
+  returnUrl: string;
+}
+
+/** The form fields in the order the gateway documents them. */
+export type PaymentRequestFields = Record<
+  | 'MemberID'
+  | 'TerminalID'
+  | 'InterfaceVersion'
+  | 'KeyType'
+  | 'PayID'
+  | 'TradeDate'
+  | 'TransID'
+  | 'OrderMoney'
+  | 'ProductName'
+  | 'Amount'
+  | 'Username'
+  | 'AdditionalInfo'
+  | 'NoticeType'
+  | 'PageUrl'
+  | 'ReturnUrl'
+  | 'Signature',
+  string
+>;
+
+export interface PaymentForm {
+  action: string;
+  fields: PaymentRequestFields;
+  /** A page whose form posts itself to the gateway; every value HTML-escaped. */
+  html: string;
+}
+
+export interface Violation {
+  field: string;
+  message: string;
+}
+
+const DIGITS = /^[0-9]+$/;
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Every rule of spec §2 the input breaks; empty when it is valid. */
+export function paymentRequestViolations(input: PaymentRequestInput): Violation[] {
+  const v: Violation[] = [];
+  const bad = (field: string, message: string) => v.push({ field, message });
+  if (!DIGITS.test(input.memberId ?? '')) bad('MemberID', 'must be digits');
+  if (!DIGITS.test(input.terminalId ?? '')) bad('TerminalID', 'must be digits');
+  if (typeof input.payId !== 'string' || !findProduct(input.payId)) bad('PayID', 'must be a PayID from the catalog, or empty for the cashier');
+  if (typeof input.tradeDate !== 'string' || !isTradeTime(input.tradeDate)) bad('TradeDate', 'must be a valid yyyyMMddHHmmss time');
+  if (typeof input.transId !== 'string' || !TRANS_ID_PATTERN.test(input.transId)) bad('TransID', 'must be 8 to 20 letters and digits');
+  if (!Number.isSafeInteger(input.orderMoney) || input.orderMoney <= 0) bad('OrderMoney', 'must be a positive whole number of fen');
+  if ((input.productName ?? '').length > 64) bad('ProductName', 'must be at most 64 characters');
+  if ((input.username ?? '').length > 64) bad('Username', 'must be at most 64 characters');
+  if ((input.additionalInfo ?? '').length > 128) bad('AdditionalInfo', 'must be at most 128 characters');
+  if (input.amount !== undefined && (!Number.isSafeInteger(input.amount) || input.amount <= 0)) bad('Amount', 'must be a positive whole number');
+  if (!isHttpUrl(input.pageUrl)) bad('PageUrl', 'must be an absolute http(s) URL');
+  if (!isHttpUrl(input.returnUrl)) bad('ReturnUrl', 'must be an absolute http(s) URL');
+  else if (input.returnUrl.length > 255) bad('ReturnUrl', 'must be at most 255 characters');
+  if (input.pageUrl === input.returnUrl) bad('PageUrl', 'must differ from ReturnUrl: the page address must never settle orders');
+  for (const [field, value] of [['ProductName', input.productName], ['Username', input.username], ['AdditionalInfo', input.additionalInfo]] as const) {
+    if (value !== undefined && /[\u0000-\u001f]/.test(value)) bad(field, 'must not contain control characters');
+  }
+  return v;
+}
+
+/**
+ * Validates a payment request and signs it:
+ * `md5(MemberID|PayID|TradeDate|TransID|OrderMoney|PageUrl|ReturnUrl|NoticeType|key)`.
+ */
+export function buildPaymentForm(input: PaymentRequestInput, key: string, action: string, charset: BaofooCharset = 'utf-8'): PaymentForm {
+  const violations = paymentRequestViolations(input);
+  if (violations.length > 0) {
+    throw new BaofooProtocolError('PAYMENT_REQUEST_INVALID', violations.map((x) => `${x.field} ${x.message}`).join('; '), { violations });
+  }
+  const unsigned = {
+    MemberID: input.memberId,
+    TerminalID: input.terminalId,
+    InterfaceVersion: INTERFACE_VERSION,
+    KeyType: KEY_TYPE_MD5,
+    PayID: input.payId,
+    TradeDate: input.tradeDate,
+    TransID: input.transId,
+    OrderMoney: String(input.orderMoney),
+    ProductName: input.productName ?? '',
+    Amount: String(input.amount ?? 1),
+    Username: input.username ?? '',
+    AdditionalInfo: input.additionalInfo ?? '',
+    NoticeType: NOTICE_TYPE,
+    PageUrl: input.pageUrl,
+    ReturnUrl: input.returnUrl,
+  };
+  const fields: PaymentRequestFields = { ...unsigned, Signature: md5Hex(paymentRequestSigningString(unsigned, key), charset) };
+  return { action, fields, html: renderAutoSubmitForm(action, fields, charset) };
+}
+
+export function renderAutoSubmitForm(action: string, fields: Readonly<Record<string, string>>, charset: BaofooCharset = 'utf-8'): string {
+  const inputs = Object.entries(fields)
+    .map(([name, value]) => `    <input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('\n');
+  return `<!doctype html>
+<html>
+<head><meta charset="utf-8"><title>Redirecting to the payment gateway</title></head>
+<body>
+  <form id="baofoo-pay" method="post" action="${escapeHtml(action)}" accept-charset="${charset}">
+${inputs}
+    <noscript><button type="submit">Continue to payment</button></noscript>
+  </form>
+  <script>document.getElementById('baofoo-pay').submit();</script>
+</body>
+</html>
+`;
+}

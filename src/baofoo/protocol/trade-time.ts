@@ -1,0 +1,78 @@
+import { BaofooProtocolError } from './errors.ts';
+
+/**
+ * TradeDate and SuccTime are `yyyyMMddHHmmss` wall-clock times of the gateway,
+ * which is in Shanghai: they are rendered and read in that zone whatever zone
+ * the server runs in (spec §8).
+ */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+/** A clock is passed in everywhere time matters, so tests can hold it still. */
+export type Clock = () => Date;
+
+export const systemClock: Clock = () => new Date();
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+function wallClock(instant: Date, timeZone: string): Record<string, string> {
+  const parts: Record<string, string> = {};
+  for (const p of formatterFor(timeZone).formatToParts(instant)) parts[p.type] = p.value;
+  return parts;
+}
+
+/** `yyyyMMddHHmmss` of the instant in the zone. */
+export function formatTradeTime(instant: Date, timeZone = DEFAULT_TIME_ZONE): string {
+  const p = wallClock(instant, timeZone);
+  return `${p.year.padStart(4, '0')}${p.month}${p.day}${p.hour}${p.minute}${p.second}`;
+}
+
+const TRADE_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
+
+export function isTradeTime(text: string): boolean {
+  const m = TRADE_TIME.exec(text);
+  if (!m) return false;
+  const [, y, mo, d, h, mi, s] = m.map(Number);
+  const probe = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return (
+    probe.getUTCFullYear() === y &&
+    probe.getUTCMonth() === mo - 1 &&
+    probe.getUTCDate() === d &&
+    probe.getUTCHours() === h &&
+    probe.getUTCMinutes() === mi &&
+    probe.getUTCSeconds() === s
+  );
+}
+
+/** The instant a `yyyyMMddHHmmss` wall-clock time in the zone stands for. */
+export function parseTradeTime(text: string, timeZone = DEFAULT_TIME_ZONE, field = 'time'): Date {
+  if (!isTradeTime(text)) {
+    throw new BaofooProtocolError('TIME_MALFORMED', `${field} must be a valid yyyyMMddHHmmss time`, { field, value: text });
+  }
+  const [, y, mo, d, h, mi, s] = TRADE_TIME.exec(text)!.map(Number);
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  // The zone's offset at that moment, found by rendering the UTC guess in the zone.
+  const offset = (guess: number) => {
+    const p = wallClock(new Date(guess), timeZone);
+    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - guess;
+  };
+  const first = asUtc - offset(asUtc);
+  return new Date(asUtc - offset(first));
+}
