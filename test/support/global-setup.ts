@@ -1,9 +1,18 @@
-import { startEmbeddedDatabase } from '../../src/infra/embedded-database.ts';
-export default async function () {
-  const t = Date.now();
-  const db = await startEmbeddedDatabase({ dataDir: `/tmp/baofoo-test-${process.pid}/data` });
-  console.log('started in', Date.now() - t, db.url);
-  const pg = (await import('pg')).default;
-  const c = new pg.Client(db.url); await c.connect(); console.log((await c.query('select version()')).rows[0]); await c.end();
-  await db.stop();
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/infra/embedded-database.ts';
+
+/**
+ * Starts one real PostgreSQL for the whole e2e run (unless DATABASE_URL points
+ * at one); each suite then gets its own database cloned from a migrated
+ * template (test/support/test-database.ts).
+ */
+export default async function globalSetup(): Promise<void> {
+  process.env.NODE_ENV = 'test';
+  if (process.env.DATABASE_URL) return;
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'baofoo-test-')), 'pgdata');
+  const db: EmbeddedDatabase = await startEmbeddedDatabase({ dataDir, persistent: false });
+  process.env.DATABASE_URL = db.url;
+  (globalThis as { __BAOFOO_TEST_DB__?: EmbeddedDatabase }).__BAOFOO_TEST_DB__ = db;
 }

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from './baofoo.constants.ts';
+import { BAOFOO_MODULE_OPTIONS, BaofooConfigurableModule } from './baofoo.module-definition.ts';
+import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
+import { resolveBaofooOptions } from './config/resolve-options.ts';
+import { systemClock } from './protocol/trade-time.ts';
+import { BaofooSigner } from './signing/baofoo-signer.service.ts';
+
+/**
+ * The Baofoo gateway integration. `BaofooModule.forRoot(options)` or
+ * `BaofooModule.forRootAsync({ imports, inject, useFactory })`; pass
+ * `isGlobal: true` to share it app-wide. Options are validated at boot and a
+ * configuration that is unsafe for its environment stops the app.
+ */
+@Module({
+  providers: [
+    { provide: BAOFOO_OPTIONS, useFactory: (o: BaofooModuleOptions) => resolveBaofooOptions(o), inject: [BAOFOO_MODULE_OPTIONS] },
+    { provide: BAOFOO_CLOCK, useValue: systemClock },
+    BaofooSigner,
+  ],
+  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooSigner],
+})
+export class BaofooModule extends BaofooConfigurableModule {}

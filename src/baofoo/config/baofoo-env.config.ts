@@ -1,0 +1,112 @@
+import { registerAs } from '@nestjs/config';
+import type { BaofooCharset } from '../protocol/charset.ts';
+import type { BaofooEnvironment, BaofooKeyOptions, BaofooMerchantOptions, BaofooModuleOptions } from './baofoo-options.interface.ts';
+import { resolveKeySecret } from './key-source.ts';
+import { BaofooConfigError } from './resolve-options.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const list = (text: string | undefined) => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const int = (text: string | undefined) => (text === undefined || text === '' ? undefined : Number(text));
+const bool = (text: string | undefined) => (text === undefined || text === '' ? undefined : /^(1|true|yes|on)$/i.test(text));
+
+interface MerchantJson {
+  memberId: string;
+  terminalId: string;
+  keys: { id: string; value?: string; file?: string; encrypted?: string; env?: string; retiresAt?: string }[];
+}
+
+const MERCHANTS_SHAPE = 'BAOFOO_MERCHANTS must be a JSON array like [{"memberId":"…","terminalId":"…","keys":[{"id":"current","env":"BAOFOO_KEY"}]}]';
+
+// A raw SyntaxError would not say which of the many variables is broken, and
+// its message quotes the text, which may hold a key: neither is passed on.
+function parseMerchantsJson(text: string): MerchantJson[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new BaofooConfigError([`BAOFOO_MERCHANTS is not valid JSON: ${MERCHANTS_SHAPE}`]);
+  }
+  if (!Array.isArray(parsed) || !parsed.every((m) => typeof m === 'object' && m !== null && Array.isArray((m as MerchantJson).keys))) {
+    throw new BaofooConfigError([MERCHANTS_SHAPE]);
+  }
+  return parsed as MerchantJson[];
+}
+
+function merchantsFromEnv(env: Env): BaofooMerchantOptions[] {
+  const masterKey = env.BAOFOO_MASTER_KEY;
+  if (env.BAOFOO_MERCHANTS) {
+    const parsed = parseMerchantsJson(env.BAOFOO_MERCHANTS);
+    return parsed.map((m) => ({
+      memberId: String(m.memberId),
+      terminalId: String(m.terminalId),
+      keys: m.keys.map((k): BaofooKeyOptions => ({
+        id: k.id,
+        secret: resolveKeySecret({ value: k.env ? env[k.env] : k.value, file: k.file, encrypted: k.encrypted, masterKey }, `key ${k.id} of merchant ${m.memberId}`),
+        retiresAt: k.retiresAt,
+      })),
+    }));
+  }
+  if (!env.BAOFOO_MEMBER_ID && !env.BAOFOO_TERMINAL_ID) return [];
+  const keys: BaofooKeyOptions[] = [
+    {
+      id: env.BAOFOO_KEY_ID || 'current',
+      secret: resolveKeySecret({ value: env.BAOFOO_KEY, file: env.BAOFOO_KEY_FILE, encrypted: env.BAOFOO_KEY_ENCRYPTED, masterKey }, 'BAOFOO_KEY'),
+    },
+  ];
+  if (env.BAOFOO_PREVIOUS_KEY || env.BAOFOO_PREVIOUS_KEY_ENCRYPTED) {
+    keys.push({
+      id: env.BAOFOO_PREVIOUS_KEY_ID || 'previous',
+      secret: resolveKeySecret({ value: env.BAOFOO_PREVIOUS_KEY, encrypted: env.BAOFOO_PREVIOUS_KEY_ENCRYPTED, masterKey }, 'BAOFOO_PREVIOUS_KEY'),
+      retiresAt: env.BAOFOO_PREVIOUS_KEY_RETIRES_AT || new Date(0).toISOString(),
+    });
+  }
+  return [{ memberId: env.BAOFOO_MEMBER_ID ?? '', terminalId: env.BAOFOO_TERMINAL_ID ?? '', keys }];
+}
+
+/**
+ * Module options from environment variables (see config/*.env for every
+ * variable). Values are checked by `resolveBaofooOptions` when the module boots.
+ */
+export function baofooOptionsFromEnv(env: Env): BaofooModuleOptions {
+  return {
+    environment: (env.BAOFOO_ENV ?? '') as BaofooEnvironment,
+    sandboxUrl: env.BAOFOO_SANDBOX_URL || undefined,
+    merchants: merchantsFromEnv(env),
+    charset: (env.BAOFOO_CHARSET || undefined) as BaofooCharset | undefined,
+    timeZone: env.BAOFOO_TIME_ZONE || undefined,
+    boundDomains: list(env.BAOFOO_BOUND_DOMAINS),
+    notification: {
+      path: env.BAOFOO_NOTIFY_PATH || undefined,
+      pagePath: env.BAOFOO_PAGE_PATH || undefined,
+      publicBaseUrl: env.BAOFOO_PUBLIC_BASE_URL || undefined,
+      allowedIps: list(env.BAOFOO_ALLOWED_IPS),
+      trustedProxies: list(env.BAOFOO_TRUSTED_PROXIES),
+      maxBodyBytes: int(env.BAOFOO_MAX_BODY_BYTES),
+      pageRedirectUrl: env.BAOFOO_PAGE_REDIRECT_URL || undefined,
+    },
+    reconciliation: {
+      cron: env.BAOFOO_RECONCILE_CRON || undefined,
+      enabled: bool(env.BAOFOO_RECONCILE_ENABLED),
+      batchSize: int(env.BAOFOO_RECONCILE_BATCH_SIZE),
+      concurrency: int(env.BAOFOO_RECONCILE_CONCURRENCY),
+      firstQueryAfterSeconds: int(env.BAOFOO_RECONCILE_FIRST_QUERY_AFTER_SECONDS),
+      graceSeconds: int(env.BAOFOO_RECONCILE_GRACE_SECONDS),
+      maxAgeSeconds: int(env.BAOFOO_RECONCILE_MAX_AGE_SECONDS),
+      queryTimeoutMs: int(env.BAOFOO_QUERY_TIMEOUT_MS),
+    },
+    outbox: {
+      pollIntervalMs: int(env.BAOFOO_OUTBOX_POLL_MS),
+      maxAttempts: int(env.BAOFOO_OUTBOX_MAX_ATTEMPTS),
+      enabled: bool(env.BAOFOO_OUTBOX_ENABLED),
+    },
+  };
+}
+
+/** `ConfigModule.forFeature(baofooConfig)`, then inject `baofooConfig.KEY` into `BaofooModule.forRootAsync`. */
+export const baofooConfig = registerAs('baofoo', () => baofooOptionsFromEnv(process.env));
+
+/** The env files of an environment: `config/<NODE_ENV>.env` (development by default). */
+export function envFilePaths(nodeEnv = process.env.NODE_ENV || 'development'): string[] {
+  return [`config/${nodeEnv}.env`];
+}

@@ -1,0 +1,85 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { CHARSETS } from '../protocol/charset.ts';
+
+/*
+ * class-validator shapes of the module options: checked at boot, so a typo in
+ * a config file stops the app instead of failing the first payment.
+ */
+
+export class KeyDto {
+  @IsString() @IsNotEmpty() id!: string;
+  @IsString() @IsNotEmpty({ message: 'a merchant key is empty: set it from BAOFOO_KEY, BAOFOO_KEY_FILE or BAOFOO_KEY_ENCRYPTED' }) secret!: string;
+  @IsOptional() retiresAt?: string | Date;
+}
+
+export class MerchantDto {
+  @Matches(/^[0-9]{1,20}$/, { message: 'memberId must be the digits of the MemberID' }) memberId!: string;
+  @Matches(/^[0-9]{1,20}$/, { message: 'terminalId must be the digits of the TerminalID' }) terminalId!: string;
+  @IsArray()
+  @ArrayMinSize(1, { message: 'each merchant needs at least one key: set BAOFOO_KEY, BAOFOO_KEY_FILE or BAOFOO_KEY_ENCRYPTED' })
+  @ValidateNested({ each: true })
+  @Type(() => KeyDto)
+  keys!: KeyDto[];
+}
+
+const PATH = /^\/[A-Za-z0-9._~\-/]*$/;
+
+export class NotificationDto {
+  @IsOptional() @Matches(PATH, { message: 'notification.path must be a URL path like /baofoo/notify/<secret>' }) path?: string;
+  @IsOptional() @Matches(PATH, { message: 'notification.pagePath must be a URL path like /baofoo/return' }) pagePath?: string;
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) publicBaseUrl?: string;
+  @IsOptional() @IsArray() @IsString({ each: true }) allowedIps?: string[];
+  @IsOptional() @IsArray() @IsString({ each: true }) trustedProxies?: string[];
+  @IsOptional() @IsInt() @Min(512) @Max(1_048_576) maxBodyBytes?: number;
+  @IsOptional() @IsInt() @Min(9) @Max(1000) maxParameters?: number;
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) pageRedirectUrl?: string;
+}
+
+export class ReconciliationDto {
+  @IsOptional() @IsString() cron?: string;
+  @IsOptional() @IsBoolean() enabled?: boolean;
+  @IsOptional() @IsInt() @Min(1) @Max(10_000) batchSize?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(256) concurrency?: number;
+  @IsOptional() @IsInt() @Min(0) firstQueryAfterSeconds?: number;
+  @IsOptional() @IsInt() @Min(0) graceSeconds?: number;
+  @IsOptional() @IsInt() @Min(60) maxAgeSeconds?: number;
+  @IsOptional() @IsInt() @Min(100) @Max(120_000) queryTimeoutMs?: number;
+}
+
+export class OutboxDto {
+  @IsOptional() @IsInt() @Min(10) @Max(600_000) pollIntervalMs?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(100) maxAttempts?: number;
+  @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+export class BaofooOptionsDto {
+  @IsIn(['sandbox', 'test', 'production'], { message: 'environment must be sandbox, test or production (BAOFOO_ENV)' }) environment!: string;
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'sandboxUrl must be an http(s) URL like http://127.0.0.1:3100 (BAOFOO_SANDBOX_URL)' })
+  sandboxUrl?: string;
+  @IsArray()
+  @ArrayMinSize(1, { message: 'configure at least one merchant (BAOFOO_MEMBER_ID, BAOFOO_TERMINAL_ID and a key)' })
+  @ValidateNested({ each: true })
+  @Type(() => MerchantDto)
+  merchants!: MerchantDto[];
+  @IsOptional() @IsIn(CHARSETS) charset?: string;
+  @IsOptional() @IsString() timeZone?: string;
+  @IsOptional() @IsArray() @IsString({ each: true }) boundDomains?: string[];
+  @IsOptional() @ValidateNested() @Type(() => NotificationDto) notification?: NotificationDto;
+  @IsOptional() @ValidateNested() @Type(() => ReconciliationDto) reconciliation?: ReconciliationDto;
+  @IsOptional() @ValidateNested() @Type(() => OutboxDto) outbox?: OutboxDto;
+}

@@ -1,0 +1,120 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { BaofooError } from '../protocol/errors.ts';
+import type { BaofooCharset } from '../protocol/charset.ts';
+import type { BaofooEnvironment, BaofooModuleOptions } from './baofoo-options.interface.ts';
+import { BaofooOptionsDto } from './baofoo-options.dto.ts';
+import { gatewayEndpoints, PUBLISHED_TEST_MERCHANT } from './gateway-hosts.ts';
+import { KeyRing, type RingMerchant } from './key-ring.ts';
+import type { ResolvedBaofooOptions } from './resolved-options.ts';
+
+/** The configuration cannot run; `evidence.problems` lists each thing to fix. */
+export class BaofooConfigError extends BaofooError {
+  constructor(readonly problems: string[]) {
+    super('CONFIG_INVALID', `Baofoo configuration refused:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { problems });
+  }
+}
+
+function flatten(errors: ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((e) => {
+    const path = prefix ? `${prefix}.${e.property}` : e.property;
+    return [...Object.values(e.constraints ?? {}).map((m) => `${path}: ${m}`), ...flatten(e.children ?? [], path)];
+  });
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The guard rails of a production deployment; each message says how to fix it. */
+function productionProblems(o: BaofooModuleOptions): string[] {
+  const problems: string[] = [];
+  for (const m of o.merchants) {
+    if (m.memberId === PUBLISHED_TEST_MERCHANT.memberId) {
+      problems.push(`merchant ${m.memberId} is the gateway's published test merchant: set BAOFOO_MEMBER_ID/BAOFOO_TERMINAL_ID to your production merchant`);
+    }
+    if (m.keys.some((k) => k.secret === PUBLISHED_TEST_MERCHANT.key)) {
+      problems.push(`merchant ${m.memberId} uses the published test key: set BAOFOO_KEY_ENCRYPTED (or BAOFOO_KEY_FILE) to your production key`);
+    }
+  }
+  const urls = [o.sandboxUrl, o.notification?.publicBaseUrl, o.notification?.pageRedirectUrl].filter((u): u is string => !!u);
+  if (o.sandboxUrl) problems.push('sandboxUrl is set in production: remove BAOFOO_SANDBOX_URL (production always uses https://gw.baofoo.com)');
+  for (const u of urls) {
+    if (/vgw\.baofoo\.com/i.test(u)) problems.push(`${u} is the gateway's test host: production must use https://gw.baofoo.com`);
+  }
+  const base = o.notification?.publicBaseUrl;
+  if (base && !base.startsWith('https://')) problems.push(`publicBaseUrl ${base} is not https: the gateway must reach ReturnUrl over HTTPS in production (BAOFOO_PUBLIC_BASE_URL)`);
+  if (!o.notification?.allowedIps?.length) {
+    problems.push('the notifier IP allowlist is empty: set BAOFOO_ALLOWED_IPS to the source IPs the gateway publishes for notifications');
+  }
+  return problems;
+}
+
+/**
+ * Validates module options and fills in defaults. Refuses, with every problem
+ * at once, what could not run safely: in production the published test
+ * credentials, a test or plain-http host, a missing key, an empty allowlist.
+ */
+export function resolveBaofooOptions(options: BaofooModuleOptions): ResolvedBaofooOptions {
+  const dto = plainToInstance(BaofooOptionsDto, options ?? {});
+  const problems = flatten(validateSync(dto, { forbidUnknownValues: false }));
+  if (problems.length > 0) throw new BaofooConfigError(problems);
+
+  const env = options.environment as BaofooEnvironment;
+  if (env === 'sandbox' && !options.sandboxUrl) problems.push('environment sandbox needs sandboxUrl, e.g. BAOFOO_SANDBOX_URL=http://127.0.0.1:3100');
+  if (options.timeZone && !isTimeZone(options.timeZone)) problems.push(`timeZone ${options.timeZone} is not an IANA zone (e.g. Asia/Shanghai)`);
+  const notifyPath = options.notification?.path ?? '/baofoo/notify';
+  const pagePath = options.notification?.pagePath ?? '/baofoo/return';
+  if (notifyPath === pagePath) problems.push('notification.path and notification.pagePath must differ: the page address must never settle orders');
+  const seen = new Set<string>();
+  const merchants: RingMerchant[] = [];
+  for (const m of options.merchants) {
+    const ids = `${m.memberId}/${m.terminalId}`;
+    if (seen.has(ids)) problems.push(`merchant ${ids} is configured twice`);
+    seen.add(ids);
+    const keys = m.keys.map((k) => ({ id: k.id, secret: k.secret, retiresAt: k.retiresAt === undefined ? undefined : new Date(k.retiresAt) }));
+    for (const k of keys) if (k.retiresAt && Number.isNaN(k.retiresAt.getTime())) problems.push(`key ${k.id} of merchant ${ids}: retiresAt is not a time`);
+    if (!keys.some((k) => !k.retiresAt)) problems.push(`merchant ${ids} has no current key (one key without retiresAt signs requests)`);
+    merchants.push({ memberId: m.memberId, terminalId: m.terminalId, keys });
+  }
+  if (env === 'production') problems.push(...productionProblems(options));
+  if (problems.length > 0) throw new BaofooConfigError(problems);
+
+  const n = options.notification ?? {};
+  const r = options.reconciliation ?? {};
+  const ob = options.outbox ?? {};
+  return {
+    environment: env,
+    endpoints: gatewayEndpoints(env, options.sandboxUrl),
+    keyRing: new KeyRing(merchants),
+    charset: (options.charset ?? 'utf-8') as BaofooCharset,
+    timeZone: options.timeZone ?? 'Asia/Shanghai',
+    boundDomains: (options.boundDomains ?? []).map((d) => d.toLowerCase()),
+    notification: {
+      path: notifyPath,
+      pagePath,
+      publicBaseUrl: n.publicBaseUrl?.replace(/\/+$/, ''),
+      allowedIps: n.allowedIps ?? [],
+      trustedProxies: n.trustedProxies ?? [],
+      maxBodyBytes: n.maxBodyBytes ?? 8192,
+      maxParameters: n.maxParameters ?? 32,
+      pageRedirectUrl: n.pageRedirectUrl,
+    },
+    reconciliation: {
+      cron: r.cron ?? '*/30 * * * * *',
+      enabled: r.enabled ?? true,
+      batchSize: r.batchSize ?? 50,
+      concurrency: r.concurrency ?? 4,
+      firstQueryAfterSeconds: r.firstQueryAfterSeconds ?? 60,
+      graceSeconds: r.graceSeconds ?? 1800,
+      maxAgeSeconds: r.maxAgeSeconds ?? 86_400,
+      queryTimeoutMs: r.queryTimeoutMs ?? 10_000,
+    },
+    outbox: { pollIntervalMs: ob.pollIntervalMs ?? 1000, maxAttempts: ob.maxAttempts ?? 8, enabled: ob.enabled ?? true },
+  };
+}

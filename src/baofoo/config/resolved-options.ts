@@ -1,0 +1,35 @@
+import type { BaofooCharset } from '../protocol/charset.ts';
+import type { BaofooEnvironment } from './baofoo-options.interface.ts';
+import type { GatewayEndpoints } from './gateway-hosts.ts';
+import type { KeyRing } from './key-ring.ts';
+
+/** The module options after validation, with every default filled in. */
+export interface ResolvedBaofooOptions {
+  environment: BaofooEnvironment;
+  endpoints: GatewayEndpoints;
+  keyRing: KeyRing;
+  charset: BaofooCharset;
+  timeZone: string;
+  boundDomains: string[];
+  notification: {
+    path: string;
+    pagePath: string;
+    publicBaseUrl?: string;
+    allowedIps: string[];
+    trustedProxies: string[];
+    maxBodyBytes: number;
+    maxParameters: number;
+    pageRedirectUrl?: string;
+  };
+  reconciliation: {
+    cron: string;
+    enabled: boolean;
+    batchSize: number;
+    concurrency: number;
+    firstQueryAfterSeconds: number;
+    graceSeconds: number;
+    maxAgeSeconds: number;
+    queryTimeoutMs: number;
+  };
+  outbox: { pollIntervalMs: number; maxAttempts: number; enabled: boolean };
+}

@@ -1,0 +1,36 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * An event written in the same transaction as the order change it reports,
+ * so it cannot be lost between the commit and the emit. The relay delivers it.
+ */
+@Entity({ name: 'baofoo_outbox' })
+@Index('baofoo_outbox_event_id', ['eventId'], { unique: true })
+@Index('baofoo_outbox_undelivered', ['id'], { where: '"delivered_at" IS NULL' })
+export class OutboxEventEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id!: string;
+
+  /** Stable id listeners dedupe on. */
+  @Column({ name: 'event_id', type: 'uuid' })
+  eventId!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  type!: string;
+
+  @Column({ name: 'order_id', type: 'bigint', nullable: true })
+  orderId!: string | null;
+
+  @Column({ name: 'trans_id', type: 'varchar', length: 64, nullable: true })
+  transId!: string | null;
+
+  @Column({ type: 'jsonb' })
+  payload!: Record<string, unknown>;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+
+  /** Set once every listener has it (or it was dead-lettered). */
+  @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
+  deliveredAt!: Date | null;
+}

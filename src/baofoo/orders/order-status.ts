@@ -1,0 +1,7 @@
+/** The life of a payment order (design.md §Order states). */
+export const ORDER_STATUSES = ['PENDING', 'PAID', 'FAILED', 'REVIEW', 'EXPIRED'] as const;
+
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Who brought the news that settled an order. */
+export type SettlementSource = 'notification' | 'query';
