@@ -5,6 +5,7 @@ import type { BaofooCharset } from '../protocol/charset.ts';
 import type { BaofooEnvironment, BaofooModuleOptions } from './baofoo-options.interface.ts';
 import { BaofooOptionsDto } from './baofoo-options.dto.ts';
 import { gatewayEndpoints, PUBLISHED_TEST_MERCHANT } from './gateway-hosts.ts';
+import { IpRanges } from './ip-ranges.ts';
 import { KeyRing, type RingMerchant } from './key-ring.ts';
 import type { ResolvedBaofooOptions } from './resolved-options.ts';
 
@@ -70,6 +71,13 @@ export function resolveBaofooOptions(options: BaofooModuleOptions): ResolvedBaof
   if (options.timeZone && !isTimeZone(options.timeZone)) problems.push(`timeZone ${options.timeZone} is not an IANA zone (e.g. Asia/Shanghai)`);
   const notifyPath = options.notification?.path ?? '/baofoo/notify';
   const pagePath = options.notification?.pagePath ?? '/baofoo/return';
+  for (const [name, entries] of [['allowedIps (BAOFOO_ALLOWED_IPS)', options.notification?.allowedIps], ['trustedProxies (BAOFOO_TRUSTED_PROXIES)', options.notification?.trustedProxies]] as const) {
+    try {
+      new IpRanges(entries ?? []);
+    } catch (e) {
+      problems.push(`${name}: ${(e as Error).message}`);
+    }
+  }
   if (notifyPath === pagePath) problems.push('notification.path and notification.pagePath must differ: the page address must never settle orders');
   const seen = new Set<string>();
   const merchants: RingMerchant[] = [];

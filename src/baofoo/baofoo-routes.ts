@@ -1,0 +1,31 @@
+import { PATH_METADATA } from '@nestjs/common/constants.js';
+import type { Type } from '@nestjs/common';
+import type { ResolvedBaofooOptions } from './config/resolved-options.ts';
+import { NotificationController } from './notifications/notification.controller.ts';
+import { PageReturnController } from './notifications/page-return.controller.ts';
+
+export const BAOFOO_ROUTES = Symbol('BAOFOO_ROUTES');
+
+export interface BaofooRouteControllers {
+  notification: Type<NotificationController>;
+  pageReturn: Type<PageReturnController>;
+}
+
+/**
+ * Route paths come from the options, which forRootAsync only knows once its
+ * factory ran; Nest reads controller paths later, when it builds the router.
+ * Each module instance gets controller subclasses of its own, so two apps in
+ * one process never share a path.
+ */
+export function routeControllers(): BaofooRouteControllers {
+  return {
+    notification: class BaofooNotificationController extends NotificationController {},
+    pageReturn: class BaofooPageReturnController extends PageReturnController {},
+  };
+}
+
+export function bindRoutes(controllers: BaofooRouteControllers, options: ResolvedBaofooOptions): BaofooRouteControllers {
+  Reflect.defineMetadata(PATH_METADATA, options.notification.path, controllers.notification);
+  Reflect.defineMetadata(PATH_METADATA, options.notification.pagePath, controllers.pageReturn);
+  return controllers;
+}

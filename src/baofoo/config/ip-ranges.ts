@@ -1,0 +1,37 @@
+import { BlockList, isIP } from 'node:net';
+
+/** `::ffff:1.2.3.4` → `1.2.3.4`; zone ids dropped; lower case. Anything that is not an IP stays as it was (and matches nothing). */
+export function normalizeIp(text: string): string {
+  const trimmed = (text ?? '').trim().toLowerCase().replace(/%.*$/, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(trimmed);
+  return mapped ? mapped[1] : trimmed;
+}
+
+/** A set of IPs and CIDRs (IPv4 and IPv6). Throws on an entry it cannot read, naming it. */
+export class IpRanges {
+  private readonly list = new BlockList();
+  readonly size: number;
+
+  constructor(entries: readonly string[]) {
+    for (const raw of entries) {
+      const [address, prefix, ...rest] = raw.trim().split('/');
+      const ip = normalizeIp(address);
+      const family = isIP(ip);
+      const bits = prefix === undefined ? undefined : Number(prefix);
+      const max = family === 4 ? 32 : 128;
+      if (!family || rest.length > 0 || (bits !== undefined && (!Number.isInteger(bits) || bits < 0 || bits > max || prefix === ''))) {
+        throw new Error(`"${raw}" is not an IP address or CIDR range`);
+      }
+      const type = family === 4 ? 'ipv4' : 'ipv6';
+      if (bits === undefined) this.list.addAddress(ip, type);
+      else this.list.addSubnet(ip, bits, type);
+    }
+    this.size = entries.length;
+  }
+
+  has(ip: string): boolean {
+    const normalized = normalizeIp(ip);
+    const family = isIP(normalized);
+    return family !== 0 && this.list.check(normalized, family === 4 ? 'ipv4' : 'ipv6');
+  }
+}

@@ -1,0 +1,160 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BAOFOO_CLOCK } from '../baofoo.constants.ts';
+import { outboxEntry, type OutboxEntry } from '../events/outbox-entry.ts';
+import { decide, allowedFrom, type Decision } from '../orders/order-state-machine.ts';
+import { PaymentOrderRepository, type OrderRow } from '../orders/payment-order.repository.ts';
+import { BaofooError, BaofooProtocolError } from '../protocol/errors.ts';
+import { interpretPaymentResult, type PaymentResult } from '../protocol/notification.ts';
+import type { Clock } from '../protocol/trade-time.ts';
+import type { InboundRequest, NotificationAnswer, VerifiedNotification } from './inbound-notification.ts';
+import type { LedgerEntry } from './ledger-entry.ts';
+import type { NotificationVerdict } from './notification-verdict.ts';
+
+/** The one body that stops the gateway's retries (spec §3). */
+export const ACKNOWLEDGED: NotificationAnswer = { status: 200, body: 'OK' };
+
+/** Losing the optimistic race this many times in a row means something is wrong; the gateway will retry. */
+const MAX_RACES = 5;
+
+export class NotificationContentionError extends BaofooError {}
+
+/**
+ * Applies a verified payment result to its order exactly once: ledger row,
+ * conditional order update and outbox events in one statement, and `OK` only
+ * after it committed.
+ */
+@Injectable()
+export class NotificationService {
+  private readonly logger = new Logger('BaofooNotifications');
+
+  constructor(
+    private readonly orders: PaymentOrderRepository,
+    @Inject(BAOFOO_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async apply(n: VerifiedNotification): Promise<NotificationAnswer> {
+    let result: PaymentResult;
+    try {
+      result = interpretPaymentResult(n.fields);
+    } catch (e) {
+      if (e instanceof BaofooProtocolError) return this.reject(n, e.code, e.message, 400);
+      throw e;
+    }
+    for (let race = 0; race < MAX_RACES; race++) {
+      const order = await this.orders.findByTransId(result.memberId, result.transId);
+      if (!order) return this.reject(n, 'ORDER_UNKNOWN', `no order ${result.transId} for merchant ${result.memberId}`, 404);
+      if (order.terminalId !== result.terminalId) {
+        return this.reject(n, 'MERCHANT_MISMATCH', `order ${result.transId} belongs to terminal ${order.terminalId}, not ${result.terminalId}`, 400);
+      }
+      const decision = decide(order, { succeeded: result.succeeded, paidMoney: result.factMoney, resultDesc: result.resultDesc, source: 'notification' });
+      if (decision.kind === 'none') {
+        await this.orders.record(this.ledger(n, order, decision.verdict, decision, 200), this.events(decision, order, result));
+        return ACKNOWLEDGED;
+      }
+      const won = await this.orders.transition(
+        {
+          orderId: order.id,
+          expectedVersion: order.version,
+          from: allowedFrom(decision.to),
+          to: decision.to,
+          factMoney: decision.factMoney,
+          resultDesc: result.resultDesc,
+          succTime: result.succTime || null,
+          settledBy: 'notification',
+          reviewReason: decision.reason,
+        },
+        this.ledger(n, order, decision.verdict, decision, 200),
+        this.events(decision, order, result),
+      );
+      if (won) return ACKNOWLEDGED;
+    }
+    throw new NotificationContentionError('NOTIFICATION_CONTENTION', `order ${result.transId} kept changing under ${MAX_RACES} attempts`, { transId: result.transId });
+  }
+
+  /**
+   * Records a refused notification (ledger row + `baofoo.notification.rejected`)
+   * and returns the answer for the gateway, which is never `OK`.
+   */
+  async reject(req: InboundRequest & Partial<Pick<VerifiedNotification, 'keyId'>>, code: string, reason: string, status: number, order?: OrderRow): Promise<NotificationAnswer> {
+    const p = req.params ?? {};
+    const entry: LedgerEntry = {
+      ...this.identity(req, order),
+      verdict: 'rejected',
+      reasonCode: code,
+      reason,
+      keyId: req.keyId ?? null,
+      fromStatus: null,
+      toStatus: null,
+      httpStatus: status,
+    };
+    const event = outboxEntry(
+      'baofoo.notification.rejected',
+      {
+        orderId: order?.id ?? null,
+        transId: p.TransID ?? null,
+        memberId: p.MemberID ?? null,
+        terminalId: p.TerminalID ?? null,
+        orderMoney: order?.orderMoney ?? null,
+        factMoney: null,
+        status: order?.status ?? null,
+        previousStatus: null,
+        source: 'notification',
+      },
+      this.clock(),
+      { reasonCode: code, reason, sourceIp: req.sourceIp },
+    );
+    await this.orders.record(entry, [event]);
+    this.logger.warn(`notification rejected (${code}) from ${req.sourceIp}: ${reason}`);
+    return { status, body: `FAIL ${code}` };
+  }
+
+  private identity(req: InboundRequest, order?: OrderRow): Pick<LedgerEntry, 'orderId' | 'memberId' | 'terminalId' | 'transId' | 'sourceIp' | 'method' | 'fields' | 'rawBody'> {
+    const p = req.params ?? {};
+    return {
+      orderId: order?.id ?? null,
+      memberId: p.MemberID?.slice(0, 64) ?? null,
+      terminalId: p.TerminalID?.slice(0, 64) ?? null,
+      transId: p.TransID?.slice(0, 64) ?? null,
+      sourceIp: req.sourceIp,
+      method: req.method,
+      fields: req.params,
+      rawBody: req.rawBody,
+    };
+  }
+
+  private ledger(n: VerifiedNotification, order: OrderRow, verdict: NotificationVerdict, d: Decision, httpStatus: number): LedgerEntry {
+    return {
+      ...this.identity(n, order),
+      verdict,
+      reasonCode: null,
+      reason: d.reason,
+      keyId: n.keyId,
+      fromStatus: order.status,
+      toStatus: d.kind === 'transition' ? d.to : order.status,
+      httpStatus,
+    };
+  }
+
+  private events(d: Decision, order: OrderRow, result: PaymentResult): OutboxEntry[] {
+    if (!d.event) return [];
+    const transition = d.kind === 'transition';
+    return [
+      outboxEntry(
+        d.event,
+        {
+          orderId: order.id,
+          transId: order.transId,
+          memberId: order.memberId,
+          terminalId: order.terminalId,
+          orderMoney: order.orderMoney,
+          factMoney: transition ? d.factMoney : result.factMoney,
+          status: transition ? d.to : order.status,
+          previousStatus: order.status,
+          source: 'notification',
+        },
+        this.clock(),
+        { resultDesc: result.resultDesc, succTime: result.succTime, late: transition && d.late, reason: d.reason },
+      ),
+    ];
+  }
+}

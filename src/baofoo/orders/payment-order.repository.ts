@@ -1,0 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { readFen } from '../database/bigint-money.transformer.ts';
+import type { Fen } from '../protocol/money.ts';
+import type { OrderStatus, SettlementSource } from './order-status.ts';
+import type { LedgerEntry } from '../notifications/ledger-entry.ts';
+import type { OutboxEntry } from '../events/outbox-entry.ts';
+
+export interface OrderRow {
+  id: string;
+  memberId: string;
+  terminalId: string;
+  transId: string;
+  payId: string;
+  tradeDate: string;
+  orderMoney: Fen;
+  factMoney: Fen | null;
+  status: OrderStatus;
+  version: number;
+  createdAt: Date;
+}
+
+export interface NewOrder {
+  memberId: string;
+  terminalId: string;
+  transId: string;
+  payId: string;
+  tradeDate: string;
+  orderMoney: Fen;
+  productName: string;
+  additionalInfo: string;
+  pageUrl: string;
+  returnUrl: string;
+  /** When reconciliation first asks the gateway about it. */
+  nextQueryAt: Date;
+}
+
+/** One state change, applied only if the order still has the version and a status it was decided on. */
+export interface OrderChange {
+  orderId: string;
+  expectedVersion: number;
+  from: OrderStatus[];
+  to: OrderStatus;
+  factMoney: Fen | null;
+  resultDesc: string | null;
+  succTime: string | null;
+  settledBy: SettlementSource;
+  reviewReason: string | null;
+}
+
+const ORDER_COLUMNS = `id::text AS id, member_id AS "memberId", terminal_id AS "terminalId", trans_id AS "transId", pay_id AS "payId",
+  trade_date AS "tradeDate", order_money::text AS "orderMoney", fact_money::text AS "factMoney", status, version, created_at AS "createdAt"`;
+
+type RawOrder = Omit<OrderRow, 'orderMoney' | 'factMoney'> & { orderMoney: string; factMoney: string | null };
+
+function toOrder(raw: RawOrder): OrderRow {
+  return { ...raw, orderMoney: readFen(raw.orderMoney)!, factMoney: readFen(raw.factMoney) };
+}
+
+/*
+ * The ledger row and the outbox rows ride in the same statement as the
+ * UPDATE, as JSON, so the whole settlement is one round trip and one implicit
+ * transaction: either all of it is committed or none.
+ */
+const LEDGER_INSERT = `INSERT INTO baofoo_notification_ledger
+    (order_id, member_id, terminal_id, trans_id, source_ip, method, fields, raw_body, verdict, reason_code, reason, key_id, from_status, to_status, http_status)
+  SELECT l.order_id, l.member_id, l.terminal_id, l.trans_id, l.source_ip, l.method, l.fields, l.raw_body, l.verdict, l.reason_code, l.reason, l.key_id, l.from_status, l.to_status, l.http_status
+  FROM jsonb_to_recordset($LEDGER::jsonb) AS l(order_id bigint, member_id varchar, terminal_id varchar, trans_id varchar, source_ip varchar, method varchar,
+    fields jsonb, raw_body text, verdict varchar, reason_code varchar, reason text, key_id varchar, from_status varchar, to_status varchar, http_status int)`;
+
+const OUTBOX_INSERT = `INSERT INTO baofoo_outbox (event_id, type, order_id, trans_id, payload)
+  SELECT e.event_id, e.type, e.order_id, e.trans_id, e.payload
+  FROM jsonb_to_recordset($EVENTS::jsonb) AS e(event_id uuid, type varchar, order_id bigint, trans_id varchar, payload jsonb)`;
+
+const TRANSITION_SQL = `WITH changed AS (
+    UPDATE baofoo_payment_orders
+       SET status = $3::varchar, version = version + 1, fact_money = COALESCE($4::bigint, fact_money), result_desc = COALESCE($5::varchar, result_desc),
+           succ_time = COALESCE($6::varchar, succ_time), settled_by = $7::varchar, settled_at = now(), review_reason = $8::text, updated_at = now(),
+           next_query_at = CASE WHEN $3::varchar = 'PENDING' THEN next_query_at END
+     WHERE id = $1 AND version = $2 AND status = ANY($9::varchar[])
+     RETURNING id),
+  ledger AS (${LEDGER_INSERT.replace('$LEDGER', '$10')} WHERE EXISTS (SELECT 1 FROM changed) RETURNING id),
+  outbox AS (${OUTBOX_INSERT.replace('$EVENTS', '$11')} WHERE EXISTS (SELECT 1 FROM changed) RETURNING id)
+  SELECT (SELECT count(*) FROM changed)::int AS changed`;
+
+const RECORD_SQL = `WITH ledger AS (${LEDGER_INSERT.replace('$LEDGER', '$1')} RETURNING id),
+  outbox AS (${OUTBOX_INSERT.replace('$EVENTS', '$2')} RETURNING id)
+  SELECT (SELECT count(*) FROM ledger)::int AS ledger`;
+
+function ledgerJson(entry: LedgerEntry | null): string {
+  return JSON.stringify(
+    entry
+      ? [
+          {
+            order_id: entry.orderId,
+            member_id: entry.memberId,
+            terminal_id: entry.terminalId,
+            trans_id: entry.transId,
+            source_ip: entry.sourceIp,
+            method: entry.method,
+            fields: entry.fields,
+            raw_body: entry.rawBody,
+            verdict: entry.verdict,
+            reason_code: entry.reasonCode,
+            reason: entry.reason,
+            key_id: entry.keyId,
+            from_status: entry.fromStatus,
+            to_status: entry.toStatus,
+            http_status: entry.httpStatus,
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * Orders with versioned optimistic locking. A state change is one conditional
+ * UPDATE on id, expected version and allowed prior states; its affected-row
+ * count says whether this caller won (never `save()`, which checks nothing).
+ */
+@Injectable()
+export class PaymentOrderRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insertPending(o: NewOrder): Promise<OrderRow> {
+    const rows: RawOrder[] = await this.dataSource.query(
+      `INSERT INTO baofoo_payment_orders (member_id, terminal_id, trans_id, pay_id, trade_date, order_money, status, version,
+         product_name, additional_info, page_url, return_url, next_query_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', 1, $7, $8, $9, $10, $11)
+       RETURNING ${ORDER_COLUMNS}`,
+      [o.memberId, o.terminalId, o.transId, o.payId, o.tradeDate, o.orderMoney, o.productName, o.additionalInfo, o.pageUrl, o.returnUrl, o.nextQueryAt],
+    );
+    return toOrder(rows[0]);
+  }
+
+  async findByTransId(memberId: string, transId: string): Promise<OrderRow | null> {
+    const rows: RawOrder[] = await this.dataSource.query(`SELECT ${ORDER_COLUMNS} FROM baofoo_payment_orders WHERE member_id = $1 AND trans_id = $2`, [
+      memberId,
+      transId,
+    ]);
+    return rows.length ? toOrder(rows[0]) : null;
+  }
+
+  /** Applies the change with its ledger row and events atomically; false when another writer got there first. */
+  async transition(change: OrderChange, ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<boolean> {
+    const rows: { changed: number }[] = await this.dataSource.query(TRANSITION_SQL, [
+      change.orderId,
+      change.expectedVersion,
+      change.to,
+      change.factMoney,
+      change.resultDesc,
+      change.succTime,
+      change.settledBy,
+      change.reviewReason,
+      change.from,
+      ledgerJson(ledger),
+      JSON.stringify(events),
+    ]);
+    return rows[0].changed === 1;
+  }
+
+  /** Records a ledger row and events that change no order (duplicates, rejections, anomalies). */
+  async record(ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<void> {
+    await this.dataSource.query(RECORD_SQL, [ledgerJson(ledger), JSON.stringify(events)]);
+  }
+}

@@ -1,0 +1,28 @@
+import { IsInt, IsOptional, IsPositive, IsString, Matches, MaxLength } from 'class-validator';
+
+/** What the app asks for one payment. Amounts are integer fen. */
+export class CreatePaymentDto {
+  /** Amount in fen (1 yuan = 100 fen). */
+  @IsInt({ message: 'orderMoney must be a whole number of fen' })
+  @IsPositive({ message: 'orderMoney must be positive' })
+  orderMoney!: number;
+
+  /** A PayID from the catalog, or '' to let the shopper choose at the gateway's cashier. */
+  @IsOptional() @IsString() payId?: string;
+
+  /** Your order number (8–20 letters and digits); generated when absent. */
+  @IsOptional() @Matches(/^[A-Za-z0-9]{8,20}$/, { message: 'transId must be 8 to 20 letters and digits' }) transId?: string;
+
+  @IsOptional() @IsString() @MaxLength(64) productName?: string;
+  @IsOptional() @IsString() @MaxLength(64) username?: string;
+  @IsOptional() @IsString() @MaxLength(128) additionalInfo?: string;
+
+  /** Browser return address; defaults to publicBaseUrl + pagePath. */
+  @IsOptional() @IsString() pageUrl?: string;
+  /** Notification address; defaults to publicBaseUrl + notification path. */
+  @IsOptional() @IsString() @MaxLength(255) returnUrl?: string;
+
+  /** Which merchant, when several are configured; the first by default. */
+  @IsOptional() @Matches(/^[0-9]{1,20}$/) memberId?: string;
+  @IsOptional() @Matches(/^[0-9]{1,20}$/) terminalId?: string;
+}

@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { DataSource as DataSourceToken } from 'typeorm';
+import { BAOFOO_CLOCK } from '../../src/baofoo/baofoo.constants.ts';
+import { BaofooModule } from '../../src/baofoo/baofoo.module.ts';
+import type { BaofooModuleOptions } from '../../src/baofoo/config/baofoo-options.interface.ts';
+import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
+import type { Clock } from '../../src/baofoo/protocol/trade-time.ts';
+
+export const TEST_MERCHANT = { memberId: '100000178', terminalId: '10000001', key: 'abcdefg' } as const;
+
+/** Options for a sandbox-environment module with the published test merchant; override any part. */
+export function testOptions(overrides: Partial<BaofooModuleOptions> = {}): BaofooModuleOptions {
+  return {
+    environment: 'sandbox',
+    sandboxUrl: 'http://127.0.0.1:9',
+    merchants: [{ memberId: TEST_MERCHANT.memberId, terminalId: TEST_MERCHANT.terminalId, keys: [{ id: 'k1', secret: TEST_MERCHANT.key }] }],
+    notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['127.0.0.1', '::1'] },
+    reconciliation: { enabled: false },
+    outbox: { enabled: false },
+    ...overrides,
+  };
+}
+
+export interface TestApp {
+  app: INestApplication;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/** A real Nest app over a real database, listening on a free loopback port. */
+export async function createTestApp(
+  databaseUrl: string,
+  options: BaofooModuleOptions = testOptions(),
+  extra: { clock?: Clock; poolSize?: number; appOptions?: NestApplicationOptions; providers?: never[] } = {},
+): Promise<TestApp> {
+  let builder = Test.createTestingModule({
+    imports: [
+      TypeOrmModule.forRoot(baofooPostgresOptions({ url: databaseUrl, poolSize: extra.poolSize ?? 10 })),
+      EventEmitterModule.forRoot(),
+      BaofooModule.forRoot(options),
+    ],
+  });
+  if (extra.clock) builder = builder.overrideProvider(BAOFOO_CLOCK).useValue(extra.clock);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication({ rawBody: true, logger: ['error'], ...extra.appOptions });
+  await app.listen(0, '127.0.0.1');
+  return { app, dataSource: app.get(DataSourceToken), close: () => app.close() };
+}
