@@ -1,0 +1,33 @@
+// The public API of the module. Anything not exported here is internal.
+export { BaofooModule } from './baofoo.module.ts';
+export { BAOFOO_CLOCK, BAOFOO_OPTIONS } from './baofoo.constants.ts';
+export type {
+  BaofooEnvironment,
+  BaofooKeyOptions,
+  BaofooMerchantOptions,
+  BaofooModuleOptions,
+  BaofooNotificationOptions,
+  BaofooOutboxOptions,
+  BaofooReconciliationOptions,
+} from './config/baofoo-options.interface.ts';
+export type { ResolvedBaofooOptions } from './config/resolved-options.ts';
+export { baofooConfig, baofooOptionsFromEnv, envFilePaths } from './config/baofoo-env.config.ts';
+export { BaofooConfigError, resolveBaofooOptions } from './config/resolve-options.ts';
+export { decryptKey, encryptKey, parseMasterKey } from './config/key-encryption.ts';
+export { resolveKeySecret, type KeySource } from './config/key-source.ts';
+export { BAOFOO_ENTITIES } from './database/baofoo-entities.ts';
+export { BAOFOO_MIGRATIONS } from './database/baofoo-migrations.ts';
+export { baofooPostgresOptions, type BaofooPostgresOptions } from './database/postgres-options.ts';
+export { PaymentOrderEntity } from './orders/payment-order.entity.ts';
+export { PaymentOrderRepository, type OrderRow } from './orders/payment-order.repository.ts';
+export type { OrderStatus, SettlementSource } from './orders/order-status.ts';
+export { NotificationLedgerEntity } from './notifications/notification-ledger.entity.ts';
+export type { NotificationVerdict } from './notifications/notification-verdict.ts';
+export { IpAllowlistGuard } from './notifications/ip-allowlist.guard.ts';
+export { SignatureGuard } from './notifications/signature.guard.ts';
+export { NotificationService } from './notifications/notification.service.ts';
+export { OutboxEventEntity } from './events/outbox-event.entity.ts';
+export { PaymentService, PaymentRequestError, type CreatedPayment } from './payments/payment.service.ts';
+export { CreatePaymentDto } from './payments/create-payment.dto.ts';
+export { BaofooSigner, type SignatureCheck } from './signing/baofoo-signer.service.ts';
+export * from './protocol/index.ts';
