@@ -51,6 +51,7 @@ function percentDecode(text: string, charset: BaofooCharset): string {
  * signed" ambiguous.
  */
 export function parseForm(text: string, charset: BaofooCharset, limits: FormLimits = DEFAULT_FORM_LIMITS): Record<string, string> {
+  if (typeof text !== 'string') throw new BaofooProtocolError('FORM_MALFORMED', 'the form body is not text', { type: typeof text });
   const out: Record<string, string> = Object.create(null);
   if (text === '') return out;
   const pairs = text.split('&');

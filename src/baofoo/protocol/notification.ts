@@ -41,7 +41,9 @@ export function readNotification(params: Readonly<Record<string, unknown>>): Rec
     throw new BaofooProtocolError('NOTIFICATION_MALFORMED', `missing or repeated fields: ${missing.join(', ')}`, { missing });
   }
   const fields = Object.fromEntries(PAYMENT_RESULT_FIELDS.map((name) => [name, params[name] as string])) as unknown as PaymentResultFields;
-  const extras: Record<string, string> = {};
+  // Null prototype: an extra named `__proto__` (or `constructor`…) is kept as a
+  // plain own key instead of being swallowed by, or reaching, Object.prototype.
+  const extras: Record<string, string> = Object.create(null);
   for (const [name, value] of Object.entries(params)) {
     if (!(PAYMENT_RESULT_FIELDS as readonly string[]).includes(name) && typeof value === 'string') extras[name] = value;
   }
@@ -55,6 +57,11 @@ export function signPaymentResult(fields: PaymentResultSigned, key: string, char
 
 /** Checks Md5Sign in constant time; false, never an exception, on odd input. */
 export function verifyPaymentResult(fields: PaymentResultFields, key: string, charset: BaofooCharset = 'utf-8'): boolean {
+  // Odd input (not an object, a field that is not a string: a symbol or an object
+  // whose toString throws would make the signing string throw) is simply false.
+  if (typeof fields !== 'object' || fields === null || typeof key !== 'string') return false;
+  const record = fields as unknown as Record<string, unknown>;
+  if (!PAYMENT_RESULT_FIELDS.every((name) => typeof record[name] === 'string')) return false;
   return signaturesMatch(signPaymentResult(fields, key, charset), fields.Md5Sign);
 }
 

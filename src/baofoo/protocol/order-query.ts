@@ -69,7 +69,14 @@ export function parseQueryAnswer(
   const [MemberID, TerminalID, TransID, CheckResult, succMoney, SuccTime, Md5Sign] = parts;
   if (!isCheckResult(CheckResult)) throw new BaofooProtocolError('QUERY_ANSWER_UNPARSEABLE', `unknown CheckResult ${CheckResult}`, evidence);
   if (!/^(0|[1-9][0-9]{0,15})$/.test(succMoney)) throw new BaofooProtocolError('QUERY_ANSWER_UNPARSEABLE', 'succMoney is not a whole number of fen', evidence);
-  const money = parseFen(succMoney, 'succMoney');
+  // parseFen refuses amounts beyond 2^53 with its own MONEY_MALFORMED code; an
+  // answer that cannot be read is QUERY_ANSWER_UNPARSEABLE whatever the reason.
+  let money: Fen;
+  try {
+    money = parseFen(succMoney, 'succMoney');
+  } catch {
+    throw new BaofooProtocolError('QUERY_ANSWER_UNPARSEABLE', 'succMoney is too large', evidence);
+  }
   if (SuccTime !== '' && !isTradeTime(SuccTime)) throw new BaofooProtocolError('QUERY_ANSWER_UNPARSEABLE', 'SuccTime is not a yyyyMMddHHmmss time', evidence);
   const keys = keysFor(MemberID, TerminalID);
   if (keys.length === 0) throw new BaofooProtocolError('QUERY_ANSWER_UNKNOWN_MERCHANT', `the answer names merchant ${MemberID}/${TerminalID}, which is not configured`, evidence);

@@ -64,6 +64,23 @@ export interface Violation {
 
 const DIGITS = /^[0-9]+$/;
 
+/**
+ * The address as the server receives it: `new URL` lower-cases the scheme and
+ * host and drops a default port, and the fragment never leaves the browser.
+ */
+function sameAddress(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    const ua = new URL(a);
+    const ub = new URL(b);
+    ua.hash = '';
+    ub.hash = '';
+    return ua.href === ub.href;
+  } catch {
+    return false;
+  }
+}
+
 function isHttpUrl(text: string): boolean {
   try {
     const u = new URL(text);
@@ -90,7 +107,7 @@ export function paymentRequestViolations(input: PaymentRequestInput): Violation[
   if (!isHttpUrl(input.pageUrl)) bad('PageUrl', 'must be an absolute http(s) URL');
   if (!isHttpUrl(input.returnUrl)) bad('ReturnUrl', 'must be an absolute http(s) URL');
   else if (input.returnUrl.length > 255) bad('ReturnUrl', 'must be at most 255 characters');
-  if (input.pageUrl === input.returnUrl) bad('PageUrl', 'must differ from ReturnUrl: the page address must never settle orders');
+  if (sameAddress(input.pageUrl, input.returnUrl)) bad('PageUrl', 'must differ from ReturnUrl: the page address must never settle orders');
   for (const [field, value] of [['ProductName', input.productName], ['Username', input.username], ['AdditionalInfo', input.additionalInfo]] as const) {
     if (value !== undefined && /[\u0000-\u001f]/.test(value)) bad(field, 'must not contain control characters');
   }
