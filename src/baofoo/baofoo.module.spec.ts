@@ -1,0 +1,262 @@
+import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { Global, Inject, Injectable, Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { ConfigModule, registerAs } from '@nestjs/config';
+import { Test } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { BAOFOO_CLOCK } from './baofoo.constants.ts';
+import { BaofooModule } from './baofoo.module.ts';
+import { baofooConfig } from './config/baofoo-env.config.ts';
+import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
+import { BaofooConfigError } from './config/resolve-options.ts';
+import { BaofooSigner } from './signing/baofoo-signer.service.ts';
+
+const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
+
+/**
+ * The module expects the app's TypeORM DataSource. Nothing here reaches the
+ * database (no provider touches it while booting), so a stand-in keeps these
+ * specs free of PostgreSQL; the e2e suites boot against a real one.
+ */
+@Global()
+@Module({ providers: [{ provide: DataSource, useValue: {} }], exports: [DataSource] })
+class NoDatabaseModule {}
+
+const testingModule = (...imports: NonNullable<ModuleMetadata['imports']>) => Test.createTestingModule({ imports: [NoDatabaseModule, ...imports] });
+
+const SANDBOX: BaofooModuleOptions = {
+  environment: 'sandbox',
+  sandboxUrl: 'http://127.0.0.1:3100',
+  merchants: [{ memberId: '100000178', terminalId: '10000001', keys: [{ id: 'current', secret: 'abcdefg' }] }],
+  notification: { allowedIps: ['127.0.0.1'] },
+};
+
+const TEST_GATEWAY: BaofooModuleOptions = { ...SANDBOX, environment: 'test', sandboxUrl: undefined };
+
+const PRODUCTION: BaofooModuleOptions = {
+  environment: 'production',
+  merchants: [{ memberId: '100012345', terminalId: '10012345', keys: [{ id: 'k2025', secret: 'a-real-production-key-7Qz' }] }],
+  boundDomains: ['shop.example.com'],
+  notification: {
+    path: '/baofoo/notify/9f2c61d0',
+    pagePath: '/baofoo/return',
+    publicBaseUrl: 'https://shop.example.com',
+    allowedIps: ['203.0.113.0/24'],
+  },
+};
+
+/** The three ways an app hands the module its options; every behaviour below must hold for each. */
+const BOOTS: [string, (options: BaofooModuleOptions) => DynamicModule][] = [
+  ['forRoot', (options) => BaofooModule.forRoot(options)],
+  [
+    'forRootAsync with ConfigModule.forFeature',
+    (options) => {
+      const feature = registerAs('baofoo', () => options);
+      return BaofooModule.forRootAsync({
+        imports: [ConfigModule.forFeature(feature)],
+        inject: [feature.KEY],
+        useFactory: (o: BaofooModuleOptions) => o,
+      });
+    },
+  ],
+  [
+    'forRootAsync with a plain factory',
+    (options) => {
+      const SOURCE = Symbol('options source');
+      @Module({ providers: [{ provide: SOURCE, useValue: options }], exports: [SOURCE] })
+      class OptionsSourceModule {}
+      return BaofooModule.forRootAsync({ imports: [OptionsSourceModule], inject: [SOURCE], useFactory: async (o: BaofooModuleOptions) => o });
+    },
+  ],
+];
+
+const PAYMENT = {
+  memberId: '100000178',
+  terminalId: '10000001',
+  payId: '3002',
+  tradeDate: '20250314093015',
+  transId: 'T2025031409301500001',
+  orderMoney: 1,
+  additionalInfo: '订单备注',
+  pageUrl: 'https://shop.example.com/baofoo/return',
+  returnUrl: 'https://shop.example.com/baofoo/notify/9f2c61d0',
+};
+
+function withMerchant(options: BaofooModuleOptions, patch: Partial<BaofooModuleOptions['merchants'][number]>): BaofooModuleOptions {
+  return { ...options, merchants: [{ ...options.merchants[0], ...patch }] };
+}
+
+function withNotification(options: BaofooModuleOptions, patch: BaofooModuleOptions['notification']): BaofooModuleOptions {
+  return { ...options, notification: { ...options.notification, ...patch } };
+}
+
+async function refusal(module: DynamicModule): Promise<BaofooConfigError> {
+  const error = await testingModule(module)
+    .compile()
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  expect(error).toBeInstanceOf(BaofooConfigError);
+  return error as BaofooConfigError;
+}
+
+describe.each(BOOTS)('BaofooModule booted with %s', (_name, boot) => {
+  async function signerFor(options: BaofooModuleOptions, now?: Date): Promise<BaofooSigner> {
+    const builder = testingModule(boot(options));
+    if (now) builder.overrideProvider(BAOFOO_CLOCK).useValue(() => now);
+    return (await builder.compile()).get(BaofooSigner);
+  }
+
+  it('signs a payment form whose Signature is the md5 of the spec string ending with the key', async () => {
+    const form = (await signerFor(SANDBOX)).paymentForm(PAYMENT);
+
+    const expected = md5(
+      ['100000178', '3002', '20250314093015', 'T2025031409301500001', '1', PAYMENT.pageUrl, PAYMENT.returnUrl, '1', 'abcdefg'].join('|'),
+    );
+    expect(form.fields.Signature).toBe(expected);
+    expect(form.fields).toMatchObject({ MemberID: '100000178', TerminalID: '10000001', InterfaceVersion: '4.0', KeyType: '1', NoticeType: '1', OrderMoney: '1' });
+  });
+
+  it.each([
+    ['sandbox', SANDBOX, 'http://127.0.0.1:3100/payindex'],
+    ['test', TEST_GATEWAY, 'https://vgw.baofoo.com/payindex'],
+    ['production', PRODUCTION, 'https://gw.baofoo.com/payindex'],
+  ])('posts the payment form of the %s environment to its gateway', async (_env, options, action) => {
+    const ids = { memberId: options.merchants[0].memberId, terminalId: options.merchants[0].terminalId };
+    const form = (await signerFor(options)).paymentForm({ ...PAYMENT, ...ids });
+
+    expect(form.action).toBe(action);
+    expect(form.html).toContain(`action="${action}"`);
+  });
+
+  it.each<[string, BaofooModuleOptions, RegExp]>([
+    ['the published test MemberID 100000178', withMerchant(PRODUCTION, { memberId: '100000178' }), /published test merchant: set BAOFOO_MEMBER_ID\/BAOFOO_TERMINAL_ID/],
+    ['the published test key abcdefg', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: 'abcdefg' }] }), /published test key: set BAOFOO_KEY_ENCRYPTED/],
+    ['a sandboxUrl', { ...PRODUCTION, sandboxUrl: 'http://127.0.0.1:3100' }, /sandboxUrl is set in production: remove BAOFOO_SANDBOX_URL/],
+    ['a vgw.baofoo.com URL', withNotification(PRODUCTION, { pageRedirectUrl: 'https://vgw.baofoo.com/return' }), /test host: production must use https:\/\/gw\.baofoo\.com/],
+    ['a plain-http publicBaseUrl', withNotification(PRODUCTION, { publicBaseUrl: 'http://shop.example.com' }), /is not https.*\(BAOFOO_PUBLIC_BASE_URL\)/],
+    ['an empty key', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: '' }] }), /key is empty: set it from BAOFOO_KEY, BAOFOO_KEY_FILE or BAOFOO_KEY_ENCRYPTED/],
+    ['a merchant without keys', withMerchant(PRODUCTION, { keys: [] }), /at least one key: set BAOFOO_KEY, BAOFOO_KEY_FILE or BAOFOO_KEY_ENCRYPTED/],
+    ['no merchants', { ...PRODUCTION, merchants: [] }, /configure at least one merchant \(BAOFOO_MEMBER_ID, BAOFOO_TERMINAL_ID and a key\)/],
+    ['an empty notifier IP allowlist', withNotification(PRODUCTION, { allowedIps: [] }), /allowlist is empty: set BAOFOO_ALLOWED_IPS/],
+  ])('refuses to boot in production with %s, saying how to fix it', async (_rail, options, fix) => {
+    const error = await refusal(boot(options));
+
+    expect(error.code).toBe('CONFIG_INVALID');
+    // Exactly one problem: this rail alone stops the boot.
+    expect(error.problems).toHaveLength(1);
+    expect(error.message).toMatch(fix);
+  });
+
+  it('refuses the sandbox environment without a sandboxUrl', async () => {
+    const error = await refusal(boot({ ...SANDBOX, sandboxUrl: undefined }));
+
+    expect(error.message).toMatch(/environment sandbox needs sandboxUrl, e\.g\. BAOFOO_SANDBOX_URL=/);
+  });
+
+  it('refuses the same path for the notification and the page return', async () => {
+    const error = await refusal(boot(withNotification(SANDBOX, { path: '/baofoo/back', pagePath: '/baofoo/back' })));
+
+    expect(error.message).toMatch(/notification\.path and notification\.pagePath must differ/);
+  });
+
+  describe('with a rotated key', () => {
+    const RETIRES_AT = '2025-07-01T00:00:00+08:00';
+    const rotated = withMerchant(SANDBOX, {
+      keys: [
+        { id: 'k2025', secret: 'the-new-key' },
+        { id: 'k2024', secret: 'the-old-key', retiresAt: RETIRES_AT },
+      ],
+    });
+    const signed = {
+      MemberID: '100000178',
+      TerminalID: '10000001',
+      TransID: 'T2025063012000000001',
+      Result: '1',
+      ResultDesc: '01',
+      FactMoney: '100',
+      AdditionalInfo: '',
+      SuccTime: '20250630235959',
+    };
+    const signedWithOldKey = {
+      ...signed,
+      Md5Sign: md5(`${Object.entries(signed).map(([k, v]) => `${k}=${v}`).join('~|~')}~|~Md5Sign=the-old-key`),
+    };
+
+    it('verifies a notification signed with the previous key before the key retires', async () => {
+      const signer = await signerFor(rotated, new Date('2025-06-30T23:59:59+08:00'));
+
+      expect(signer.checkPaymentResult(signedWithOldKey)).toEqual({ valid: true, keyId: 'k2024', merchantKnown: true, triedKeyIds: ['k2025', 'k2024'] });
+    });
+
+    it('refuses a notification signed with the previous key from the moment the key retires', async () => {
+      const atRetirement = await signerFor(rotated, new Date(RETIRES_AT));
+      const later = await signerFor(rotated, new Date('2025-08-01T00:00:00+08:00'));
+
+      expect(atRetirement.checkPaymentResult(signedWithOldKey)).toEqual({ valid: false, keyId: undefined, merchantKnown: true, triedKeyIds: ['k2025'] });
+      expect(later.checkPaymentResult(signedWithOldKey).valid).toBe(false);
+    });
+
+    it('signs payment requests with the current key only', async () => {
+      const form = (await signerFor(rotated, new Date('2025-06-01T00:00:00+08:00'))).paymentForm(PAYMENT);
+
+      expect(form.fields.Signature).toBe(
+        md5(['100000178', '3002', '20250314093015', 'T2025031409301500001', '1', PAYMENT.pageUrl, PAYMENT.returnUrl, '1', 'the-new-key'].join('|')),
+      );
+    });
+  });
+});
+
+describe('BaofooModule with isGlobal', () => {
+  @Injectable()
+  class Checkout {
+    constructor(@Inject(BaofooSigner) readonly signer: BaofooSigner) {}
+  }
+
+  // Imports nothing: the signer can only reach it through a global module.
+  @Module({ providers: [Checkout], exports: [Checkout] })
+  class ShopModule {}
+
+  it.each<[string, DynamicModule]>([
+    ['forRoot', BaofooModule.forRoot({ ...SANDBOX, isGlobal: true })],
+    ['forRootAsync', BaofooModule.forRootAsync({ isGlobal: true, useFactory: () => SANDBOX })],
+  ])('lets another module inject BaofooSigner when booted with %s', async (_name, baofoo) => {
+    const app = await testingModule(baofoo, ShopModule).compile();
+
+    expect(app.get(Checkout).signer).toBeInstanceOf(BaofooSigner);
+    expect(app.get(Checkout).signer).toBe(app.get(BaofooSigner));
+  });
+
+  it('keeps BaofooSigner out of other modules when isGlobal is not set', async () => {
+    const compiling = testingModule(BaofooModule.forRoot(SANDBOX), ShopModule).compile();
+
+    await expect(compiling).rejects.toThrow(/Checkout/);
+  });
+});
+
+describe('BaofooModule configured from config/development.env through baofooConfig', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  });
+
+  it('boots on the sandbox with the published test merchant', async () => {
+    for (const name of Object.keys(process.env)) if (name.startsWith('BAOFOO_')) delete process.env[name];
+    Object.assign(process.env, parseEnv(readFileSync(new URL('../../config/development.env', import.meta.url), 'utf8')));
+
+    const app = await testingModule(
+      BaofooModule.forRootAsync({ imports: [ConfigModule.forFeature(baofooConfig)], inject: [baofooConfig.KEY], useFactory: (o: BaofooModuleOptions) => o }),
+    ).compile();
+    const form = app.get(BaofooSigner).paymentForm({ ...PAYMENT, pageUrl: 'http://127.0.0.1:3000/baofoo/return', returnUrl: 'http://127.0.0.1:3000/baofoo/notify' });
+
+    expect(form.action).toBe('http://127.0.0.1:3100/payindex');
+    expect(form.fields.Signature).toBe(
+      md5(['100000178', '3002', '20250314093015', 'T2025031409301500001', '1', 'http://127.0.0.1:3000/baofoo/return', 'http://127.0.0.1:3000/baofoo/notify', '1', 'abcdefg'].join('|')),
+    );
+  });
+});

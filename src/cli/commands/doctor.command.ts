@@ -1,0 +1,128 @@
+import pg from 'pg';
+import { baofooOptionsFromEnv } from '../../baofoo/config/baofoo-env.config.ts';
+import type { BaofooModuleOptions } from '../../baofoo/config/baofoo-options.interface.ts';
+import { PUBLISHED_TEST_MERCHANT } from '../../baofoo/config/gateway-hosts.ts';
+import { BaofooConfigError, resolveBaofooOptions } from '../../baofoo/config/resolve-options.ts';
+import type { ResolvedBaofooOptions } from '../../baofoo/config/resolved-options.ts';
+import type { PaymentResultFields } from '../../baofoo/protocol/notification.ts';
+import { md5Hex, paymentResultSigningString } from '../../baofoo/protocol/signature.ts';
+import { BaofooSigner } from '../../baofoo/signing/baofoo-signer.service.ts';
+import type { CliCommand } from '../cli-command.ts';
+import type { CliEnv } from '../cli-env.ts';
+import { CliFailure, EXIT_INVALID, EXIT_OK } from '../cli-failure.ts';
+import type { CliIo } from '../cli-io.ts';
+import { parseCommandArgs } from '../cli-options.ts';
+
+export interface DoctorFinding {
+  ok: boolean;
+  check: string;
+  /** What was found, or what to fix. */
+  detail: string;
+}
+
+const ok = (check: string, detail: string): DoctorFinding => ({ ok: true, check, detail });
+const fix = (check: string, detail: string): DoctorFinding => ({ ok: false, check, detail });
+
+function credentialFindings(raw: BaofooModuleOptions, resolved: ResolvedBaofooOptions): DoctorFinding[] {
+  const published = resolved.keyRing.merchants.filter(
+    (m) => m.memberId === PUBLISHED_TEST_MERCHANT.memberId || m.keys.some((k) => k.secret === PUBLISHED_TEST_MERCHANT.key),
+  );
+  if (published.length === 0) return [ok('credentials', `${resolved.keyRing.merchants.length} merchant(s), none with the published test credentials`)];
+  if (raw.environment === 'production') {
+    return [fix('credentials', `merchant ${published.map((m) => m.memberId).join(', ')} uses the gateway's published test MemberID or key in production: set your own BAOFOO_MEMBER_ID, BAOFOO_TERMINAL_ID and BAOFOO_KEY`)];
+  }
+  return [ok('credentials', `the published test merchant (fine for ${raw.environment}, refused in production)`)];
+}
+
+function routeFindings(resolved: ResolvedBaofooOptions): DoctorFinding[] {
+  const n = resolved.notification;
+  const findings: DoctorFinding[] = [];
+  findings.push(
+    n.path === n.pagePath
+      ? fix('routes', `the notification path and the page-return path are both ${n.path}: give BAOFOO_NOTIFY_PATH and BAOFOO_PAGE_PATH different values`)
+      : ok('routes', `notifications on ${n.path}, browser returns on ${n.pagePath}`),
+  );
+  if (n.allowedIps.length === 0) findings.push(fix('notifier allowlist', 'BAOFOO_ALLOWED_IPS is empty: list the gateway\'s notifier IPs or CIDRs (ask Baofoo support)'));
+  else findings.push(ok('notifier allowlist', n.allowedIps.join(', ')));
+  if (resolved.environment === 'production' && (!n.publicBaseUrl || !n.publicBaseUrl.startsWith('https://'))) {
+    findings.push(fix('public URL', `BAOFOO_PUBLIC_BASE_URL is ${n.publicBaseUrl ?? 'unset'}: production needs the shop's https:// address on a bound domain`));
+  }
+  return findings;
+}
+
+/** Signs a result with each current key and checks that the module's own verifier accepts it and refuses a tampered copy. */
+function signatureFindings(resolved: ResolvedBaofooOptions): DoctorFinding[] {
+  const signer = new BaofooSigner(resolved, () => new Date());
+  return resolved.keyRing.merchants.map((m) => {
+    const key = resolved.keyRing.signingKey(m.memberId, m.terminalId);
+    if (!key) return fix('signature self-test', `merchant ${m.memberId}/${m.terminalId} has no current key (all retired)`);
+    const signed = { MemberID: m.memberId, TerminalID: m.terminalId, TransID: 'DOCTOR0000000001', Result: '1', ResultDesc: '01', FactMoney: '100', AdditionalInfo: '', SuccTime: '20250101120000' };
+    const fields: PaymentResultFields = { ...signed, Md5Sign: md5Hex(paymentResultSigningString(signed, key.secret), resolved.charset) };
+    const good = signer.checkPaymentResult(fields);
+    const tampered = signer.checkPaymentResult({ ...fields, FactMoney: '101' });
+    if (!good.valid || good.keyId !== key.id || tampered.valid) return fix('signature self-test', `merchant ${m.memberId}: signing and verifying disagree (charset ${resolved.charset})`);
+    return ok('signature self-test', `merchant ${m.memberId}/${m.terminalId}: key ${key.id} signs and verifies (${resolved.charset}); a tampered copy is refused`);
+  });
+}
+
+async function databaseFinding(env: CliEnv): Promise<DoctorFinding> {
+  const url = env.DATABASE_URL;
+  if (!url) {
+    return env.BAOFOO_ENV === 'production'
+      ? fix('database', 'DATABASE_URL is not set')
+      : ok('database', 'DATABASE_URL is not set: `npm start` uses its embedded PostgreSQL');
+  }
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'baofoo_payment_orders'`);
+    return rows[0].n > 0 ? ok('database', 'reachable, schema present') : fix('database', 'reachable but not migrated: start the app once (it runs the migrations) or run them in your deploy step');
+  } catch (e) {
+    return fix('database', `cannot connect with DATABASE_URL (${(e as Error).message})`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Every check; configuration errors become findings rather than exceptions. */
+export async function doctorFindings(env: CliEnv): Promise<DoctorFinding[]> {
+  const findings: DoctorFinding[] = [];
+  let raw: BaofooModuleOptions | undefined;
+  let resolved: ResolvedBaofooOptions | undefined;
+  try {
+    raw = baofooOptionsFromEnv(env);
+    findings.push(ok('keys', 'every configured key could be read and decrypted'));
+  } catch (e) {
+    findings.push(fix('keys', (e as Error).message));
+  }
+  if (raw) {
+    try {
+      resolved = resolveBaofooOptions(raw);
+      findings.push(ok('environment', `${resolved.environment}: payments to ${resolved.endpoints.payUrl}`));
+    } catch (e) {
+      const problems = e instanceof BaofooConfigError ? e.problems : [(e as Error).message];
+      findings.push(...problems.map((p) => fix('configuration', p)));
+    }
+  }
+  if (raw && resolved) findings.push(...credentialFindings(raw, resolved), ...routeFindings(resolved), ...signatureFindings(resolved));
+  findings.push(await databaseFinding(env));
+  return findings;
+}
+
+export async function runDoctor(args: readonly string[], env: CliEnv, io: CliIo): Promise<number> {
+  const { positionals } = parseCommandArgs(args, {});
+  if (positionals.length > 0) throw new CliFailure('doctor takes no arguments: it reads the configuration of NODE_ENV', true);
+  io.out(`Checking the ${env.NODE_ENV ?? 'development'} configuration (config/${env.NODE_ENV ?? 'development'}.env and the environment)`);
+  const findings = await doctorFindings(env);
+  for (const f of findings) io.out(`${f.ok ? '  ok   ' : '  FIX  '}${f.check}: ${f.detail}`);
+  const toFix = findings.filter((f) => !f.ok).length;
+  io.out(toFix === 0 ? 'Ready to deploy.' : `${toFix} thing(s) to fix before deploying.`);
+  return toFix === 0 ? EXIT_OK : EXIT_INVALID;
+}
+
+export const doctorCommand: CliCommand = {
+  name: 'doctor',
+  usage: '',
+  summary: 'check the configuration you are about to deploy (environment, credentials, keys, allowlist, routes, database, signatures)',
+  run: runDoctor,
+};
