@@ -8,9 +8,18 @@ export interface BaofooPostgresOptions {
   poolSize?: number;
   /** How long to wait for a connection before failing, in ms. Default 2000. */
   connectTimeoutMs?: number;
-  /** Server-side cap on one statement, in ms. Default 5000. */
+  /** Server-side cap on one statement, in ms; the client gives up 500 ms later. Default 2000. */
   statementTimeoutMs?: number;
 }
+
+/*
+ * A database that stops answering (frozen, partitioned, its host gone) must
+ * still get the gateway a prompt "not OK" — within 3 s — rather than a request
+ * hung until the gateway's own timeout: a query gives up after 2.5 s, a
+ * connection (or a wait for a pooled one) after 2 s.
+ */
+const DEFAULT_STATEMENT_TIMEOUT_MS = 2000;
+const CLIENT_GRACE_MS = 500;
 
 /**
  * PostgreSQL options with the module's entities and migrations, and timeouts
@@ -28,8 +37,8 @@ export function baofooPostgresOptions(o: BaofooPostgresOptions): DataSourceOptio
     poolSize: o.poolSize ?? 10,
     extra: {
       connectionTimeoutMillis: o.connectTimeoutMs ?? 2000,
-      statement_timeout: o.statementTimeoutMs ?? 5000,
-      query_timeout: (o.statementTimeoutMs ?? 5000) + 1000,
+      statement_timeout: o.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+      query_timeout: (o.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS) + CLIENT_GRACE_MS,
     },
   };
 }

@@ -62,6 +62,13 @@ async function rawText(req: BodyRequest, o: ResolvedBaofooOptions): Promise<{ te
   return { text, tooLarge: Buffer.byteLength(text) > limit };
 }
 
+// PostgreSQL text and jsonb cannot hold U+0000: a NUL would make recording the request fail.
+const NUL = '\u0000';
+
+function storable(text: string): string {
+  return text.includes(NUL) ? text.replaceAll(NUL, '\uFFFD') : text;
+}
+
 /** Reads a notification request once (guards and controller share the result). Never throws. */
 export function readNotificationRequest(req: Request, sourceIp: string, o: ResolvedBaofooOptions): Promise<ReadResult> {
   const r = req as BodyRequest;
@@ -71,13 +78,17 @@ export function readNotificationRequest(req: Request, sourceIp: string, o: Resol
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       if (req.method === 'POST' && type !== '' && type !== 'application/x-www-form-urlencoded') {
         const { text } = await rawText(r, o).catch(() => ({ text: '' }));
-        inbound.rawBody = text;
+        inbound.rawBody = storable(text);
         return { inbound, error: new NotificationRequestError('CONTENT_TYPE_UNSUPPORTED', `content type ${type} is not a form`, 415) };
       }
       const { text, tooLarge } = await rawText(r, o);
-      inbound.rawBody = text;
+      inbound.rawBody = storable(text);
       if (tooLarge) return { inbound, error: new NotificationRequestError('BODY_TOO_LARGE', `the request is over ${o.notification.maxBodyBytes} bytes`, 413) };
-      inbound.params = parseForm(text, o.charset, { maxParameters: o.notification.maxParameters, maxValueLength: 1024 });
+      const params = parseForm(text, o.charset, { maxParameters: o.notification.maxParameters, maxValueLength: 1024 });
+      if (Object.entries(params).some(([name, value]) => name.includes(NUL) || value.includes(NUL))) {
+        return { inbound, error: new NotificationRequestError('FORM_MALFORMED', 'a parameter contains a NUL character', 400) };
+      }
+      inbound.params = params;
       return { inbound };
     } catch (e) {
       if (e instanceof NotificationRequestError) return { inbound, error: e };

@@ -18,6 +18,12 @@ const MAX_RACES = 5;
 
 export class NotificationContentionError extends BaofooError {}
 
+/** The first `max` characters as PostgreSQL's varchar counts them (code points: a UTF-16 cut could split a pair, which jsonb refuses). */
+function cut(text: string | undefined, max = 64): string | null {
+  if (text === undefined) return null;
+  return text.length <= max ? text : Array.from(text).slice(0, max).join('');
+}
+
 /**
  * Applies a verified payment result to its order exactly once: ledger row,
  * conditional order update and outbox events in one statement, and `OK` only
@@ -76,9 +82,9 @@ export class NotificationService {
    * and returns the answer for the gateway, which is never `OK`.
    */
   async reject(req: InboundRequest & Partial<Pick<VerifiedNotification, 'keyId'>>, code: string, reason: string, status: number, order?: OrderRow): Promise<NotificationAnswer> {
-    const p = req.params ?? {};
+    const identity = this.identity(req, order);
     const entry: LedgerEntry = {
-      ...this.identity(req, order),
+      ...identity,
       verdict: 'rejected',
       reasonCode: code,
       reason,
@@ -91,9 +97,10 @@ export class NotificationService {
       'baofoo.notification.rejected',
       {
         orderId: order?.id ?? null,
-        transId: p.TransID ?? null,
-        memberId: p.MemberID ?? null,
-        terminalId: p.TerminalID ?? null,
+        // Cut like the ledger's: a refused request's fields can be any length, the outbox's trans_id cannot.
+        transId: identity.transId,
+        memberId: identity.memberId,
+        terminalId: identity.terminalId,
         orderMoney: order?.orderMoney ?? null,
         factMoney: null,
         status: order?.status ?? null,
@@ -101,7 +108,7 @@ export class NotificationService {
         source: 'notification',
       },
       this.clock(),
-      { reasonCode: code, reason, sourceIp: req.sourceIp },
+      { reasonCode: code, reason, sourceIp: identity.sourceIp },
     );
     await this.orders.record(entry, [event]);
     this.logger.warn(`notification rejected (${code}) from ${req.sourceIp}: ${reason}`);
@@ -112,10 +119,10 @@ export class NotificationService {
     const p = req.params ?? {};
     return {
       orderId: order?.id ?? null,
-      memberId: p.MemberID?.slice(0, 64) ?? null,
-      terminalId: p.TerminalID?.slice(0, 64) ?? null,
-      transId: p.TransID?.slice(0, 64) ?? null,
-      sourceIp: req.sourceIp,
+      memberId: cut(p.MemberID),
+      terminalId: cut(p.TerminalID),
+      transId: cut(p.TransID),
+      sourceIp: cut(req.sourceIp) ?? '',
       method: req.method,
       fields: req.params,
       rawBody: req.rawBody,

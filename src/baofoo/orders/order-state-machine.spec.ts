@@ -1,0 +1,130 @@
+import { allowedFrom, amountProblem, decide, type OrderFacts, type PaymentNews } from './order-state-machine.ts';
+import { ORDER_STATUSES, type OrderStatus } from './order-status.ts';
+
+const bank = (status: OrderStatus, factMoney: number | null = null): OrderFacts => ({ status, payId: '3002', orderMoney: 10000, factMoney });
+const card = (status: OrderStatus, factMoney: number | null = null): OrderFacts => ({ status, payId: '101', orderMoney: 10000, factMoney });
+const paid = (paidMoney: number): PaymentNews => ({ succeeded: true, paidMoney, resultDesc: '01', source: 'notification' });
+const failed = (resultDesc = '0000'): PaymentNews => ({ succeeded: false, paidMoney: 0, resultDesc, source: 'notification' });
+
+describe('decide', () => {
+  it('settles a pending bank order paid in full as PAID and announces the success', () => {
+    expect(decide(bank('PENDING'), paid(10000))).toEqual({
+      kind: 'transition',
+      from: 'PENDING',
+      to: 'PAID',
+      verdict: 'applied',
+      factMoney: 10000,
+      late: false,
+      reason: null,
+      event: 'baofoo.payment.succeeded',
+    });
+  });
+
+  it('sends a pending bank order paid a different amount to REVIEW in either direction', () => {
+    for (const amount of [9999, 10001, 0]) {
+      const d = decide(bank('PENDING'), paid(amount));
+      expect(d).toMatchObject({ kind: 'transition', to: 'REVIEW', verdict: 'review', factMoney: amount, event: 'baofoo.payment.review_required' });
+      expect(d.reason).toContain(String(amount));
+    }
+  });
+
+  it('treats the cashier (empty PayID) like a bank: the amount must match exactly', () => {
+    expect(decide({ ...bank('PENDING'), payId: '' }, paid(5000))).toMatchObject({ to: 'REVIEW' });
+    expect(decide({ ...bank('PENDING'), payId: '' }, paid(10000))).toMatchObject({ to: 'PAID' });
+  });
+
+  it('settles a prepaid card that paid less than the order as PAID with the amount actually paid', () => {
+    expect(decide(card('PENDING'), paid(5000))).toMatchObject({ kind: 'transition', to: 'PAID', verdict: 'applied', factMoney: 5000, reason: null });
+  });
+
+  it('sends a prepaid card that paid more than the order, or nothing, to REVIEW', () => {
+    expect(decide(card('PENDING'), paid(10001))).toMatchObject({ to: 'REVIEW' });
+    expect(decide(card('PENDING'), paid(0))).toMatchObject({ to: 'REVIEW' });
+  });
+
+  it('fails a pending order on a failure result without recording money', () => {
+    expect(decide(bank('PENDING'), failed('0013'))).toEqual({
+      kind: 'transition',
+      from: 'PENDING',
+      to: 'FAILED',
+      verdict: 'applied',
+      factMoney: null,
+      late: false,
+      reason: null,
+      event: 'baofoo.payment.failed',
+    });
+  });
+
+  it('counts the same success on a PAID order as a duplicate with no event', () => {
+    expect(decide(bank('PAID', 10000), paid(10000))).toEqual({ kind: 'none', verdict: 'duplicate', reason: 'order already PAID', event: null });
+  });
+
+  it('ignores a success with another amount on a PAID order and raises an anomaly', () => {
+    expect(decide(bank('PAID', 10000), paid(20000))).toMatchObject({ kind: 'none', verdict: 'ignored', event: 'baofoo.payment.anomaly' });
+  });
+
+  it('never downgrades a PAID order on a failure and raises an anomaly instead', () => {
+    expect(decide(bank('PAID', 10000), failed())).toMatchObject({ kind: 'none', verdict: 'ignored', event: 'baofoo.payment.anomaly' });
+  });
+
+  it('keeps an order under REVIEW as it is whatever success arrives, for a person to decide', () => {
+    expect(decide(bank('REVIEW', 5000), paid(5000))).toMatchObject({ kind: 'none', verdict: 'duplicate', event: null });
+    expect(decide(bank('REVIEW', 5000), paid(10000))).toMatchObject({ kind: 'none', verdict: 'duplicate', event: null });
+  });
+
+  it('pays a FAILED or EXPIRED order late when a valid success arrives: money is never dropped', () => {
+    for (const status of ['FAILED', 'EXPIRED'] as const) {
+      expect(decide(bank(status), paid(10000))).toMatchObject({ kind: 'transition', from: status, to: 'PAID', late: true, event: 'baofoo.payment.succeeded' });
+      expect(decide(bank(status), paid(1))).toMatchObject({ kind: 'transition', from: status, to: 'REVIEW', late: true });
+    }
+  });
+
+  it('counts a repeated failure as a duplicate and ignores failures on REVIEW or EXPIRED orders', () => {
+    expect(decide(bank('FAILED'), failed())).toMatchObject({ kind: 'none', verdict: 'duplicate', event: null });
+    expect(decide(bank('REVIEW', 1), failed())).toMatchObject({ kind: 'none', verdict: 'ignored', event: null });
+    expect(decide(bank('EXPIRED'), failed())).toMatchObject({ kind: 'none', verdict: 'ignored', event: null });
+  });
+
+  it('only ever proposes transitions that allowedFrom permits, so the conditional UPDATE can apply them', () => {
+    for (const status of ORDER_STATUSES) {
+      for (const news of [paid(10000), paid(1), failed()]) {
+        const d = decide(bank(status, status === 'PAID' || status === 'REVIEW' ? 10000 : null), news);
+        if (d.kind === 'transition') {
+          expect(d.from).toBe(status);
+          expect(allowedFrom(d.to)).toContain(status);
+        }
+      }
+    }
+  });
+});
+
+describe('allowedFrom', () => {
+  it('lets PAID and REVIEW start from every unsettled state and from FAILED or EXPIRED (late money)', () => {
+    expect(allowedFrom('PAID').sort()).toEqual(['EXPIRED', 'FAILED', 'PENDING']);
+    expect(allowedFrom('REVIEW').sort()).toEqual(['EXPIRED', 'FAILED', 'PENDING']);
+  });
+
+  it('lets FAILED and EXPIRED start only from PENDING, and nothing go back to PENDING', () => {
+    expect(allowedFrom('FAILED')).toEqual(['PENDING']);
+    expect(allowedFrom('EXPIRED')).toEqual(['PENDING']);
+    expect(allowedFrom('PENDING')).toEqual([]);
+  });
+
+  it('never lets a settled PAID order be left', () => {
+    for (const to of ORDER_STATUSES) expect(allowedFrom(to)).not.toContain('PAID');
+  });
+});
+
+describe('amountProblem', () => {
+  it('accepts a bank payment of exactly the order amount and explains any other', () => {
+    expect(amountProblem({ payId: '4002', orderMoney: 100 }, 100)).toBeNull();
+    expect(amountProblem({ payId: '4002', orderMoney: 100 }, 99)).toBe('paid 99 fen for an order of 100');
+  });
+
+  it('accepts a prepaid card paying up to the order amount but not more, and not zero', () => {
+    expect(amountProblem({ payId: '116', orderMoney: 100 }, 100)).toBeNull();
+    expect(amountProblem({ payId: '116', orderMoney: 100 }, 50)).toBeNull();
+    expect(amountProblem({ payId: '116', orderMoney: 100 }, 101)).toMatch(/more than/);
+    expect(amountProblem({ payId: '116', orderMoney: 100 }, 0)).toMatch(/paid 0 fen/);
+  });
+});

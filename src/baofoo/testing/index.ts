@@ -1,0 +1,8 @@
+/**
+ * Helpers for the merchant's own tests: signed notifications as the gateway
+ * sends them, one fixture per result code, and delivery to an app. Import
+ * from this entry point only in tests; the main entry does not export it.
+ */
+export { signedNotification, type SignedNotification, type SignedNotificationOptions } from './signed-notification.ts';
+export { RESULT_FIXTURES, describeFixture, type ResultFixture } from './result-fixtures.ts';
+export { deliverNotification, type DeliveryAnswer, type DeliveryOptions } from './deliver-notification.ts';
