@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from './baofoo.constants.ts';
 import { BAOFOO_MODULE_OPTIONS, BaofooConfigurableModule } from './baofoo.module-definition.ts';
 import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
 import { resolveBaofooOptions } from './config/resolve-options.ts';
 import { systemClock } from './protocol/trade-time.ts';
 import { BaofooSigner } from './signing/baofoo-signer.service.ts';
+import { BAOFOO_EVENT_EXPORTS, BAOFOO_EVENT_PROVIDERS } from './events/baofoo-event.providers.ts';
 import { IpAllowlistGuard } from './notifications/ip-allowlist.guard.ts';
 import { NotificationService } from './notifications/notification.service.ts';
 import { SignatureGuard } from './notifications/signature.guard.ts';
 import { PaymentOrderRepository } from './orders/payment-order.repository.ts';
 import { PaymentService } from './payments/payment.service.ts';
+import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliation/reconciliation.providers.ts';
 
 /**
  * The Baofoo gateway integration. `BaofooModule.forRoot(options)` or
@@ -22,6 +25,7 @@ import { PaymentService } from './payments/payment.service.ts';
  * `{ rawBody: true }` so notifications are verified over the exact bytes the gateway sent.
  */
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     { provide: BAOFOO_OPTIONS, useFactory: (o: BaofooModuleOptions) => resolveBaofooOptions(o), inject: [BAOFOO_MODULE_OPTIONS] },
     { provide: BAOFOO_CLOCK, useValue: systemClock },
@@ -31,7 +35,9 @@ import { PaymentService } from './payments/payment.service.ts';
     NotificationService,
     IpAllowlistGuard,
     SignatureGuard,
+    ...BAOFOO_EVENT_PROVIDERS,
+    ...RECONCILIATION_PROVIDERS,
   ],
-  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooSigner, PaymentOrderRepository, PaymentService, NotificationService],
+  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooSigner, PaymentOrderRepository, PaymentService, NotificationService, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
 })
 export class BaofooModule extends BaofooConfigurableModule {}

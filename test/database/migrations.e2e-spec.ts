@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
+import { BAOFOO_MIGRATIONS } from '../../src/baofoo/database/baofoo-migrations.ts';
 import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -40,7 +41,7 @@ describe('the shipped migrations', () => {
   });
 
   it('roll back cleanly', async () => {
-    await ds.undoLastMigration({ transaction: 'all' });
+    for (let i = 0; i < BAOFOO_MIGRATIONS.length; i++) await ds.undoLastMigration({ transaction: 'all' });
     const tables = await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'baofoo_%'`);
     expect(tables).toEqual([]);
     await ds.runMigrations();

@@ -1,14 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import type { OrderStatus } from '../orders/order-status.ts';
 import type { Fen } from '../protocol/money.ts';
+import type { BaofooEventName, BaofooEventSource } from './baofoo-events.ts';
+import { baofooEvent, outboxRow, type BaofooEventInput, type OutboxRow } from './outbox-row.ts';
 
 /** An outbox row as the writers insert it (see OutboxEventEntity). */
-export interface OutboxEntry {
-  event_id: string;
-  type: string;
-  order_id: string | null;
-  trans_id: string | null;
-  payload: Record<string, unknown>;
-}
+export type OutboxEntry = OutboxRow;
 
 /** What every event says about its order. */
 export interface EventSubject {
@@ -20,18 +16,15 @@ export interface EventSubject {
   factMoney: Fen | null;
   status: string | null;
   previousStatus: string | null;
-  source: 'notification' | 'query' | 'expiry' | 'system';
+  source: BaofooEventSource;
 }
 
-/** Builds an outbox row with a fresh stable event id; `extra` adds the event's own fields. */
-export function outboxEntry(type: string, subject: EventSubject, occurredAt: Date, extra: Record<string, unknown> = {}): OutboxEntry {
-  const eventId = randomUUID();
-  const { orderId, ...rest } = subject;
-  return {
-    event_id: eventId,
-    type,
-    order_id: orderId,
-    trans_id: subject.transId,
-    payload: { eventId, type, occurredAt: occurredAt.toISOString(), ...rest, ...extra },
-  };
+/**
+ * The writers' shorthand for `outboxRow(baofooEvent(type, { ...subject, ...extra, occurredAt }))`:
+ * a row with a fresh stable event id; `extra` adds the event's own fields
+ * (see `BaofooEventMap` for what each event carries).
+ */
+export function outboxEntry(type: BaofooEventName, subject: EventSubject, occurredAt: Date, extra: Record<string, unknown> = {}): OutboxEntry {
+  const input = { ...subject, status: subject.status as OrderStatus | null, previousStatus: subject.previousStatus as OrderStatus | null, ...extra, occurredAt };
+  return outboxRow(baofooEvent(type, input as BaofooEventInput<typeof type>));
 }

@@ -3,10 +3,13 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 /**
  * An event written in the same transaction as the order change it reports,
  * so it cannot be lost between the commit and the emit. The relay delivers it.
+ * Write rows with `outboxRow(baofooEvent(…))` (or `outboxEntry`); an insert
+ * trigger wakes the relays with a NOTIFY at commit (migration 1764250000000).
  */
 @Entity({ name: 'baofoo_outbox' })
 @Index('baofoo_outbox_event_id', ['eventId'], { unique: true })
 @Index('baofoo_outbox_undelivered', ['id'], { where: '"delivered_at" IS NULL' })
+@Index('baofoo_outbox_due', ['nextAttemptAt', 'id'], { where: '"delivered_at" IS NULL' })
 export class OutboxEventEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
@@ -33,4 +36,12 @@ export class OutboxEventEntity {
   /** Set once every listener has it (or it was dead-lettered). */
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
   deliveredAt!: Date | null;
+
+  /** When the relay may claim it next: at once for a new event, later while a listener waits out its backoff. */
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
+  nextAttemptAt!: Date;
+
+  /** Relay passes that completed over this event (a pass cut short by a crash is rolled back and not counted). */
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
 }

@@ -48,6 +48,11 @@ export interface OrderChange {
   reviewReason: string | null;
 }
 
+/** An order claimed for an order query; `queryAttempts` (as the claim left it) identifies the claim. */
+export interface ClaimedOrder extends OrderRow {
+  queryAttempts: number;
+}
+
 const ORDER_COLUMNS = `id::text AS id, member_id AS "memberId", terminal_id AS "terminalId", trans_id AS "transId", pay_id AS "payId",
   trade_date AS "tradeDate", order_money::text AS "orderMoney", fact_money::text AS "factMoney", status, version, created_at AS "createdAt"`;
 
@@ -86,6 +91,42 @@ const TRANSITION_SQL = `WITH changed AS (
 const RECORD_SQL = `WITH ledger AS (${LEDGER_INSERT.replace('$LEDGER', '$1')} RETURNING id),
   outbox AS (${OUTBOX_INSERT.replace('$EVENTS', '$2')} RETURNING id)
   SELECT (SELECT count(*) FROM ledger)::int AS ledger`;
+
+/*
+ * Reconciliation claims. The due decision uses the caller's clock ($1), never
+ * SQL now(), so every instance (and a test's fake clock) agrees on it. A claim
+ * moves next_query_at past a lease in the same statement that selects the
+ * rows, and SKIP LOCKED keeps instances off each other's rows: an order is
+ * claimed by one instance at a time, at most once per lease. The claim does
+ * not bump the version: it changes no state, and must not make a concurrent
+ * notification lose its optimistic race.
+ */
+const CLAIM_DUE_SQL = `WITH claimed AS (UPDATE baofoo_payment_orders
+     SET next_query_at = $1::timestamptz + make_interval(secs => $2::int), query_attempts = query_attempts + 1, last_query_at = $1::timestamptz
+   WHERE id IN (SELECT id FROM baofoo_payment_orders
+                 WHERE status = 'PENDING' AND next_query_at <= $1::timestamptz
+                   AND (last_query_at IS NULL OR last_query_at <= $1::timestamptz - make_interval(secs => $4::int))
+                 ORDER BY next_query_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+  RETURNING ${ORDER_COLUMNS}, query_attempts AS "queryAttempts")
+  SELECT * FROM claimed`;
+
+const CLAIM_ONE_SQL = `WITH claimed AS (UPDATE baofoo_payment_orders
+     SET query_attempts = query_attempts + 1, last_query_at = $2::timestamptz,
+         next_query_at = CASE WHEN status = 'PENDING' THEN GREATEST(next_query_at, $2::timestamptz + make_interval(secs => $3::int)) ELSE next_query_at END
+   WHERE id = (SELECT id FROM baofoo_payment_orders
+                WHERE id = $1 AND (last_query_at IS NULL OR last_query_at <= $2::timestamptz - make_interval(secs => $4::int))
+                FOR UPDATE SKIP LOCKED)
+  RETURNING ${ORDER_COLUMNS}, query_attempts AS "queryAttempts")
+  SELECT * FROM claimed`;
+
+// Only the claim that is still current may reschedule: a late answer must not undo a newer claim's lease.
+// (Each statement is wrapped in a SELECT so the driver returns the rows, not [rows, count].)
+const NOTE_QUERY_SQL = `WITH noted AS (UPDATE baofoo_payment_orders
+     SET last_check_result = $3::varchar,
+         next_query_at = CASE WHEN status = 'PENDING' AND $4::timestamptz IS NOT NULL THEN $4::timestamptz ELSE next_query_at END
+   WHERE id = $1 AND query_attempts = $2
+  RETURNING id)
+  SELECT id FROM noted`;
 
 function ledgerJson(entry: LedgerEntry | null): string {
   return JSON.stringify(
@@ -162,5 +203,23 @@ export class PaymentOrderRepository {
   /** Records a ledger row and events that change no order (duplicates, rejections, anomalies). */
   async record(ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<void> {
     await this.dataSource.query(RECORD_SQL, [ledgerJson(ledger), JSON.stringify(events)]);
+  }
+
+  /** Claims up to `limit` PENDING orders due at `now` for an order query, leasing each for `leaseSeconds`. */
+  async claimDueForQuery(now: Date, leaseSeconds: number, limit: number, minIntervalSeconds: number): Promise<ClaimedOrder[]> {
+    const rows: (RawOrder & { queryAttempts: number })[] = await this.dataSource.query(CLAIM_DUE_SQL, [now, leaseSeconds, limit, minIntervalSeconds]);
+    return rows.map((r) => ({ ...toOrder(r), queryAttempts: r.queryAttempts }));
+  }
+
+  /** Claims one order (any status) for an on-demand query; null when it was queried within `minIntervalSeconds` or is being claimed. */
+  async claimForQuery(orderId: string, now: Date, leaseSeconds: number, minIntervalSeconds: number): Promise<ClaimedOrder | null> {
+    const rows: (RawOrder & { queryAttempts: number })[] = await this.dataSource.query(CLAIM_ONE_SQL, [orderId, now, leaseSeconds, minIntervalSeconds]);
+    return rows.length ? { ...toOrder(rows[0]), queryAttempts: rows[0].queryAttempts } : null;
+  }
+
+  /** Records a query's outcome and, while the order is PENDING, when to ask next; false when a newer claim owns the order. */
+  async noteQueryOutcome(orderId: string, queryAttempts: number, checkResult: string, nextQueryAt: Date | null): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(NOTE_QUERY_SQL, [orderId, queryAttempts, checkResult.slice(0, 32), nextQueryAt]);
+    return rows.length === 1;
   }
 }

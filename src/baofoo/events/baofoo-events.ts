@@ -1,0 +1,123 @@
+import type { OrderStatus } from '../orders/order-status.ts';
+import type { Fen } from '../protocol/money.ts';
+
+/** Every event the module publishes, by its dotted name. */
+export const BAOFOO_EVENT_NAMES = [
+  'baofoo.payment.succeeded',
+  'baofoo.payment.failed',
+  'baofoo.payment.review_required',
+  'baofoo.order.expired',
+  'baofoo.payment.anomaly',
+  'baofoo.reconciliation.mismatch',
+  'baofoo.notification.rejected',
+  'baofoo.delivery.dead_lettered',
+] as const;
+
+export type BaofooEventName = (typeof BAOFOO_EVENT_NAMES)[number];
+
+/** Where the news came from: a gateway notification, an order query, the expiry of a pending order, or the module itself. */
+export type BaofooEventSource = 'notification' | 'query' | 'expiry' | 'system';
+
+/**
+ * What every event carries. Delivery is at least once: a listener can see the
+ * same event again (after a crash, a retry of another attempt that timed out,
+ * or an ops replay), so it dedupes on `eventId`, which never changes.
+ */
+export interface BaofooEventBase<K extends BaofooEventName = BaofooEventName> {
+  /** Stable id (uuid) of this event: the key for listener-side idempotency. */
+  eventId: string;
+  type: K;
+  /** When the change happened (ISO 8601), written with the change itself. */
+  occurredAt: string;
+  /** The order's database id, null when no order is involved (e.g. a rejected notification for an unknown order). */
+  orderId: string | null;
+  transId: string | null;
+  memberId: string | null;
+  terminalId: string | null;
+  /** Amount ordered, fen. */
+  orderMoney: Fen | null;
+  /** Amount actually paid (FactMoney / succMoney), fen. */
+  factMoney: Fen | null;
+  /** The order's state after the change. */
+  status: OrderStatus | null;
+  /** The order's state before the change. */
+  previousStatus: OrderStatus | null;
+  source: BaofooEventSource;
+}
+
+/** The order is PAID. `late` is true when it had been FAILED or EXPIRED: money received is never dropped. */
+export interface PaymentSucceededEvent extends BaofooEventBase<'baofoo.payment.succeeded'> {
+  resultDesc: string | null;
+  succTime: string | null;
+  late: boolean;
+}
+
+/** The order is FAILED; `resultDesc` is the gateway's code (protocol §5). */
+export interface PaymentFailedEvent extends BaofooEventBase<'baofoo.payment.failed'> {
+  resultDesc: string | null;
+  succTime: string | null;
+}
+
+/** Money arrived but does not match the order (or the gateway kept answering P): a person decides. */
+export interface PaymentReviewRequiredEvent extends BaofooEventBase<'baofoo.payment.review_required'> {
+  reason: string;
+  resultDesc: string | null;
+  succTime: string | null;
+}
+
+/** A pending order the gateway never settled was given up. */
+export interface OrderExpiredEvent extends BaofooEventBase<'baofoo.order.expired'> {
+  reason: string;
+  /** The last order-query answer (Y/F/P/N), if any. */
+  lastCheckResult: string | null;
+}
+
+/** A valid result that contradicts a settled order (e.g. a failure after PAID): nothing changed, someone should look. */
+export interface PaymentAnomalyEvent extends BaofooEventBase<'baofoo.payment.anomaly'> {
+  reason: string;
+  resultDesc: string | null;
+}
+
+/** An order query disagrees with what a notification already settled. */
+export interface ReconciliationMismatchEvent extends BaofooEventBase<'baofoo.reconciliation.mismatch'> {
+  reason: string;
+  checkResult: string;
+  succMoney: Fen | null;
+}
+
+/** A notification was refused (signature, merchant, IP, malformed, unknown order). */
+export interface NotificationRejectedEvent extends BaofooEventBase<'baofoo.notification.rejected'> {
+  reason: string;
+  reasonCode: string;
+  sourceIp: string | null;
+}
+
+/** A listener gave up on an event after the configured attempts; replay it with `OutboxAdminService.replayDeadLetters`. */
+export interface DeliveryDeadLetteredEvent extends BaofooEventBase<'baofoo.delivery.dead_lettered'> {
+  deadLetter: {
+    eventId: string;
+    type: string;
+    listener: string;
+    attempts: number;
+    lastError: string;
+  };
+}
+
+/** The typed event map: `BaofooEventMap['baofoo.payment.succeeded']` is the payload of that event. */
+export interface BaofooEventMap {
+  'baofoo.payment.succeeded': PaymentSucceededEvent;
+  'baofoo.payment.failed': PaymentFailedEvent;
+  'baofoo.payment.review_required': PaymentReviewRequiredEvent;
+  'baofoo.order.expired': OrderExpiredEvent;
+  'baofoo.payment.anomaly': PaymentAnomalyEvent;
+  'baofoo.reconciliation.mismatch': ReconciliationMismatchEvent;
+  'baofoo.notification.rejected': NotificationRejectedEvent;
+  'baofoo.delivery.dead_lettered': DeliveryDeadLetteredEvent;
+}
+
+/** Any event of the map. */
+export type BaofooEvent = BaofooEventMap[BaofooEventName];
+
+export function isBaofooEventName(name: string): name is BaofooEventName {
+  return (BAOFOO_EVENT_NAMES as readonly string[]).includes(name);
+}

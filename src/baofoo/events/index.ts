@@ -1,0 +1,11 @@
+export * from './baofoo-events.ts';
+export { baofooEvent, outboxRow, outboxRowsSql, OUTBOX_INSERT_COLUMNS, type BaofooEventInput, type OutboxRow, type OutboxRowsSql } from './outbox-row.ts';
+export { OnBaofooEvent, type BaofooDeliveryContext, type OnBaofooEventOptions } from './on-baofoo-event.decorator.ts';
+export { OutboxRelay } from './outbox-relay.service.ts';
+export { OutboxMonitor, type OutboxHealth } from './outbox-monitor.service.ts';
+export { OutboxAdminService } from './outbox-admin.service.ts';
+export type { DeadLetter, DeadLetterFilter } from './dead-letter-replay.ts';
+export { BAOFOO_OUTBOX_TUNING, DEFAULT_OUTBOX_TUNING, OUTBOX_CHANNEL, type OutboxTuning } from './outbox.constants.ts';
+export type { RetryBackoff } from './retry-backoff.ts';
+export { EventDeliveryEntity, type EventDeliveryStatus } from './event-delivery.entity.ts';
+export { OutboxEventEntity } from './outbox-event.entity.ts';

@@ -1,0 +1,65 @@
+import { SetMetadata } from '@nestjs/common';
+import type { BaofooEventMap, BaofooEventName } from './baofoo-events.ts';
+
+export const BAOFOO_EVENT_LISTENER = Symbol('BAOFOO_EVENT_LISTENER');
+
+/** What the relay tells a listener besides the event. */
+export interface BaofooDeliveryContext {
+  /** `ClassName.methodName`, or the `listenerId` given to the decorator. */
+  listener: string;
+  /** 1 on the first attempt; retries and replays count up (a replay starts again at 1). */
+  attempt: number;
+  /** Commit → this call, in ms, on the database clock: the outbox lag. */
+  lagMs: number;
+}
+
+export interface OnBaofooEventOptions {
+  /**
+   * The listener's name in delivery records, in place of `ClassName.methodName`.
+   * Give one that survives refactoring: a renamed listener is a new listener,
+   * and events already delivered to the old name are not delivered again.
+   */
+  listenerId?: string;
+}
+
+export interface BaofooListenerMetadata {
+  events: readonly BaofooEventName[];
+  listenerId?: string;
+}
+
+export type BaofooListenerMethod<K extends BaofooEventName> = (event: BaofooEventMap[K], context: BaofooDeliveryContext) => unknown;
+
+/**
+ * Marks a provider method as a listener of one or more Baofoo events; its
+ * parameter is typed by the event map.
+ *
+ * The contract is at least once:
+ * - the relay awaits the method; returning (or resolving) counts as delivered
+ *   and is recorded for this listener alone;
+ * - throwing (or rejecting, or exceeding the listener timeout) is retried
+ *   with backoff, without re-running the other listeners of the event that
+ *   already succeeded;
+ * - after `outbox.maxAttempts` attempts the delivery is dead-lettered: logged,
+ *   published as `baofoo.delivery.dead_lettered`, counted in the health
+ *   snapshot, and replayable with `OutboxAdminService.replayDeadLetters`;
+ * - the same event can still arrive twice (a process that dies after the
+ *   listener ran but before its success was recorded, a replay): dedupe on
+ *   `event.eventId`;
+ * - no order is promised between events, even of the same order: read
+ *   `status`/`previousStatus` rather than the arrival order.
+ *
+ * Plain `@OnEvent('baofoo.payment.succeeded')` subscribers of
+ * `@nestjs/event-emitter` also receive every event once it is committed, but
+ * fire-and-forget: their errors are not retried.
+ */
+export function OnBaofooEvent<K extends BaofooEventName>(event: K | readonly K[], options: OnBaofooEventOptions = {}): BaofooListenerDecorator<K> {
+  const metadata: BaofooListenerMetadata = { events: typeof event === 'string' ? [event] : [...event], listenerId: options.listenerId };
+  return SetMetadata(BAOFOO_EVENT_LISTENER, metadata) as BaofooListenerDecorator<K>;
+}
+
+/** A method decorator that accepts only methods taking the payload of event(s) `K`. */
+export type BaofooListenerDecorator<K extends BaofooEventName> = <M extends BaofooListenerMethod<K>>(
+  target: object,
+  key: string | symbol,
+  descriptor: TypedPropertyDescriptor<M>,
+) => void;

@@ -1,0 +1,44 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OutboxRelay } from './outbox-relay.service.ts';
+import { pgPoolOf } from './pg-pool.ts';
+
+/** The outbox as a health check sees it. */
+export interface OutboxHealth {
+  /** Events not yet delivered to every listener (including those waiting out a retry backoff). */
+  pending: number;
+  /** Age of the oldest of them, on the database clock; null when none. */
+  oldestPendingAgeMs: number | null;
+  /** Listener deliveries that gave up and wait for an ops replay. */
+  deadLetters: number;
+  /** p99 commit→listener lag of this process's recent first deliveries; null before any. */
+  lagP99Ms: number | null;
+  /** Whether this process runs a relay, and whether NOTIFY wake-ups reach it. */
+  relay: { running: boolean; listening: boolean };
+}
+
+/** Reads the outbox's backlog and dead letters, for a terminus indicator or an ops page. */
+@Injectable()
+export class OutboxMonitor {
+  constructor(
+    private readonly relay: OutboxRelay,
+    @Optional() @Inject(DataSource) private readonly dataSource?: DataSource,
+  ) {}
+
+  async snapshot(): Promise<OutboxHealth> {
+    if (!this.dataSource) throw new Error('the Baofoo outbox monitor needs TypeORM: import TypeOrmModule.forRoot(baofooPostgresOptions({ url })) in the app');
+    const { rows } = await pgPoolOf(this.dataSource).query<{ pending: number; oldest_ms: number | null; dead: number }>(
+      `SELECT (SELECT count(*) FROM baofoo_outbox WHERE delivered_at IS NULL)::int AS pending,
+              (SELECT (extract(epoch FROM clock_timestamp() - min(created_at)) * 1000)::float8 FROM baofoo_outbox WHERE delivered_at IS NULL) AS oldest_ms,
+              (SELECT count(*) FROM baofoo_event_deliveries WHERE status = 'dead')::int AS dead`,
+    );
+    const r = rows[0];
+    return {
+      pending: r.pending,
+      oldestPendingAgeMs: r.oldest_ms === null ? null : Math.max(0, Math.round(r.oldest_ms)),
+      deadLetters: r.dead,
+      lagP99Ms: this.relay.lagP99Ms(),
+      relay: this.relay.state,
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import type pg from 'pg';
+import type { DeliveryState, DeliveryWrite } from './delivery-plan.ts';
+import { OUTBOX_INSERT_COLUMNS, outboxRowsSql, type OutboxRow } from './outbox-row.ts';
+
+/**
+ * The relay's SQL. Every statement runs inside the pass transaction that
+ * holds the claimed rows' locks, so a crash anywhere rolls the whole pass
+ * back and the rows are free for the next relay at once.
+ */
+
+export interface ClaimedEvent {
+  id: string;
+  eventId: string;
+  type: string;
+  payload: Record<string, unknown>;
+  /** Passes completed over this event before: 0 on its first delivery. */
+  passes: number;
+  /** Commit → claim on the database clock, in ms (measured from the writer's transaction start). */
+  ageMs: number;
+}
+
+/**
+ * Locks up to `limit` due events. SKIP LOCKED lets several relays share the
+ * queue: each takes rows nobody holds, none waits, and no row is held by two.
+ */
+export async function claimDueEvents(client: pg.ClientBase, limit: number): Promise<ClaimedEvent[]> {
+  const { rows } = await client.query<{ id: string; event_id: string; type: string; order_id: string | null; trans_id: string | null; payload: Record<string, unknown>; attempts: number; age_ms: number }>(
+    `SELECT id, event_id, type, order_id, trans_id, payload, attempts,
+            (extract(epoch FROM clock_timestamp() - created_at) * 1000)::float8 AS age_ms
+       FROM baofoo_outbox
+      WHERE delivered_at IS NULL AND next_attempt_at <= now()
+      ORDER BY next_attempt_at, id
+      LIMIT $1
+        FOR UPDATE SKIP LOCKED`,
+    [limit],
+  );
+  // The columns are the truth for identity: a writer that left them out of the payload still delivers a complete event.
+  return rows.map((r) => ({
+    id: r.id,
+    eventId: r.event_id,
+    type: r.type,
+    payload: { ...r.payload, eventId: r.event_id, type: r.type, orderId: r.order_id, transId: r.payload.transId ?? r.trans_id },
+    passes: r.attempts,
+    ageMs: Math.max(0, r.age_ms),
+  }));
+}
+
+/** The listeners' records of these events, by event id then listener. */
+export async function loadDeliveryStates(client: pg.ClientBase, eventIds: readonly string[]): Promise<Map<string, Map<string, DeliveryState>>> {
+  const { rows } = await client.query<{ event_id: string; listener: string; status: DeliveryState['status']; attempts: number; due: boolean }>(
+    `SELECT event_id, listener, status, attempts, coalesce(next_attempt_at <= now(), false) AS due
+       FROM baofoo_event_deliveries WHERE event_id = ANY($1::uuid[])`,
+    [eventIds],
+  );
+  const byEvent = new Map<string, Map<string, DeliveryState>>();
+  for (const r of rows) {
+    const states = byEvent.get(r.event_id) ?? new Map<string, DeliveryState>();
+    states.set(r.listener, { listener: r.listener, status: r.status, attempts: r.attempts, due: r.due });
+    byEvent.set(r.event_id, states);
+  }
+  return byEvent;
+}
+
+export interface EventDeliveryWrite extends DeliveryWrite {
+  eventId: string;
+  eventType: string;
+}
+
+/** Records each listener's outcome; a failure keeps the error of an earlier attempt only until it has one of its own. */
+export async function saveDeliveries(client: pg.ClientBase, writes: readonly EventDeliveryWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  await client.query(
+    `INSERT INTO baofoo_event_deliveries AS d
+            (event_id, event_type, listener, status, attempts, last_error, next_attempt_at, delivered_at, dead_at, first_attempt_at, last_attempt_at)
+     SELECT u.event_id, u.event_type, u.listener, u.status, u.attempts, u.last_error,
+            CASE WHEN u.status = 'failed' THEN clock_timestamp() + u.delay_ms * interval '1 millisecond' END,
+            CASE WHEN u.status = 'delivered' THEN clock_timestamp() END,
+            CASE WHEN u.status = 'dead' THEN clock_timestamp() END,
+            clock_timestamp(), clock_timestamp()
+       FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::text[], $7::int[])
+         AS u(event_id, event_type, listener, status, attempts, last_error, delay_ms)
+     ON CONFLICT (event_id, listener) DO UPDATE SET
+            status = EXCLUDED.status,
+            attempts = EXCLUDED.attempts,
+            last_error = coalesce(EXCLUDED.last_error, d.last_error),
+            next_attempt_at = EXCLUDED.next_attempt_at,
+            delivered_at = EXCLUDED.delivered_at,
+            dead_at = EXCLUDED.dead_at,
+            last_attempt_at = EXCLUDED.last_attempt_at`,
+    [
+      writes.map((w) => w.eventId),
+      writes.map((w) => w.eventType),
+      writes.map((w) => w.listener),
+      writes.map((w) => w.status),
+      writes.map((w) => w.attempts),
+      writes.map((w) => w.lastError),
+      writes.map((w) => w.delayMs),
+    ],
+  );
+}
+
+/**
+ * Ends the pass over each event: a finished event leaves the queue; an
+ * unfinished one sleeps until its earliest listener retry is due.
+ */
+export async function finishEvents(client: pg.ClientBase, events: readonly { id: string; done: boolean }[]): Promise<void> {
+  if (events.length === 0) return;
+  await client.query(
+    `UPDATE baofoo_outbox o
+        SET attempts = o.attempts + 1,
+            delivered_at = CASE WHEN u.done THEN clock_timestamp() END,
+            next_attempt_at = CASE WHEN u.done THEN o.next_attempt_at ELSE coalesce(
+              (SELECT min(d.next_attempt_at) FROM baofoo_event_deliveries d WHERE d.event_id = o.event_id AND d.status = 'failed'),
+              clock_timestamp() + interval '1 second') END
+       FROM unnest($1::bigint[], $2::bool[]) AS u(id, done)
+      WHERE o.id = u.id`,
+    [events.map((e) => e.id), events.map((e) => e.done)],
+  );
+}
+
+/** Writes events in the caller's transaction (the relay's own dead-letter events, tests). */
+export async function insertOutboxRows(client: Pick<pg.ClientBase, 'query'>, rows: readonly OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const { select, params } = outboxRowsSql(rows);
+  await client.query(`INSERT INTO baofoo_outbox ${OUTBOX_INSERT_COLUMNS} ${select}`, params);
+}

@@ -1,0 +1,11 @@
+import type { Provider } from '@nestjs/common';
+import { GatewayQueryClient } from './gateway-query.client.ts';
+import { QueryAnswerApplier } from './query-answer.applier.ts';
+import { ReconciliationCron } from './reconciliation.cron.ts';
+import { ReconciliationService } from './reconciliation.service.ts';
+
+/** What BaofooModule provides for reconciliation. */
+export const RECONCILIATION_PROVIDERS: Provider[] = [GatewayQueryClient, QueryAnswerApplier, ReconciliationService, ReconciliationCron];
+
+/** What apps may inject: runOnce/reconcile, and the query client. */
+export const RECONCILIATION_EXPORTS = [GatewayQueryClient, ReconciliationService];

@@ -1,0 +1,107 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from '../baofoo.constants.ts';
+import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
+import { PaymentOrderRepository, type ClaimedOrder, type OrderRow } from '../orders/payment-order.repository.ts';
+import { BaofooError } from '../protocol/errors.ts';
+import type { Clock } from '../protocol/trade-time.ts';
+import { mapBounded } from './bounded-map.ts';
+import { GatewayQueryClient, type GatewayQueryResult } from './gateway-query.client.ts';
+import { GatewayQueryError } from './gateway-query.errors.ts';
+import { QueryAnswerApplier, reconciliationTimings } from './query-answer.applier.ts';
+import type { QueryOutcome, ReconciliationRun } from './reconciliation-outcome.ts';
+import { DEFAULT_MAX_BACKOFF_SECONDS, leaseSeconds, MIN_QUERY_INTERVAL_SECONDS, nextQueryAt, sendDeadline, type ReconciliationTimings } from './reconciliation-policy.ts';
+
+/**
+ * Settles what notifications missed by asking the gateway (design.md
+ * §Reconciliation). Every instance may tick; the work is exclusive: a tick
+ * claims due PENDING orders in one statement that also moves their
+ * next_query_at past a lease, so an order is asked about at most once a
+ * minute whatever the number of instances, and the orders of an instance that
+ * died mid-batch come back when their lease ends. All times come from the
+ * module clock.
+ */
+@Injectable()
+export class ReconciliationService {
+  private readonly logger = new Logger('BaofooReconciliation');
+  readonly timings: ReconciliationTimings;
+  /** Seconds a claim keeps other instances off an order (see `leaseSeconds`). */
+  readonly leaseSeconds: number;
+
+  constructor(
+    @Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions,
+    @Inject(BAOFOO_CLOCK) private readonly clock: Clock,
+    private readonly orders: PaymentOrderRepository,
+    private readonly client: GatewayQueryClient,
+    private readonly applier: QueryAnswerApplier,
+  ) {
+    this.timings = reconciliationTimings(options, DEFAULT_MAX_BACKOFF_SECONDS);
+    this.leaseSeconds = leaseSeconds(this.timings);
+  }
+
+  /** One tick: claim the due orders, query them with bounded concurrency, apply each answer. */
+  async runOnce(): Promise<ReconciliationRun> {
+    const at = this.clock();
+    const claimed = await this.orders.claimDueForQuery(at, this.leaseSeconds, this.timings.batchSize, MIN_QUERY_INTERVAL_SECONDS);
+    const deadline = sendDeadline(at, this.leaseSeconds);
+    const outcomes = await mapBounded(claimed, this.timings.concurrency, (claim) =>
+      this.queryClaimed(claim, deadline).catch((e: unknown) => {
+        // One order's database trouble must not cost the rest of the batch; its lease brings it back.
+        this.logger.error(`reconciliation of ${claim.transId} failed: ${(e as Error).message}`);
+        return this.failed(claim, e instanceof BaofooError ? e.code : 'INTERNAL', (e as Error).message, null);
+      }),
+    );
+    if (claimed.length > 0) {
+      const counts = new Map<string, number>();
+      for (const o of outcomes) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+      this.logger.log(`reconciled ${claimed.length} order(s): ${[...counts].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    }
+    return { at, claimed: claimed.length, outcomes };
+  }
+
+  /**
+   * Asks the gateway about one order now, whatever its state, and applies the
+   * answer: a PENDING order settles as in a tick; a settled one that the
+   * gateway contradicts raises `baofoo.reconciliation.mismatch` and stays as
+   * it is. Within a minute of the order's previous query the answer is
+   * `too-soon` and nothing is sent. `memberId` is needed only when several
+   * configured merchants used the TransID.
+   */
+  async reconcile(transId: string, memberId?: string): Promise<QueryOutcome> {
+    const order = await this.findOrder(transId, memberId);
+    const claim = await this.orders.claimForQuery(order.id, this.clock(), this.leaseSeconds, MIN_QUERY_INTERVAL_SECONDS);
+    if (!claim) {
+      return { transId, memberId: order.memberId, kind: 'too-soon', status: order.status, checkResult: null, nextQueryAt: null, reason: 'the order was queried less than a minute ago, or is being queried', error: null };
+    }
+    return this.queryClaimed(claim, null);
+  }
+
+  private async queryClaimed(claim: ClaimedOrder, deadline: Date | null): Promise<QueryOutcome> {
+    const sentAt = this.clock();
+    if (deadline && sentAt > deadline) {
+      return { transId: claim.transId, memberId: claim.memberId, kind: 'skipped', status: claim.status, checkResult: null, nextQueryAt: null, reason: 'the claim lease ran out before the query', error: null };
+    }
+    let result: GatewayQueryResult;
+    try {
+      result = await this.client.query(claim);
+    } catch (e) {
+      if (!(e instanceof GatewayQueryError)) throw e;
+      const next = nextQueryAt(this.clock(), claim.queryAttempts, this.applier.orderedAt(claim), null, this.timings);
+      await this.orders.noteQueryOutcome(claim.id, claim.queryAttempts, `ERROR ${e.code}`, next);
+      this.logger.warn(`order query of ${claim.transId} failed (${e.code}): ${e.message}; asking again at ${next.toISOString()}`);
+      return this.failed(claim, e.code, e.message, claim.status === 'PENDING' ? next : null);
+    }
+    return this.applier.apply(claim, result, { sentAt, answeredAt: this.clock() }, this.timings);
+  }
+
+  private failed(claim: OrderRow, code: string, message: string, next: Date | null): QueryOutcome {
+    return { transId: claim.transId, memberId: claim.memberId, kind: 'error', status: claim.status, checkResult: null, nextQueryAt: next, reason: message, error: code };
+  }
+
+  private async findOrder(transId: string, memberId?: string): Promise<OrderRow> {
+    const members = memberId !== undefined ? [memberId] : [...new Set(this.options.keyRing.merchants.map((m) => m.memberId))];
+    const found = (await Promise.all(members.map((m) => this.orders.findByTransId(m, transId)))).filter((o): o is OrderRow => o !== null);
+    if (found.length === 0) throw new BaofooError('ORDER_UNKNOWN', `no order ${transId}${memberId ? ` for merchant ${memberId}` : ''}`, { transId, memberId });
+    if (found.length > 1) throw new BaofooError('ORDER_AMBIGUOUS', `TransID ${transId} names orders of several merchants: say which memberId`, { transId });
+    return found[0];
+  }
+}

@@ -1,0 +1,151 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { Inject, Injectable } from '@nestjs/common';
+import type { BaofooEventMap } from '../../src/baofoo/events/baofoo-events.ts';
+import { OnBaofooEvent, type BaofooDeliveryContext } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { DeliveryRecorder } from './delivery-recorder.ts';
+import { CapturedLog, commitOutboxRows, query, rowsOf, startOutboxApp, type OutboxApp } from './outbox-test-app.ts';
+import { APP_NAME, RECORDER, recorderProviders } from './recording-listeners.ts';
+
+/** Holds every call until the test opens the gate: a relay stuck between its claim and the end of delivery. */
+class Gate {
+  private waiting: (() => void)[] = [];
+  constructor(private opened = false) {}
+  wait(): Promise<void> {
+    return this.opened ? Promise.resolve() : new Promise((resolve) => this.waiting.push(resolve));
+  }
+  open(): void {
+    this.opened = true;
+    for (const release of this.waiting.splice(0)) release();
+  }
+}
+
+const GATE = Symbol('GATE');
+
+@Injectable()
+class GatedListener {
+  constructor(
+    @Inject(RECORDER) private readonly recorder: DeliveryRecorder,
+    @Inject(APP_NAME) private readonly app: string,
+    @Inject(GATE) private readonly gate: Gate,
+  ) {}
+
+  @OnBaofooEvent('baofoo.payment.succeeded')
+  async onPaid(event: BaofooEventMap['baofoo.payment.succeeded'], context: BaofooDeliveryContext): Promise<void> {
+    this.recorder.record({ app: this.app, listener: context.listener, eventId: event.eventId, attempt: context.attempt, payload: { ...event } });
+    await this.gate.wait();
+  }
+}
+
+describe('the outbox after a process died', () => {
+  const pollIntervalMs = 250;
+  let db: TestDatabase;
+  const apps: OutboxApp[] = [];
+  const gates: Gate[] = [];
+  let log: CapturedLog;
+  const children: ChildProcess[] = [];
+
+  async function start(recorder: DeliveryRecorder, name: string, gate: Gate): Promise<OutboxApp> {
+    gates.push(gate);
+    const app = await startOutboxApp(db.url, {
+      providers: [...recorderProviders(recorder, name), { provide: GATE, useValue: gate }, GatedListener],
+      outbox: { pollIntervalMs },
+      tuning: { shutdownGraceMs: 20 },
+      log,
+    });
+    apps.push(app);
+    return app;
+  }
+
+  const open = () => new Gate(true);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  beforeEach(() => {
+    log = new CapturedLog();
+  });
+  afterEach(async () => {
+    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const gate of gates.splice(0)) gate.open();
+    for (const app of apps.splice(0)) await app.close();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('delivers every event committed while no relay ran as soon as one starts, within two poll intervals', async () => {
+    const rows = rowsOf(50);
+    await commitOutboxRows(db.url, rows, { notify: false });
+    const recorder = new DeliveryRecorder();
+
+    await start(recorder, 'restarted', open());
+    const restarted = Date.now();
+    await recorder.until(() => recorder.eventIds('GatedListener.onPaid').size === rows.length, 5000);
+
+    expect(Date.now() - restarted).toBeLessThan(2 * pollIntervalMs);
+    expect(recorder.eventIds('GatedListener.onPaid')).toEqual(new Set(rows.map((r) => r.event_id)));
+  });
+
+  it('hands the events a dying relay had claimed to another instance within two poll intervals, with nothing of the dead pass kept', async () => {
+    const recorder = new DeliveryRecorder();
+    const stuck = new Gate();
+    const dying = await start(recorder, 'dying', stuck);
+    const rows = rowsOf(5);
+    await commitOutboxRows(db.url, rows);
+    await recorder.until(() => recorder.calls.filter((c) => c.app === 'dying').length === rows.length);
+    // The survivor runs meanwhile and finds every row locked by the dying relay's pass.
+    const survivor = await start(recorder, 'survivor', open());
+    await survivor.relay.whenListening();
+
+    await dying.close();
+    const died = Date.now();
+    await recorder.until(() => recorder.calls.filter((c) => c.app === 'survivor').length === rows.length, 5000);
+
+    expect(Date.now() - died).toBeLessThan(2 * pollIntervalMs);
+    expect(new Set(recorder.calls.filter((c) => c.app === 'survivor').map((c) => c.eventId))).toEqual(new Set(rows.map((r) => r.event_id)));
+    expect(log.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: expect.stringMatching(/rolling it back, its events will be delivered again/) }));
+    await survivor.relay.stop();
+    const records = await query<{ attempts: number; n: number }>(db.url, `SELECT attempts, count(*)::int AS n FROM baofoo_event_deliveries WHERE status = 'delivered' AND event_id = ANY($1::uuid[]) GROUP BY attempts`,
+      [rows.map((r) => r.event_id)],
+    );
+    // The dead pass was rolled back: the survivor's delivery is the first attempt on record.
+    expect(records).toEqual([{ attempts: 1, n: rows.length }]);
+    const pending = await query<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM baofoo_outbox WHERE delivered_at IS NULL');
+    expect(pending).toEqual([{ n: 0 }]);
+  });
+
+  it('hands the events of a process killed with SIGKILL mid-delivery to another instance within two poll intervals', async () => {
+    const rows = rowsOf(5);
+    await commitOutboxRows(db.url, rows);
+    const child = spawn(process.execPath, ['--import', new URL('./child/swc-register.mjs', import.meta.url).href, fileURLToPath(new URL('./child/relay-child.ts', import.meta.url))], {
+      env: { ...process.env, DATABASE_URL: db.url, POLL_INTERVAL_MS: String(pollIntervalMs) },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    children.push(child);
+    const stderr: string[] = [];
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    const holding = new Set<string>();
+    await new Promise<void>((resolve, reject) => {
+      child.on('message', (m: { holding?: string }) => {
+        if (m.holding) holding.add(m.holding);
+        if (holding.size === rows.length) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`the child relay exited (${code}) before claiming: ${stderr.join('')}`)));
+    });
+    const recorder = new DeliveryRecorder();
+    const survivor = await start(recorder, 'survivor', open());
+    await survivor.relay.whenListening();
+
+    child.kill('SIGKILL');
+    const killed = Date.now();
+    expect(await exited).toBe('SIGKILL');
+    await recorder.until(() => recorder.eventIds('GatedListener.onPaid').size === rows.length, 5000);
+
+    expect(Date.now() - killed).toBeLessThan(2 * pollIntervalMs);
+    expect(recorder.eventIds('GatedListener.onPaid')).toEqual(holding);
+  }, 30_000);
+});

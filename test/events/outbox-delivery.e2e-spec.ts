@@ -1,0 +1,147 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { Injectable } from '@nestjs/common';
+import { OnBaofooEvent } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
+import { outboxEntry } from '../../src/baofoo/events/outbox-entry.ts';
+import pg from 'pg';
+import { OUTBOX_CHANNEL } from '../../src/baofoo/events/outbox.constants.ts';
+import { OUTBOX_INSERT_COLUMNS, outboxRow, outboxRowsSql } from '../../src/baofoo/events/outbox-row.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { DeliveryRecorder } from './delivery-recorder.ts';
+import { commitOutboxRows, paidEvent, query, startOutboxApp, type OutboxApp } from './outbox-test-app.ts';
+import { EmitterSubscriber, LedgerListener, MailerListener, recorderProviders } from './recording-listeners.ts';
+
+describe('the outbox relay delivering committed events', () => {
+  let db: TestDatabase;
+  let app: OutboxApp | undefined;
+  let recorder: DeliveryRecorder;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  async function start(pollIntervalMs: number) {
+    recorder = new DeliveryRecorder();
+    app = await startOutboxApp(db.url, { providers: [...recorderProviders(recorder, 'a'), LedgerListener, MailerListener, EmitterSubscriber], outbox: { pollIntervalMs } });
+    await app.relay.whenListening();
+    return app;
+  }
+
+  it('gives every listener the event with its stable id, TransID, amounts and source, and records each delivery', async () => {
+    const { monitor } = await start(100);
+    const event = paidEvent({ orderMoney: 12_345, transId: 'T2025112500000000042' });
+
+    await commitOutboxRows(db.url, [outboxRow(event)]);
+    await recorder.until(() => recorder.eventIds('LedgerListener.onPaid').has(event.eventId) && recorder.eventIds('mailer').has(event.eventId) && recorder.eventIds('@OnEvent').has(event.eventId));
+
+    const [ledger] = recorder.of('LedgerListener.onPaid');
+    expect(ledger.payload).toEqual(event);
+    expect(ledger.payload).toMatchObject({ eventId: event.eventId, type: 'baofoo.payment.succeeded', transId: 'T2025112500000000042', orderMoney: 12_345, factMoney: 12_345, source: 'notification' });
+    expect(ledger.attempt).toBe(1);
+    expect(ledger.lagMs).toBeGreaterThanOrEqual(0);
+    expect(recorder.of('@OnEvent')[0].payload).toEqual(event);
+    await app!.relay.stop();
+    const records = await query<{ listener: string; status: string; attempts: number }>(db.url, 'SELECT listener, status, attempts FROM baofoo_event_deliveries WHERE event_id = $1 ORDER BY listener', [event.eventId]);
+    expect(records).toEqual([
+      { listener: 'LedgerListener.onPaid', status: 'delivered', attempts: 1 },
+      { listener: 'mailer', status: 'delivered', attempts: 1 },
+    ]);
+    const [row] = await query<{ delivered: boolean; attempts: number }>(db.url, 'SELECT delivered_at IS NOT NULL AS delivered, attempts FROM baofoo_outbox WHERE event_id = $1', [event.eventId]);
+    expect(row).toEqual({ delivered: true, attempts: 1 });
+    const health = await monitor.snapshot();
+    expect(health).toMatchObject({ pending: 0, oldestPendingAgeMs: null, deadLetters: 0 });
+    expect(health.lagP99Ms).toEqual(expect.any(Number));
+  });
+
+  it('delivers the rows written by the notification writers’ outboxEntry, with the order id taken from its column', async () => {
+    await start(100);
+    const entry = outboxEntry(
+      'baofoo.payment.succeeded',
+      { orderId: '77', transId: 'T2025112500000000077', memberId: '100000178', terminalId: '10000001', orderMoney: 500, factMoney: 500, status: 'PAID', previousStatus: 'FAILED', source: 'query' },
+      new Date('2025-11-25T04:00:00Z'),
+      { resultDesc: '01', succTime: '20251125120000', late: true },
+    );
+
+    await commitOutboxRows(db.url, [entry]);
+    await recorder.until(() => recorder.eventIds('LedgerListener.onPaid').has(entry.event_id));
+
+    expect(recorder.of('LedgerListener.onPaid').find((c) => c.eventId === entry.event_id)?.payload).toMatchObject({
+      eventId: entry.event_id,
+      orderId: '77',
+      transId: 'T2025112500000000077',
+      occurredAt: '2025-11-25T04:00:00.000Z',
+      previousStatus: 'FAILED',
+      source: 'query',
+      late: true,
+    });
+  });
+
+  it('wakes on the insert trigger’s NOTIFY long before the next poll', async () => {
+    const { monitor } = await start(60_000);
+    const event = paidEvent();
+
+    const committed = Date.now();
+    await commitOutboxRows(db.url, [outboxRow(event)]);
+    await recorder.until(() => recorder.eventIds('LedgerListener.onPaid').has(event.eventId), 5000);
+
+    expect(Date.now() - committed).toBeLessThan(1000);
+    expect((await monitor.snapshot()).relay).toEqual({ running: true, listening: true });
+  });
+
+  it('finds events committed without a wake-up by polling, within two poll intervals', async () => {
+    const pollIntervalMs = 300;
+    await start(pollIntervalMs);
+    const events = [paidEvent(), paidEvent(), paidEvent()];
+
+    const committed = Date.now();
+    await commitOutboxRows(db.url, events.map(outboxRow), { notify: false });
+    await recorder.until(() => events.every((e) => recorder.eventIds('mailer').has(e.eventId)), 5000);
+
+    expect(Date.now() - committed).toBeLessThan(2 * pollIntervalMs);
+  });
+
+  it('notifies once per insert statement that added rows, and not for one that added none', async () => {
+    const listener = new pg.Client(db.url);
+    const writer = new pg.Client(db.url);
+    await Promise.all([listener.connect(), writer.connect()]);
+    const heard: string[] = [];
+    let sentinel: (() => void) | undefined;
+    listener.on('notification', (n) => (n.payload === 'sentinel' ? sentinel?.() : heard.push(n.payload ?? '')));
+    await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    // Notifications arrive in commit order: once the sentinel is heard, everything committed before it has been too.
+    const through = async (sql: string, params: unknown[] = []) => {
+      const arrived = new Promise<void>((resolve) => (sentinel = resolve));
+      await writer.query(sql, params);
+      await writer.query(`SELECT pg_notify($1, 'sentinel')`, [OUTBOX_CHANNEL]);
+      await arrived;
+    };
+    const { select, params } = outboxRowsSql([outboxRow(paidEvent()), outboxRow(paidEvent())]);
+
+    try {
+      await through(`INSERT INTO baofoo_outbox ${OUTBOX_INSERT_COLUMNS} ${select} WHERE false`, params);
+      expect(heard).toEqual([]);
+      await through(`INSERT INTO baofoo_outbox ${OUTBOX_INSERT_COLUMNS} ${select}`, params);
+      expect(heard).toEqual(['']);
+    } finally {
+      await Promise.all([listener.end(), writer.end()]);
+    }
+  });
+
+  it('refuses to boot when two listeners would keep their delivery records under the same name', async () => {
+    @Injectable()
+    class FirstMailer {
+      @OnBaofooEvent('baofoo.payment.succeeded', { listenerId: 'mailer' })
+      send(): void {}
+    }
+
+    const booting = startOutboxApp(db.url, { providers: [...recorderProviders(new DeliveryRecorder(), 'a'), MailerListener, FirstMailer] });
+
+    await expect(booting).rejects.toThrow(/two Baofoo listeners are named mailer \((FirstMailer\.send and MailerListener\.onPaid|MailerListener\.onPaid and FirstMailer\.send)\): .* give one a listenerId/);
+  });
+});

@@ -1,0 +1,134 @@
+import 'reflect-metadata';
+import type { LoggerService, Provider } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import pg from 'pg';
+import { BaofooModule } from '../../src/baofoo/baofoo.module.ts';
+import type { BaofooOutboxOptions } from '../../src/baofoo/config/baofoo-options.interface.ts';
+import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
+import { BAOFOO_OUTBOX_TUNING, DEFAULT_OUTBOX_TUNING, type OutboxTuning } from '../../src/baofoo/events/outbox.constants.ts';
+import { OutboxAdminService } from '../../src/baofoo/events/outbox-admin.service.ts';
+import { OutboxMonitor } from '../../src/baofoo/events/outbox-monitor.service.ts';
+import { OutboxRelay } from '../../src/baofoo/events/outbox-relay.service.ts';
+import { baofooEvent, outboxRow, outboxRowsSql, OUTBOX_INSERT_COLUMNS, type OutboxRow } from '../../src/baofoo/events/outbox-row.ts';
+
+/** Log lines of one app, so a test can read what the module reported. */
+export class CapturedLog implements LoggerService {
+  readonly lines: { level: string; message: string }[] = [];
+  log(message: unknown) {
+    this.lines.push({ level: 'log', message: String(message) });
+  }
+  error(message: unknown) {
+    this.lines.push({ level: 'error', message: String(message) });
+  }
+  warn(message: unknown) {
+    this.lines.push({ level: 'warn', message: String(message) });
+  }
+  debug() {}
+  verbose() {}
+}
+
+export interface OutboxApp {
+  module: TestingModule;
+  relay: OutboxRelay;
+  monitor: OutboxMonitor;
+  admin: OutboxAdminService;
+  log: CapturedLog;
+  close(): Promise<void>;
+}
+
+/**
+ * One app instance: TypeORM on the suite's database, the app's own
+ * EventEmitterModule, BaofooModule with the relay on, and the test's
+ * listener providers. `init()` runs the bootstrap hooks, which start the relay.
+ */
+export async function startOutboxApp(
+  url: string,
+  o: { providers: Provider[]; outbox?: BaofooOutboxOptions; tuning?: Partial<OutboxTuning>; poolSize?: number; log?: CapturedLog },
+): Promise<OutboxApp> {
+  const module = await Test.createTestingModule({
+    imports: [
+      TypeOrmModule.forRoot(baofooPostgresOptions({ url, poolSize: o.poolSize ?? 4 })),
+      EventEmitterModule.forRoot(),
+      BaofooModule.forRoot({
+        environment: 'sandbox',
+        sandboxUrl: 'http://127.0.0.1:1',
+        merchants: [{ memberId: '100000178', terminalId: '10000001', keys: [{ id: 'k1', secret: 'abcdefg' }] }],
+        reconciliation: { enabled: false },
+        outbox: { pollIntervalMs: 100, ...o.outbox },
+      }),
+    ],
+    providers: o.providers,
+  })
+    .overrideProvider(BAOFOO_OUTBOX_TUNING)
+    .useValue({ ...DEFAULT_OUTBOX_TUNING, ...o.tuning })
+    .compile();
+  // Nest's Logger is process-wide: apps of one test share the log they write to.
+  const log = o.log ?? new CapturedLog();
+  module.useLogger(log);
+  try {
+    await module.init();
+  } catch (e) {
+    await module.close();
+    throw e;
+  }
+  return {
+    module,
+    relay: module.get(OutboxRelay),
+    monitor: module.get(OutboxMonitor),
+    admin: module.get(OutboxAdminService),
+    log,
+    close: () => module.close(),
+  };
+}
+
+let serial = 0;
+
+/** A payment-succeeded event as the notification writer would build it. */
+export function paidEvent(overrides: { orderMoney?: number; transId?: string } = {}) {
+  serial += 1;
+  return baofooEvent('baofoo.payment.succeeded', {
+    orderId: String(serial),
+    transId: overrides.transId ?? `T${String(serial).padStart(19, '0')}`,
+    memberId: '100000178',
+    terminalId: '10000001',
+    orderMoney: overrides.orderMoney ?? 100,
+    factMoney: overrides.orderMoney ?? 100,
+    status: 'PAID',
+    previousStatus: 'PENDING',
+    source: 'notification',
+    resultDesc: '01',
+    succTime: '20251125120000',
+    late: false,
+  });
+}
+
+/** Commits outbox rows the way writers do; `notify: false` writes them with the wake-up trigger switched off for the session. */
+export async function commitOutboxRows(url: string, rows: readonly OutboxRow[], o: { notify?: boolean; chunk?: number } = {}): Promise<void> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    if (o.notify === false) await client.query(`SET baofoo.outbox_notify = 'off'`);
+    const chunk = o.chunk ?? 2000;
+    for (let i = 0; i < rows.length; i += chunk) {
+      const { select, params } = outboxRowsSql(rows.slice(i, i + chunk));
+      await client.query(`INSERT INTO baofoo_outbox ${OUTBOX_INSERT_COLUMNS} ${select}`, params);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export const rowsOf = (count: number) => Array.from({ length: count }, () => outboxRow(paidEvent()));
+
+/** Runs a query on its own connection. */
+export async function query<R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}

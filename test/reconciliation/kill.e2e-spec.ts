@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { BAOFOO_OPTIONS } from '../../src/baofoo/baofoo.constants.ts';
+import type { ResolvedBaofooOptions } from '../../src/baofoo/config/resolved-options.ts';
+import type { OrderRow } from '../../src/baofoo/orders/payment-order.repository.ts';
+import { GatewayQueryClient, type GatewayQueryResult, type QueryTarget } from '../../src/baofoo/reconciliation/gateway-query.client.ts';
+import { BaofooSigner } from '../../src/baofoo/signing/baofoo-signer.service.ts';
+import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/index.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { FakeClock, orderState, outboxOf, placeOrder, startInstance, type Instance } from './support.ts';
+
+/**
+ * The query client of an instance that freezes mid-batch: its first query
+ * goes to the gateway, the next one never leaves, and when the instance is
+ * killed every query still waiting fails without an answer.
+ */
+class FreezingClient extends GatewayQueryClient {
+  private calls = 0;
+  private killed = false;
+  private readonly waiting: (() => void)[] = [];
+  private frozenSignal!: () => void;
+  readonly frozen = new Promise<void>((resolve) => (this.frozenSignal = resolve));
+
+  override async query(target: QueryTarget): Promise<GatewayQueryResult> {
+    this.calls += 1;
+    if (this.calls === 1) return super.query(target);
+    if (!this.killed) {
+      this.frozenSignal();
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    throw new Error('the instance was killed');
+  }
+
+  kill(): void {
+    this.killed = true;
+    for (const resume of this.waiting.splice(0)) resume();
+  }
+}
+
+describe('An instance killed mid-batch', () => {
+  const clock = new FakeClock();
+  const reconciliation = { batchSize: 10, concurrency: 1, queryTimeoutMs: 2000 };
+  let db: TestDatabase;
+  let sandbox: SandboxGateway;
+  let doomed: Instance;
+  let client: FreezingClient;
+  let survivor: Instance;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    sandbox = await startSandboxGateway({ clock: clock.now, retryDelaysMs: [0], queryMinIntervalMs: 60_000 });
+    survivor = await startInstance(db.url, sandbox.url, clock, { reconciliation });
+    // Created last: its silence (Nest's logger is process-wide) keeps the dying instance's errors out of the output.
+    doomed = await startInstance(db.url, sandbox.url, clock, {
+      reconciliation,
+      quiet: true,
+      override: {
+        provide: GatewayQueryClient,
+        useFactory: (options: ResolvedBaofooOptions, signer: BaofooSigner) => (client = new FreezingClient(options, signer)),
+        inject: [BAOFOO_OPTIONS, BaofooSigner],
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await survivor?.close();
+    await sandbox?.stop();
+    await db?.drop();
+  });
+
+  it('leaves its claimed orders alone until the lease ends, then another instance settles them', async () => {
+    const orders: OrderRow[] = await Promise.all(Array.from({ length: 10 }, () => placeOrder(survivor, sandbox)));
+    await Promise.all(orders.map((o) => sandbox.pay(o.transId, { result: 'paid' }, { faults: { dropNotification: true } })));
+    const claimedAt = clock.advance(60);
+    const lease = survivor.reconciliation.leaseSeconds;
+    expect(lease).toBe(65 + 10 * 2);
+
+    const dying = doomed.reconciliation.runOnce();
+    await client.frozen;
+    await doomed.close();
+    client.kill();
+    const last = await dying;
+    expect(last.claimed).toBe(10);
+    expect(last.outcomes.filter((o) => o.kind === 'paid')).toHaveLength(1);
+    const [done] = last.outcomes.filter((o) => o.kind === 'paid');
+    const abandoned = orders.filter((o) => o.transId !== done.transId);
+    for (const o of abandoned) {
+      expect(await orderState(survivor.dataSource, o.id)).toMatchObject({ status: 'PENDING', attempts: 1, nextQueryAt: new Date(claimedAt.getTime() + lease * 1000) });
+    }
+
+    clock.advance(30);
+    expect((await survivor.reconciliation.runOnce()).claimed).toBe(0);
+    clock.advance(lease - 31);
+    expect((await survivor.reconciliation.runOnce()).claimed).toBe(0);
+    clock.advance(1);
+    const takeover = await survivor.reconciliation.runOnce();
+    expect(takeover.outcomes.map((o) => o.transId).sort()).toEqual(abandoned.map((o) => o.transId).sort());
+    expect(takeover.outcomes.every((o) => o.kind === 'paid')).toBe(true);
+
+    for (const o of orders) {
+      expect(await orderState(survivor.dataSource, o.id)).toMatchObject({ status: 'PAID', version: 2, settledBy: 'query' });
+      expect((await outboxOf(survivor.dataSource, o.id)).map((e) => e.type)).toEqual(['baofoo.payment.succeeded']);
+      expect(sandbox.queries(o.transId).map((q) => q.checkResult)).toEqual(['Y']);
+    }
+    expect(sandbox.queries().filter((q) => q.refused)).toEqual([]);
+  });
+});
