@@ -1,0 +1,34 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export interface Fulfilment {
+  eventId: string;
+  transId: string;
+  fulfilledAt: string;
+}
+
+/** Ships a paid order. Idempotent: the unique keys of `demo_fulfilments` make a second call a no-op. */
+@Injectable()
+export class FulfilmentService {
+  private readonly logger = new Logger('DemoFulfilment');
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** True when this call fulfilled the order; false when the event or the order was already handled. */
+  async fulfil(eventId: string, transId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `INSERT INTO demo_fulfilments (event_id, trans_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`,
+      [eventId, transId],
+    );
+    if (rows.length > 0) this.logger.log(`order ${transId} fulfilled (event ${eventId})`);
+    return rows.length > 0;
+  }
+
+  async forOrder(transId: string): Promise<Fulfilment[]> {
+    const rows: { event_id: string; trans_id: string; fulfilled_at: Date }[] = await this.dataSource.query(
+      'SELECT event_id, trans_id, fulfilled_at FROM demo_fulfilments WHERE trans_id = $1 ORDER BY id',
+      [transId],
+    );
+    return rows.map((r) => ({ eventId: r.event_id, transId: r.trans_id, fulfilledAt: r.fulfilled_at.toISOString() }));
+  }
+}
