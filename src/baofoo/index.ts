@@ -26,8 +26,14 @@ export type { NotificationVerdict } from './notifications/notification-verdict.t
 export { IpAllowlistGuard } from './notifications/ip-allowlist.guard.ts';
 export { SignatureGuard } from './notifications/signature.guard.ts';
 export { NotificationService } from './notifications/notification.service.ts';
-export { OutboxEventEntity } from './events/outbox-event.entity.ts';
 export { PaymentService, PaymentRequestError, type CreatedPayment } from './payments/payment.service.ts';
 export { CreatePaymentDto } from './payments/create-payment.dto.ts';
 export { BaofooSigner, type SignatureCheck } from './signing/baofoo-signer.service.ts';
 export * from './protocol/index.ts';
+export * from './events/index.ts';
+export { ReconciliationService } from './reconciliation/reconciliation.service.ts';
+export { GatewayQueryClient, type GatewayQueryResult, type QueryTarget } from './reconciliation/gateway-query.client.ts';
+export * from './reconciliation/gateway-query.errors.ts';
+export { RECONCILIATION_CRON_JOB, ReconciliationCron } from './reconciliation/reconciliation.cron.ts';
+export type { QueryOutcome, QueryOutcomeKind, ReconciliationRun } from './reconciliation/reconciliation-outcome.ts';
+export { BaofooHealthIndicator, type BaofooHealthLimits, type BaofooHealthSnapshot } from './health/baofoo.health-indicator.ts';

@@ -99,9 +99,9 @@ describe('decide', () => {
 });
 
 describe('allowedFrom', () => {
-  it('lets PAID and REVIEW start from every unsettled state and from FAILED or EXPIRED (late money)', () => {
-    expect(allowedFrom('PAID').sort()).toEqual(['EXPIRED', 'FAILED', 'PENDING']);
-    expect(allowedFrom('REVIEW').sort()).toEqual(['EXPIRED', 'FAILED', 'PENDING']);
+  it('lets PAID and REVIEW start from PENDING, from FAILED or EXPIRED (late money), and from a REVIEW still awaiting money', () => {
+    expect(allowedFrom('PAID').sort()).toEqual(['EXPIRED', 'FAILED', 'PENDING', 'REVIEW']);
+    expect(allowedFrom('REVIEW').sort()).toEqual(['EXPIRED', 'FAILED', 'PENDING', 'REVIEW']);
   });
 
   it('lets FAILED and EXPIRED start only from PENDING, and nothing go back to PENDING', () => {
@@ -126,5 +126,25 @@ describe('amountProblem', () => {
     expect(amountProblem({ payId: '116', orderMoney: 100 }, 50)).toBeNull();
     expect(amountProblem({ payId: '116', orderMoney: 100 }, 101)).toMatch(/more than/);
     expect(amountProblem({ payId: '116', orderMoney: 100 }, 0)).toMatch(/paid 0 fen/);
+  });
+});
+
+describe('a REVIEW order that never received money', () => {
+  const stillProcessing = { status: 'REVIEW' as const, payId: '3002', orderMoney: 100, factMoney: null };
+
+  it('is paid by a later success of the right amount, so the money is never dropped', () => {
+    const d = decide(stillProcessing, { succeeded: true, paidMoney: 100, resultDesc: '01', source: 'notification' });
+    expect(d).toMatchObject({ kind: 'transition', from: 'REVIEW', to: 'PAID', factMoney: 100, event: 'baofoo.payment.succeeded' });
+    expect(allowedFrom('PAID')).toContain('REVIEW');
+  });
+
+  it('records the money of a later success of the wrong amount and stays in review', () => {
+    const d = decide(stillProcessing, { succeeded: true, paidMoney: 90, resultDesc: '01', source: 'query' });
+    expect(d).toMatchObject({ kind: 'transition', to: 'REVIEW', factMoney: 90, event: 'baofoo.payment.review_required' });
+  });
+
+  it('treats a repeat success for a REVIEW order that has money as a duplicate', () => {
+    const d = decide({ ...stillProcessing, factMoney: 90 }, { succeeded: true, paidMoney: 90, resultDesc: '01', source: 'notification' });
+    expect(d).toMatchObject({ kind: 'none', verdict: 'duplicate' });
   });
 });

@@ -60,7 +60,8 @@ export function allowedFrom(to: OrderStatus): OrderStatus[] {
   switch (to) {
     case 'PAID':
     case 'REVIEW':
-      return ['PENDING', 'FAILED', 'EXPIRED'];
+      // REVIEW only when no money was recorded yet (still processing at max age): see success().
+      return ['PENDING', 'FAILED', 'EXPIRED', 'REVIEW'];
     case 'FAILED':
     case 'EXPIRED':
       return ['PENDING'];
@@ -71,7 +72,9 @@ export function allowedFrom(to: OrderStatus): OrderStatus[] {
 
 function success(order: OrderFacts, news: PaymentNews): Decision {
   const problem = amountProblem(order, news.paidMoney);
-  if (order.status === 'PAID' || order.status === 'REVIEW') {
+  // A REVIEW with no money recorded (the gateway still said "processing" at max age) awaits exactly this news.
+  const awaitingMoney = order.status === 'REVIEW' && order.factMoney === null;
+  if (order.status === 'PAID' || (order.status === 'REVIEW' && !awaitingMoney)) {
     const same = order.factMoney === news.paidMoney;
     return same || order.status === 'REVIEW'
       ? { kind: 'none', verdict: 'duplicate', reason: `order already ${order.status}`, event: null }
