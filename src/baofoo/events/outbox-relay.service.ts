@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter2, EventEmitterReadinessWatcher } from '@nestjs/event-emitter';
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -206,6 +207,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const pool = this.pool;
     if (!pool || this.stopped) return 0;
     const pass: Pass = { client: await pool.connect(), abort: new AbortController(), released: false };
+    // Every listener call of the pass listens for the abort: far more than the default warning threshold of 10.
+    setMaxListeners(0, pass.abort.signal);
     this.current = pass;
     const { client } = pass;
     try {
