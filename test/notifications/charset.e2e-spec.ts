@@ -1,25 +1,14 @@
 import iconv from 'iconv-lite';
 import request from 'supertest';
 import { deliverNotification, signedNotification } from '../../src/baofoo/testing/index.ts';
-import { createTestApp, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestApp, testOptions } from '../support/baofoo-test-app.ts';
 import { formBody, ledgerRows, orderState, pendingOrder, specSign, successFields } from './notification-support.ts';
 
 /** Spec §8: the MD5 input and the form's percent-encoded bytes are in the merchant's charset. */
 describe.each(['gbk', 'utf-8'] as const)('a module configured for %s', (charset) => {
   const other = charset === 'gbk' ? 'utf-8' : 'gbk';
   const info = '宝付测试订单：商品一件';
-  let db: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await createTestApp(db.url, testOptions({ charset }));
-  });
-  afterAll(async () => {
-    await t.close();
-    await db.drop();
-  });
+  const t = useTestApp(testOptions({ charset }));
 
   const post = (body: string) => request(t.app.getHttpServer()).post('/baofoo/notify').type('form').send(body);
 

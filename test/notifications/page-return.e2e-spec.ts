@@ -1,22 +1,12 @@
 import request from 'supertest';
 import { signedNotification } from '../../src/baofoo/testing/index.ts';
-import { createTestApp, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestApp, createTestApp, testOptions } from '../support/baofoo-test-app.ts';
+import { createTestDatabase } from '../support/test-database.ts';
 import { formBody, orderState, pendingOrder, successFields, tableCounts } from './notification-support.ts';
 
 /** PageUrl shows the shopper where the order stands and never settles it (spec §1). */
 describe('the page-return route', () => {
-  let db: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await createTestApp(db.url);
-  });
-  afterAll(async () => {
-    await t.close();
-    await db.drop();
-  });
+  const t = useTestApp();
 
   const status = (html: string) => /data-status="([^"]*)"/.exec(html)?.[1];
 
@@ -70,7 +60,8 @@ describe('the page-return route', () => {
   });
 
   it('redirects to the configured page with the TransID and the current state', async () => {
-    const other = await createTestApp(db.url, testOptions({ notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', pageRedirectUrl: 'https://shop.example.com/orders/done?from=baofoo' } }));
+    const otherDb = await createTestDatabase();
+    const other = await createTestApp(otherDb.url, testOptions({ notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', pageRedirectUrl: 'https://shop.example.com/orders/done?from=baofoo' } }));
     try {
       const { transId } = await pendingOrder(other, 1000);
       const res = await request(other.app.getHttpServer()).get(`/baofoo/return${signedNotification({ transId, result: 'success', factMoney: 1000 }).query}`);
@@ -79,6 +70,7 @@ describe('the page-return route', () => {
       expect(await orderState(other.dataSource, transId)).toMatchObject({ status: 'PENDING', version: 1 });
     } finally {
       await other.close();
+      await otherDb.drop();
     }
   });
 });

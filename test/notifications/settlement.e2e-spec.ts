@@ -1,22 +1,11 @@
 import request from 'supertest';
 import { RESULT_FIXTURES, describeFixture, deliverNotification, signedNotification, type ResultFixture } from '../../src/baofoo/testing/index.ts';
-import { createTestApp, type TestApp } from '../support/baofoo-test-app.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestApp } from '../support/baofoo-test-app.ts';
 import { formBody, ledgerRows, orderState, outboxRows, pendingOrder, successFields } from './notification-support.ts';
 
 /** What a valid notification does to an order (design.md §Order states), answered OK each time. */
 describe('a valid notification', () => {
-  let db: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await createTestApp(db.url);
-  });
-  afterAll(async () => {
-    await t.close();
-    await db.drop();
-  });
+  const t = useTestApp();
 
   const deliver = (n: ReturnType<typeof signedNotification>, method: 'POST' | 'GET' = 'POST') => deliverNotification(t.app.getHttpServer(), '/baofoo/notify', n, { method });
   const success = (transId: string, factMoney: number) => signedNotification({ transId, result: 'success', factMoney, succTime: '20261125120000' });

@@ -1,22 +1,12 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { PaymentService } from '../../src/baofoo/payments/payment.service.ts';
-import { createTestApp, TEST_MERCHANT, type TestApp } from '../support/baofoo-test-app.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { useTestApp, TEST_MERCHANT } from '../support/baofoo-test-app.ts';
 
 const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
 
 describe('a notification end to end', () => {
-  let db: TestDatabase;
-  let t: TestApp;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await createTestApp(db.url);
-  });
-  afterAll(async () => {
-    await t.close();
-    await db.drop();
-  });
+  const t = useTestApp();
 
   it('settles a created payment once and answers OK', async () => {
     const { order, form } = await t.app.get(PaymentService).createPayment({ orderMoney: 100, payId: '3002' });

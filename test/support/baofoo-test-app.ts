@@ -10,6 +10,7 @@ import { BaofooModule } from '../../src/baofoo/baofoo.module.ts';
 import type { BaofooModuleOptions } from '../../src/baofoo/config/baofoo-options.interface.ts';
 import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
 import type { Clock } from '../../src/baofoo/protocol/trade-time.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export const TEST_MERCHANT = { memberId: '100000178', terminalId: '10000001', key: 'abcdefg' } as const;
 
@@ -50,4 +51,31 @@ export async function createTestApp(
   const app = moduleRef.createNestApplication({ rawBody: true, logger: ['error'], ...extra.appOptions });
   await app.listen(0, '127.0.0.1');
   return { app, dataSource: app.get(DataSourceToken), close: () => app.close() };
+}
+
+/**
+ * A test app over a database of its own for the enclosing `describe`: created
+ * before its tests, closed and dropped after them. The returned object reads
+ * through to the live app, so it can be captured at describe time.
+ */
+export function useTestApp(options?: BaofooModuleOptions, extra?: Parameters<typeof createTestApp>[2]): TestApp {
+  let db: TestDatabase | undefined;
+  let current: TestApp | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    current = await createTestApp(db.url, options, extra);
+  });
+  afterAll(async () => {
+    await current?.close();
+    await db?.drop();
+  });
+  return {
+    get app() {
+      return current!.app;
+    },
+    get dataSource() {
+      return current!.dataSource;
+    },
+    close: () => current!.close(),
+  };
 }

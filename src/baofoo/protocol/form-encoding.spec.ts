@@ -3,6 +3,7 @@ import iconv from 'iconv-lite';
 import type { BaofooCharset } from './charset.ts';
 import { BaofooProtocolError } from './errors.ts';
 import { DEFAULT_FORM_LIMITS, parseForm, renderForm } from './form-encoding.ts';
+import { protocolErrorOf } from '../../../test/support/protocol-error-of.ts';
 
 /** Characters GBK can encode and decode back unchanged: ASCII and common Chinese text. */
 const CHINESE = [...'中文测试订单备注支付银行充值卡商户号码的一是不了人我在有他这为之大来以个宝付，。：！？（）；“”、'];
@@ -13,16 +14,6 @@ const gbkText = fc.string({
   ),
 });
 
-/** Runs `fn` and returns the BaofooProtocolError it throws (failing the test if it does not). */
-function protocolErrorOf(fn: () => unknown): BaofooProtocolError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BaofooProtocolError);
-    return error as BaofooProtocolError;
-  }
-  throw new Error('expected a BaofooProtocolError, but nothing was thrown');
-}
 
 /** The percent-encoded bytes of text in a charset, computed with Buffer/iconv directly. */
 function percentBytes(text: string, charset: BaofooCharset): string {

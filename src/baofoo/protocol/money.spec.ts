@@ -1,16 +1,8 @@
 import fc from 'fast-check';
 import { BaofooProtocolError } from './errors.ts';
 import { formatYuan, isFen, parseFen } from './money.ts';
+import { protocolErrorOf } from '../../../test/support/protocol-error-of.ts';
 
-function protocolErrorOf(fn: () => unknown): BaofooProtocolError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BaofooProtocolError);
-    return error as BaofooProtocolError;
-  }
-  throw new Error('expected a BaofooProtocolError, but nothing was thrown');
-}
 
 describe('parseFen', () => {
   it.each<[string, number]>([

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import type { BaofooCharset } from './charset.ts';
-import { BaofooProtocolError } from './errors.ts';
 import { parseForm, renderForm } from './form-encoding.ts';
 import {
   interpretPaymentResult,
@@ -14,6 +13,7 @@ import {
   type PaymentResult,
   type PaymentResultFields,
 } from './notification.ts';
+import { protocolErrorOf } from '../../../test/support/protocol-error-of.ts';
 
 const md5 = (text: string): string => createHash('md5').update(Buffer.from(text, 'utf8')).digest('hex');
 const md5Gbk = (text: string): string => createHash('md5').update(iconv.encode(text, 'gbk')).digest('hex');
@@ -38,15 +38,6 @@ const SUCCESS: PaymentResultFields = {
   Md5Sign: SIGNED_SUCCESS,
 };
 
-function protocolErrorOf(fn: () => unknown): BaofooProtocolError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BaofooProtocolError);
-    return error as BaofooProtocolError;
-  }
-  throw new Error('expected a BaofooProtocolError, but nothing was thrown');
-}
 
 /** Flips one bit of one hex digit, keeping the text valid hex of the same length. */
 function flipBit(hex: string, index: number, bit: number): string {

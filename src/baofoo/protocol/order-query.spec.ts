@@ -5,6 +5,7 @@ import type { BaofooCharset } from './charset.ts';
 import { BaofooProtocolError } from './errors.ts';
 import { buildQueryRequest, parseQueryAnswer, renderQueryAnswer, verifyQueryRequest, type QueryAnswer } from './order-query.ts';
 import type { CheckResult } from './result-codes.ts';
+import { protocolErrorOf } from '../../../test/support/protocol-error-of.ts';
 
 const md5 = (text: string): string => createHash('md5').update(Buffer.from(text, 'utf8')).digest('hex');
 const md5Gbk = (text: string): string => createHash('md5').update(iconv.encode(text, 'gbk')).digest('hex');
@@ -16,15 +17,6 @@ const GOLDEN = '100000178|10000001|2014010101010101|N|0|20141029184503|b4d6a91f6
 /** The test merchant's key ring; every other merchant is unknown. */
 const testMerchant = (memberId: string, terminalId: string): readonly string[] => (memberId === '100000178' && terminalId === '10000001' ? [KEY] : []);
 
-function protocolErrorOf(fn: () => unknown): BaofooProtocolError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BaofooProtocolError);
-    return error as BaofooProtocolError;
-  }
-  throw new Error('expected a BaofooProtocolError, but nothing was thrown');
-}
 
 /** A signed answer line, written out independently of the code under test. */
 function signedAnswer(parts: [string, string, string, string, string, string], key = KEY, charset: BaofooCharset = 'utf-8'): string {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
-import { BaofooProtocolError } from './errors.ts';
 import {
   buildPaymentForm,
   INTERFACE_VERSION,
@@ -12,6 +11,7 @@ import {
   type Violation,
 } from './payment-request.ts';
 import { PRODUCTS } from './products.ts';
+import { protocolErrorOf } from '../../../test/support/protocol-error-of.ts';
 
 const md5 = (text: string): string => createHash('md5').update(Buffer.from(text, 'utf8')).digest('hex');
 const md5Gbk = (text: string): string => createHash('md5').update(iconv.encode(text, 'gbk')).digest('hex');
@@ -36,15 +36,6 @@ const VALID: PaymentRequestInput = {
   returnUrl: 'https://shop.example/baofoo/notify',
 };
 
-function protocolErrorOf(fn: () => unknown): BaofooProtocolError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BaofooProtocolError);
-    return error as BaofooProtocolError;
-  }
-  throw new Error('expected a BaofooProtocolError, but nothing was thrown');
-}
 
 /** The fields named by the violations of a refused request. */
 function refusedFields(input: PaymentRequestInput): string[] {

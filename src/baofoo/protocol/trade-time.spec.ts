@@ -2,21 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { transformSync } from '@swc/core';
 import fc from 'fast-check';
-import { BaofooProtocolError } from './errors.ts';
 import { DEFAULT_TIME_ZONE, formatTradeTime, isTradeTime, parseTradeTime, systemClock } from './trade-time.ts';
+import { protocolErrorOf } from '../../../test/support/protocol-error-of.ts';
 
 /** `yyyyMMddHHmmss` of an instant in UTC+8 (Shanghai has had no DST since 1991), without the code under test. */
 const utcPlus8 = (instant: Date) => new Date(instant.getTime() + 8 * 3600_000).toISOString().replace(/[-T:]/g, '').slice(0, 14);
 
-function protocolErrorOf(fn: () => unknown): BaofooProtocolError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BaofooProtocolError);
-    return error as BaofooProtocolError;
-  }
-  throw new Error('expected a BaofooProtocolError, but nothing was thrown');
-}
 
 describe('formatTradeTime', () => {
   it('uses Shanghai by default', () => {
