@@ -7,6 +7,7 @@ import { resolveBaofooOptions } from './config/resolve-options.ts';
 import { systemClock } from './protocol/trade-time.ts';
 import { BaofooSigner } from './signing/baofoo-signer.service.ts';
 import { BAOFOO_EVENT_EXPORTS, BAOFOO_EVENT_PROVIDERS } from './events/baofoo-event.providers.ts';
+import { BodyParserErrorRecorder } from './notifications/body-parser-error.recorder.ts';
 import { IpAllowlistGuard } from './notifications/ip-allowlist.guard.ts';
 import { NotificationService } from './notifications/notification.service.ts';
 import { SignatureGuard } from './notifications/signature.guard.ts';
@@ -34,6 +35,7 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
     PaymentService,
     NotificationService,
     IpAllowlistGuard,
+    BodyParserErrorRecorder,
     SignatureGuard,
     ...BAOFOO_EVENT_PROVIDERS,
     ...RECONCILIATION_PROVIDERS,

@@ -135,6 +135,15 @@ describe('a refused notification', () => {
     expect(ledger.fields).toBeNull();
   });
 
+  it('records a body that the app\'s own body parser refuses as too large, before any guard runs', async () => {
+    const f = successFields(order.transId, 10000);
+    await expectRejected(() => post(`${formBody(f)}&Padding=${'x'.repeat(200_000)}`), 413, 'BODY_TOO_LARGE');
+  });
+
+  it('records a JSON body that the app\'s own body parser cannot parse', async () => {
+    await expectRejected(() => post('{"MemberID": ', 'application/json'), 400, 'FORM_MALFORMED');
+  });
+
   it('refuses a repeated parameter with 400: which copy was signed would be ambiguous', async () => {
     const f = successFields(order.transId, 10000);
     await expectRejected(() => post(`${formBody(f)}&FactMoney=1`), 400, 'FORM_DUPLICATE_PARAMETER');

@@ -35,3 +35,16 @@ export class IpRanges {
     return family !== 0 && this.list.check(normalized, family === 4 ? 'ipv4' : 'ipv6');
   }
 }
+
+/**
+ * The client of a request: the socket peer, or, when the peer is a trusted
+ * proxy, the nearest untrusted hop of X-Forwarded-For read from the right.
+ * The leftmost entry is whatever the sender wrote and is never believed.
+ */
+export function clientIpOf(peer: string, forwardedFor: string | string[] | undefined, proxies: IpRanges): string {
+  const from = normalizeIp(peer);
+  if (!proxies.has(from)) return from;
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? '')).split(',').map((h) => normalizeIp(h)).filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) if (!proxies.has(hops[i])) return hops[i];
+  return hops[0] ?? from;
+}

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
-import { IpRanges, normalizeIp } from '../config/ip-ranges.ts';
+import { clientIpOf, IpRanges } from '../config/ip-ranges.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { NotificationService } from './notification.service.ts';
 import { readNotificationRequest } from './notification-request.reader.ts';
@@ -9,12 +9,7 @@ import { NotificationRejection } from './notification-rejection.ts';
 
 export const CLIENT_IP = Symbol('baofoo.clientIp');
 
-/**
- * Lets notifications in only from the gateway's published source IPs. The
- * client IP is the socket peer, or, when the peer is a trusted proxy, the
- * nearest untrusted hop of X-Forwarded-For read from the right: the leftmost
- * entry is whatever the sender wrote and is never believed.
- */
+/** Lets notifications in only from the gateway's published source IPs (client IP: see `clientIpOf`). */
 @Injectable()
 export class IpAllowlistGuard implements CanActivate {
   private readonly logger = new Logger('BaofooNotifications');
@@ -41,12 +36,7 @@ export class IpAllowlistGuard implements CanActivate {
 
   /** Override to take the client IP from elsewhere (e.g. a platform header). */
   protected getClientIp(req: Request): string {
-    const peer = normalizeIp(req.socket?.remoteAddress ?? '');
-    if (!this.proxies.has(peer)) return peer;
-    const header = req.headers['x-forwarded-for'];
-    const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((h) => normalizeIp(h)).filter(Boolean);
-    for (let i = hops.length - 1; i >= 0; i--) if (!this.proxies.has(hops[i])) return hops[i];
-    return hops[0] ?? peer;
+    return clientIpOf(req.socket?.remoteAddress ?? '', req.headers['x-forwarded-for'], this.proxies);
   }
 
   /** Override for dynamic allowlists. An empty list allows all (boot refuses that in production). */

@@ -1,0 +1,54 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { NextFunction, Request, Response } from 'express';
+import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
+import { clientIpOf, IpRanges } from '../config/ip-ranges.ts';
+import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
+import { NotificationService } from './notification.service.ts';
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+}
+
+const CODES: Record<string, string> = {
+  'entity.too.large': 'BODY_TOO_LARGE',
+  'entity.parse.failed': 'FORM_MALFORMED',
+  'parameters.too.many': 'FORM_TOO_MANY_PARAMETERS',
+  'charset.unsupported': 'CONTENT_TYPE_UNSUPPORTED',
+  'encoding.unsupported': 'CONTENT_TYPE_UNSUPPORTED',
+  'request.aborted': 'REQUEST_UNREADABLE',
+};
+
+/**
+ * The app's body parsers run before any route, so a notification they refuse
+ * (over express's own size limit, unparseable JSON) would never reach the
+ * guards. This error handler, mounted after them, records such a refusal in
+ * the ledger like any other and answers in plain text.
+ */
+@Injectable()
+export class BodyParserErrorRecorder implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions,
+    private readonly notifications: NotificationService,
+  ) {}
+
+  onModuleInit(): void {
+    const adapter = this.adapterHost?.httpAdapter;
+    if (adapter?.getType() !== 'express') return;
+    const path = this.options.notification.path;
+    const proxies = new IpRanges(this.options.notification.trustedProxies);
+    adapter.use((err: BodyParserError, req: Request, res: Response, next: NextFunction) => {
+      const code = err?.type ? CODES[err.type] : undefined;
+      if (!code || !(req.originalUrl ?? req.url ?? '').split('?')[0].endsWith(path)) return next(err);
+      const sourceIp = clientIpOf(req.socket?.remoteAddress ?? '', req.headers['x-forwarded-for'], proxies);
+      this.notifications
+        .reject({ method: req.method, sourceIp, rawBody: '', params: null }, code, `the app's body parser refused the request: ${err.message}`, err.status ?? 400)
+        .then(
+          (answer) => res.status(answer.status).type('text/plain').send(answer.body),
+          () => res.status(503).type('text/plain').send('FAIL UNAVAILABLE'),
+        );
+    });
+  }
+}
