@@ -44,7 +44,7 @@ export class BodyParserErrorRecorder implements OnModuleInit {
       if (!code || !(req.originalUrl ?? req.url ?? '').split('?')[0].endsWith(path)) return next(err);
       const sourceIp = clientIpOf(req.socket?.remoteAddress ?? '', req.headers['x-forwarded-for'], proxies);
       this.notifications
-        .reject({ method: req.method, sourceIp, rawBody: '', params: null }, code, `the app's body parser refused the request: ${err.message}`, err.status ?? 400)
+        .reject({ method: req.method, sourceIp, rawBody: '', params: null }, code, `the app's body parser refused the request (${err.type})`, err.status ?? 400)
         .then(
           (answer) => res.status(answer.status).type('text/plain').send(answer.body),
           () => res.status(503).type('text/plain').send('FAIL UNAVAILABLE'),

@@ -88,6 +88,35 @@ const TRANSITION_SQL = `WITH changed AS (
   outbox AS (${OUTBOX_INSERT.replace('$EVENTS', '$11')} WHERE EXISTS (SELECT 1 FROM changed) RETURNING id)
   SELECT (SELECT count(*) FROM changed)::int AS changed`;
 
+/*
+ * The common case in one round trip: a success that pays a PENDING order in
+ * full. The WHERE carries everything decide() would check for it (merchant,
+ * terminal, still PENDING, amount equal to the order's, which every product
+ * accepts), so when it matches, the outcome is the one the read-decide-update
+ * path would reach; the order id the ledger and event need comes from RETURNING.
+ */
+const SETTLE_PENDING_SQL = `WITH changed AS (
+    UPDATE baofoo_payment_orders
+       SET status = 'PAID', version = version + 1, fact_money = $4::bigint, result_desc = COALESCE($5::varchar, result_desc),
+           succ_time = COALESCE($6::varchar, succ_time), settled_by = $7::varchar, settled_at = now(), review_reason = NULL, updated_at = now(),
+           next_query_at = NULL
+     WHERE member_id = $1 AND trans_id = $2 AND terminal_id = $3 AND status = 'PENDING' AND order_money = $4::bigint
+     RETURNING id),
+  ledger AS (${LEDGER_INSERT.replace('SELECT l.order_id', 'SELECT changed.id').replace('FROM jsonb_to_recordset($LEDGER::jsonb)', 'FROM changed, jsonb_to_recordset($8::jsonb)')} RETURNING id),
+  outbox AS (${OUTBOX_INSERT.replace('SELECT e.event_id, e.type, e.order_id, e.trans_id, e.payload', "SELECT e.event_id, e.type, changed.id, e.trans_id, e.payload || jsonb_build_object('orderId', changed.id::text)").replace('FROM jsonb_to_recordset($EVENTS::jsonb)', 'FROM changed, jsonb_to_recordset($9::jsonb)')} RETURNING id)
+  SELECT (SELECT count(*) FROM changed)::int AS changed`;
+
+/** A full payment of a PENDING order, identified by merchant and TransID; ledger and events carry no order id yet. */
+export interface PendingSettlement {
+  memberId: string;
+  transId: string;
+  terminalId: string;
+  paidMoney: Fen;
+  resultDesc: string | null;
+  succTime: string | null;
+  settledBy: SettlementSource;
+}
+
 const RECORD_SQL = `WITH ledger AS (${LEDGER_INSERT.replace('$LEDGER', '$1')} RETURNING id),
   outbox AS (${OUTBOX_INSERT.replace('$EVENTS', '$2')} RETURNING id)
   SELECT (SELECT count(*) FROM ledger)::int AS ledger`;
@@ -128,8 +157,19 @@ const NOTE_QUERY_SQL = `WITH noted AS (UPDATE baofoo_payment_orders
   RETURNING id)
   SELECT id FROM noted`;
 
+/*
+ * PostgreSQL refuses text with a lone UTF-16 surrogate, which hostile input can
+ * carry into a ledger reason or an event: such halves become U+FFFD, so the
+ * record is still written.
+ */
+const wellFormed = (_key: string, value: unknown) => (typeof value === 'string' ? value.toWellFormed() : value);
+
+function rowsJson(rows: unknown): string {
+  return JSON.stringify(rows, wellFormed);
+}
+
 function ledgerJson(entry: LedgerEntry | null): string {
-  return JSON.stringify(
+  return rowsJson(
     entry
       ? [
           {
@@ -195,14 +235,34 @@ export class PaymentOrderRepository {
       change.reviewReason,
       change.from,
       ledgerJson(ledger),
-      JSON.stringify(events),
+      rowsJson(events),
+    ]);
+    return rows[0].changed === 1;
+  }
+
+  /**
+   * PENDING → PAID in one statement when the order is PENDING and `paidMoney`
+   * equals its amount; false (nothing written) otherwise, and the caller takes
+   * the read-decide-update path.
+   */
+  async settlePending(s: PendingSettlement, ledger: LedgerEntry, events: readonly OutboxEntry[]): Promise<boolean> {
+    const rows: { changed: number }[] = await this.dataSource.query(SETTLE_PENDING_SQL, [
+      s.memberId,
+      s.transId,
+      s.terminalId,
+      s.paidMoney,
+      s.resultDesc,
+      s.succTime,
+      s.settledBy,
+      ledgerJson(ledger),
+      rowsJson(events),
     ]);
     return rows[0].changed === 1;
   }
 
   /** Records a ledger row and events that change no order (duplicates, rejections, anomalies). */
   async record(ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<void> {
-    await this.dataSource.query(RECORD_SQL, [ledgerJson(ledger), JSON.stringify(events)]);
+    await this.dataSource.query(RECORD_SQL, [ledgerJson(ledger), rowsJson(events)]);
   }
 
   /** Claims up to `limit` PENDING orders due at `now` for an order query, leasing each for `leaseSeconds`. */

@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import { Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AddressInfo } from 'node:net';
+import { BaofooModule, baofooPostgresOptions, OnBaofooEvent, OutboxRelay, type BaofooDeliveryContext, type BaofooEventMap } from '../../src/baofoo/index.ts';
+import { env, runServer } from './server-harness.ts';
+
+/** What a shop's listener would do first: note that the payment arrived, and how late. */
+@Injectable()
+class LagRecorder {
+  lagsMs: number[] = [];
+  relayLagsMs: number[] = [];
+  delivered = 0;
+
+  @OnBaofooEvent('baofoo.payment.succeeded', { listenerId: 'bench.lag' })
+  paid(event: BaofooEventMap['baofoo.payment.succeeded'], context: BaofooDeliveryContext): void {
+    this.delivered += 1;
+    this.lagsMs.push(Date.now() - Date.parse(event.occurredAt));
+    this.relayLagsMs.push(context.lagMs);
+  }
+}
+
+@Module({
+  imports: [
+    TypeOrmModule.forRoot(baofooPostgresOptions({ url: env('DATABASE_URL'), poolSize: Number(env('POOL_SIZE')) })),
+    EventEmitterModule.forRoot(),
+    BaofooModule.forRoot({
+      environment: 'sandbox',
+      sandboxUrl: 'http://127.0.0.1:9',
+      merchants: [{ memberId: '100000178', terminalId: '10000001', keys: [{ id: 'k1', secret: 'abcdefg' }] }],
+      notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['127.0.0.1', '::1'] },
+      reconciliation: { enabled: false },
+      outbox: { enabled: true },
+    }),
+  ],
+  providers: [LagRecorder],
+})
+class ModuleAppModule {}
+
+await runServer(async () => {
+  const app = await NestFactory.create(ModuleAppModule, { rawBody: true, logger: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  const recorder = app.get(LagRecorder);
+  const relay = app.get(OutboxRelay);
+  return {
+    port: (app.getHttpServer().address() as AddressInfo).port,
+    close: () => app.close(),
+    // Each call reports the deliveries since the previous one, so a scenario sees only its own.
+    stats: async () => {
+      const { lagsMs, relayLagsMs, delivered } = recorder;
+      recorder.lagsMs = [];
+      recorder.relayLagsMs = [];
+      recorder.delivered = 0;
+      return { delivered, lagsMs, relayLagsMs, relayWindowLagP99Ms: relay.lagP99Ms() };
+    },
+  };
+});

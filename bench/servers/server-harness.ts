@@ -1,0 +1,54 @@
+/**
+ * The child side of a server under test: tells the parent its port, samples
+ * its own RSS, and answers the parent's questions over IPC.
+ */
+
+export interface ServerUnderTest {
+  port: number;
+  close(): Promise<void>;
+  /** Server-specific figures (e.g. the module's outbox lag). */
+  stats?(): Promise<Record<string, unknown>>;
+}
+
+export type ParentMessage = { type: 'mark' } | { type: 'stats'; id: number } | { type: 'stop' };
+
+export interface RssStats {
+  /** Largest RSS since the last mark, in MB. */
+  peakMb: number;
+  /** Samples since the last mark, in MB, one every `intervalMs`. */
+  samplesMb: number[];
+  intervalMs: number;
+}
+
+const SAMPLE_MS = 250;
+
+export function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+export async function runServer(start: () => Promise<ServerUnderTest>): Promise<void> {
+  const server = await start();
+  let samples: number[] = [];
+  const sample = () => samples.push(process.memoryUsage().rss / 1_048_576);
+  sample();
+  const timer = setInterval(sample, SAMPLE_MS);
+  process.on('message', (m: ParentMessage) => {
+    void (async () => {
+      if (m.type === 'mark') {
+        samples = [];
+        sample();
+      } else if (m.type === 'stats') {
+        sample();
+        const rss: RssStats = { peakMb: Math.max(...samples), samplesMb: samples, intervalMs: SAMPLE_MS };
+        process.send!({ type: 'stats', id: m.id, rss, extra: server.stats ? await server.stats() : {} });
+      } else if (m.type === 'stop') {
+        clearInterval(timer);
+        await server.close();
+        process.disconnect();
+      }
+    })();
+  });
+  process.send!({ type: 'ready', port: server.port });
+}
