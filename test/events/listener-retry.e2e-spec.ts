@@ -83,7 +83,7 @@ describe('listeners that fail', () => {
     app = await startOutboxApp(db.url, {
       providers: [...recorderProviders(recorder, 'a'), { provide: FAULTS, useValue: faults }, PaymentListeners],
       outbox: { pollIntervalMs: 50, maxAttempts },
-      tuning: { backoff: { baseMs: 20, factor: 2, maxMs: 200, jitter: 0 }, listenerTimeoutMs: 200 },
+      tuning: { backoff: { baseMs: 20, factor: 2, maxMs: 200, jitter: 0 }, listenerTimeoutMs: 1000 },
       log,
     });
   });
@@ -200,6 +200,6 @@ describe('listeners that fail', () => {
       `SELECT status, attempts, last_error FROM baofoo_event_deliveries WHERE event_id = $1 AND listener = 'PaymentListeners.slow'`,
       [event.eventId],
     );
-    expect(record).toEqual({ status: 'delivered', attempts: 2, last_error: expect.stringContaining('the listener did not settle within 200 ms') });
+    expect(record).toEqual({ status: 'delivered', attempts: 2, last_error: expect.stringContaining('the listener did not settle within 1000 ms') });
   });
 });

@@ -19,7 +19,8 @@ describe('An order query that brings no trustworthy answer changes nothing and i
     sandbox = await startSandboxGateway({ clock: clock.now, retryDelaysMs: [0], queryMinIntervalMs: 60_000 });
     proxy = await startTamperingProxy(sandbox.url, tampered);
     shop = await startInstance(db.url, proxy.url, clock, {
-      reconciliation: { queryTimeoutMs: 250 },
+      // Generous enough that a loaded CI machine answers the healthy queries in time; the slow one waits longer still.
+      reconciliation: { queryTimeoutMs: 1500 },
       options: {
         merchants: [
           { memberId: TEST_MERCHANT.memberId, terminalId: TEST_MERCHANT.terminalId, keys: [{ id: 'k1', secret: TEST_MERCHANT.key }] },
@@ -40,7 +41,7 @@ describe('An order query that brings no trustworthy answer changes nothing and i
     const [slow, unavailable, garbage, forged] = await Promise.all([1, 2, 3, 4].map(() => placeOrder(shop, sandbox)));
     const { order: refused } = await shop.payments.createPayment({ orderMoney: 100, memberId: STRANGER.memberId, transId: 'STRANGER00000001', returnUrl: `${shop.url}/baofoo/notify` });
     for (const o of [slow, unavailable, garbage, forged]) sandbox.settle(o.transId, { result: 'paid' });
-    sandbox.setFaults({ queryDelayMs: 800 }, { transId: slow.transId });
+    sandbox.setFaults({ queryDelayMs: 2500 }, { transId: slow.transId });
     sandbox.setFaults({ queryStatus: 503 }, { transId: unavailable.transId });
     sandbox.setFaults({ queryGarbage: true }, { transId: garbage.transId });
     tampered.add(forged.transId);
