@@ -136,7 +136,9 @@ describe('A notification and a query racing for the same order', () => {
     clock.advance(60);
     const receipts = await Promise.all(orders.map((o) => sandbox.pay(o.transId, { result: 'paid' }, { faults: { duplicates: 3 } })));
     const [run] = await Promise.all([shop.reconciliation.runOnce(), ...receipts.map((r) => r.deliveries)]);
-    expect(run.claimed).toBe(orders.length);
+    // A notification that lands before the claim leaves its order out of the batch; the race is in the rest.
+    expect(run.claimed).toBeGreaterThan(0);
+    expect(run.claimed).toBeLessThanOrEqual(orders.length);
     expect(run.outcomes.filter((o) => o.kind === 'error')).toEqual([]);
     await Promise.all(orders.map((o) => expectSettledOnce(o)));
     expect(sandbox.notifications().filter((n) => orders.some((o) => o.transId === n.transId) && !n.acknowledged)).toEqual([]);
