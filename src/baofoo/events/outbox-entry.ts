@@ -1,23 +1,15 @@
 import type { OrderStatus } from '../orders/order-status.ts';
-import type { Fen } from '../protocol/money.ts';
-import type { BaofooEventName, BaofooEventSource } from './baofoo-events.ts';
+import type { BaofooEventBase, BaofooEventName } from './baofoo-events.ts';
 import { baofooEvent, outboxRow, type BaofooEventInput, type OutboxRow } from './outbox-row.ts';
 
 /** An outbox row as the writers insert it (see OutboxEventEntity). */
 export type OutboxEntry = OutboxRow;
 
-/** What every event says about its order. */
-export interface EventSubject {
-  orderId: string | null;
-  transId: string | null;
-  memberId: string | null;
-  terminalId: string | null;
-  orderMoney: Fen | null;
-  factMoney: Fen | null;
+/** What every event says about its order, before it has an id, a type and a time. */
+export type EventSubject = Omit<BaofooEventBase, 'eventId' | 'type' | 'occurredAt' | 'status' | 'previousStatus'> & {
   status: string | null;
   previousStatus: string | null;
-  source: BaofooEventSource;
-}
+};
 
 /**
  * The writers' shorthand for `outboxRow(baofooEvent(type, { ...subject, ...extra, occurredAt }))`:

@@ -67,7 +67,7 @@ describe('formatTradeTime', () => {
         const instant = new Date('2014-10-29T10:45:03Z');
         out.push({ zone, offset: instant.getTimezoneOffset(), formatted: formatTradeTime(instant), parsed: parseTradeTime('20141029184503').toISOString() });
       }
-      console.log(JSON.stringify(out));`;
+      process.stdout.write(JSON.stringify(out));`;
     const child = spawnSync(process.execPath, ['--input-type=module', '-'], { input: script, encoding: 'utf8', env: { ...process.env, TZ: 'America/Los_Angeles' } });
     expect(child.stderr).toBe('');
     const results = JSON.parse(child.stdout) as { zone: string; offset: number; formatted: string; parsed: string }[];
