@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { afterEach, describe, expect, it } from '@jest/globals';
@@ -13,8 +12,8 @@ import { baofooConfig } from './config/baofoo-env.config.ts';
 import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
 import { BaofooConfigError } from './config/resolve-options.ts';
 import { BaofooSigner } from './signing/baofoo-signer.service.ts';
+import { md5 } from '../../test/support/independent-md5.ts';
 
-const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
 /**
  * The module expects the app's TypeORM DataSource. Nothing here reaches the

@@ -1,13 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decryptKey } from '../../src/baofoo/config/key-encryption.ts';
+import { md5 } from '../support/independent-md5.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 let buildDir: string;
 
 /*

@@ -1,19 +1,14 @@
-import { createHash } from 'node:crypto';
-import iconv from 'iconv-lite';
 import type { DataSource } from 'typeorm';
 import { PaymentService } from '../../src/baofoo/payments/payment.service.ts';
 import type { TestApp } from '../support/baofoo-test-app.ts';
+import { md5, encodeIn, type Charset } from '../support/independent-md5.ts';
 
 /**
  * Shared by the notification and payment suites. Signatures here are computed
  * from spec §3 with node:crypto, never with the code under test.
  */
 
-export type Charset = 'utf-8' | 'gbk';
-
-const encode = (text: string, charset: Charset) => (charset === 'gbk' ? iconv.encode(text, 'gbk') : Buffer.from(text, 'utf8'));
-
-export const md5 = (text: string, charset: Charset = 'utf-8') => createHash('md5').update(encode(text, charset)).digest('hex');
+export { md5, type Charset };
 
 export type ResultFields = {
   MemberID: string;
@@ -54,7 +49,7 @@ export function successFields(transId: string, factMoney: number, overrides: Par
 /** A form body percent-encoding the bytes of `charset`, written without the library's encoder. */
 export function formBody(fields: Readonly<Record<string, string>>, charset: Charset = 'utf-8'): string {
   const pct = (text: string) =>
-    [...encode(text, charset)].map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+    [...encodeIn(text, charset)].map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
   return Object.entries(fields)
     .map(([k, v]) => `${pct(k)}=${pct(v)}`)
     .join('&');

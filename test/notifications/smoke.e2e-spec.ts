@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { PaymentService } from '../../src/baofoo/payments/payment.service.ts';
 import { useTestApp, TEST_MERCHANT } from '../support/baofoo-test-app.ts';
+import { md5 } from '../support/independent-md5.ts';
 
-const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
 
 describe('a notification end to end', () => {
   const t = useTestApp();

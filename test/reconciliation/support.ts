@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { createHash } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication, Type } from '@nestjs/common';
@@ -16,10 +15,11 @@ import { PaymentService } from '../../src/baofoo/payments/payment.service.ts';
 import { ReconciliationService } from '../../src/baofoo/reconciliation/reconciliation.service.ts';
 import type { SandboxGateway } from '../../src/sandbox/index.ts';
 import { testOptions, TEST_MERCHANT } from '../support/baofoo-test-app.ts';
+import { md5 } from '../support/independent-md5.ts';
 
 export { TEST_MERCHANT };
 
-export const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
+export { md5 };
 
 /** A clock the tests move by hand: "simulated minutes" without sleeping. Module, sandbox and test share it. */
 export class FakeClock {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import iconv from 'iconv-lite';
+import { md5, encodeIn, type Charset } from '../support/independent-md5.ts';
 
 /**
  * Test helpers for the sandbox suites. The signatures here are computed
@@ -9,17 +9,10 @@ import iconv from 'iconv-lite';
  * spec writes out, in UTF-8 or (with iconv-lite) GBK.
  */
 
-export type Charset = 'utf-8' | 'gbk';
+export { md5, type Charset };
 export const TEST_MERCHANT = { memberId: '100000178', terminalId: '10000001', key: 'abcdefg' } as const;
 export const GBK_MERCHANT = { memberId: '100000999', terminalId: '10000002', key: 'gbk-secret', charset: 'gbk' as const };
 
-function bytes(text: string, charset: Charset): Buffer {
-  return charset === 'gbk' ? iconv.encode(text, 'gbk') : Buffer.from(text, 'utf8');
-}
-
-export function md5(text: string, charset: Charset = 'utf-8'): string {
-  return createHash('md5').update(bytes(text, charset)).digest('hex');
-}
 
 let counter = 0;
 /** A fresh TransID: 8 to 20 letters and digits. */
@@ -65,7 +58,7 @@ export function querySignature(memberId: string, terminalId: string, transId: st
 
 /** x-www-form-urlencoded in a charset, percent-encoding every non-alphanumeric byte. */
 export function encodeForm(fields: Record<string, string>, charset: Charset = 'utf-8'): string {
-  const enc = (s: string) => [...bytes(s, charset)].map((b) => (/[A-Za-z0-9]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`)).join('');
+  const enc = (s: string) => [...encodeIn(s, charset)].map((b) => (/[A-Za-z0-9]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`)).join('');
   return Object.entries(fields)
     .map(([k, v]) => `${enc(k)}=${enc(v)}`)
     .join('&');

@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { loadCliEnv } from '../cli-env.ts';
 import { CliFailure } from '../cli-failure.ts';
 import { memoryIo } from '../cli-io.ts';
 import { runSignRequest } from './sign-request.command.ts';
+import { md5 } from '../../../test/support/independent-md5.ts';
 
 const DEVELOPMENT = loadCliEnv({ NODE_ENV: 'development' }, fileURLToPath(new URL('../../..', import.meta.url)));
-const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
 const ARGS = [
   '--trans-id',
