@@ -1,19 +1,9 @@
+import { SWC_OPTIONS } from './test/support/swc-options.js';
+
 // Nest 12 is ESM-only and Jest can load it only in its native ESM mode
 // (node --experimental-vm-modules, see package.json), so TypeScript is compiled
 // to ES modules by swc, which also keeps the decorator metadata Nest's DI needs.
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      target: 'es2022',
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      keepClassNames: true,
-    },
-    module: { type: 'es6' },
-    sourceMaps: 'inline',
-  },
-];
+const swc = ['@swc/jest', SWC_OPTIONS];
 
 const common = {
   testEnvironment: 'node',
