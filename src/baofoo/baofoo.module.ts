@@ -10,6 +10,7 @@ import { BAOFOO_EVENT_EXPORTS, BAOFOO_EVENT_PROVIDERS } from './events/baofoo-ev
 import { BodyParserErrorRecorder } from './notifications/body-parser-error.recorder.ts';
 import { IpAllowlistGuard } from './notifications/ip-allowlist.guard.ts';
 import { NotificationService } from './notifications/notification.service.ts';
+import { SettlementService } from './orders/settlement.service.ts';
 import { SignatureGuard } from './notifications/signature.guard.ts';
 import { PaymentOrderRepository } from './orders/payment-order.repository.ts';
 import { PaymentService } from './payments/payment.service.ts';
@@ -32,6 +33,7 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
     { provide: BAOFOO_CLOCK, useValue: systemClock },
     BaofooSigner,
     PaymentOrderRepository,
+    SettlementService,
     PaymentService,
     NotificationService,
     IpAllowlistGuard,

@@ -5,9 +5,15 @@ export interface Fulfilment {
   eventId: string;
   transId: string;
   fulfilledAt: string;
+  /** Why the order was held for a person instead of shipped (e.g. a partial payment); null when shipped. */
+  heldReason: string | null;
 }
 
-/** Ships a paid order. Idempotent: the unique keys of `demo_fulfilments` make a second call a no-op. */
+/**
+ * Ships a paid order, or holds it for a person when `heldReason` is given (a
+ * partial prepaid-card payment must not ship as if paid in full). Idempotent:
+ * the unique keys of `demo_fulfilments` make a second call a no-op.
+ */
 @Injectable()
 export class FulfilmentService {
   private readonly logger = new Logger('DemoFulfilment');
@@ -15,20 +21,21 @@ export class FulfilmentService {
   constructor(private readonly dataSource: DataSource) {}
 
   /** True when this call fulfilled the order; false when the event or the order was already handled. */
-  async fulfil(eventId: string, transId: string): Promise<boolean> {
+  async fulfil(eventId: string, transId: string, heldReason: string | null = null): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `INSERT INTO demo_fulfilments (event_id, trans_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`,
-      [eventId, transId],
+      `INSERT INTO demo_fulfilments (event_id, trans_id, held_reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id`,
+      [eventId, transId, heldReason],
     );
-    if (rows.length > 0) this.logger.log(`order ${transId} fulfilled (event ${eventId})`);
+    if (rows.length > 0 && heldReason) this.logger.warn(`order ${transId} held for follow-up, not shipped: ${heldReason} (event ${eventId})`);
+    else if (rows.length > 0) this.logger.log(`order ${transId} fulfilled (event ${eventId})`);
     return rows.length > 0;
   }
 
   async forOrder(transId: string): Promise<Fulfilment[]> {
-    const rows: { event_id: string; trans_id: string; fulfilled_at: Date }[] = await this.dataSource.query(
-      'SELECT event_id, trans_id, fulfilled_at FROM demo_fulfilments WHERE trans_id = $1 ORDER BY id',
+    const rows: { event_id: string; trans_id: string; fulfilled_at: Date; held_reason: string | null }[] = await this.dataSource.query(
+      'SELECT event_id, trans_id, fulfilled_at, held_reason FROM demo_fulfilments WHERE trans_id = $1 ORDER BY id',
       [transId],
     );
-    return rows.map((r) => ({ eventId: r.event_id, transId: r.trans_id, fulfilledAt: r.fulfilled_at.toISOString() }));
+    return rows.map((r) => ({ eventId: r.event_id, transId: r.trans_id, fulfilledAt: r.fulfilled_at.toISOString(), heldReason: r.held_reason }));
   }
 }

@@ -54,9 +54,12 @@ function details(order: OrderView): string {
   const events = order.events.length
     ? `<ul>${order.events.map((e) => `<li class="event">${escapeHtml(e.type)} <small>${escapeHtml(e.eventId)}${e.delivered ? '' : ' (not delivered yet)'}</small></li>`).join('')}</ul>`
     : '<p>No event yet.</p>';
-  const fulfilment = order.fulfilment
-    ? `<p id="fulfilment" data-fulfilled="true">Shipped at ${escapeHtml(order.fulfilment.fulfilledAt)}.</p>`
-    : '<p id="fulfilment" data-fulfilled="false">Not shipped.</p>';
+  const f = order.fulfilment;
+  const fulfilment = !f
+    ? '<p id="fulfilment" data-fulfilled="false">Not shipped.</p>'
+    : f.heldReason
+      ? `<p id="fulfilment" data-fulfilled="false" data-held="true">Held for follow-up, not shipped: ${escapeHtml(f.heldReason)}.</p>`
+      : `<p id="fulfilment" data-fulfilled="true">Shipped at ${escapeHtml(f.fulfilledAt)}.</p>`;
   return `<h3>Gateway ledger (notifications and queries)</h3>${ledger}<h3>Events</h3>${events}<h3>Fulfilment</h3>${fulfilment}`;
 }
 

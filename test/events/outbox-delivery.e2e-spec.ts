@@ -4,7 +4,7 @@ import { OnBaofooEvent } from '../../src/baofoo/events/on-baofoo-event.decorator
 import { outboxEntry } from '../../src/baofoo/events/outbox-entry.ts';
 import pg from 'pg';
 import { OUTBOX_CHANNEL } from '../../src/baofoo/events/outbox.constants.ts';
-import { OUTBOX_INSERT_COLUMNS, outboxRow, outboxRowsSql } from '../../src/baofoo/events/outbox-row.ts';
+import { outboxInsertStatement, outboxRow } from '../../src/baofoo/events/outbox-row.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { DeliveryRecorder } from './delivery-recorder.ts';
 import { commitOutboxRows, paidEvent, query, startOutboxApp, type OutboxApp } from './outbox-test-app.ts';
@@ -121,12 +121,13 @@ describe('the outbox relay delivering committed events', () => {
       await writer.query(`SELECT pg_notify($1, 'sentinel')`, [OUTBOX_CHANNEL]);
       await arrived;
     };
-    const { select, params } = outboxRowsSql([outboxRow(paidEvent()), outboxRow(paidEvent())]);
+    const none = outboxInsertStatement([]);
+    const two = outboxInsertStatement([outboxRow(paidEvent()), outboxRow(paidEvent())]);
 
     try {
-      await through(`INSERT INTO baofoo_outbox ${OUTBOX_INSERT_COLUMNS} ${select} WHERE false`, params);
+      await through(none.text, none.params);
       expect(heard).toEqual([]);
-      await through(`INSERT INTO baofoo_outbox ${OUTBOX_INSERT_COLUMNS} ${select}`, params);
+      await through(two.text, two.params);
       expect(heard).toEqual(['']);
     } finally {
       await Promise.all([listener.end(), writer.end()]);

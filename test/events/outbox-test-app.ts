@@ -11,7 +11,7 @@ import { BAOFOO_OUTBOX_TUNING, DEFAULT_OUTBOX_TUNING, type OutboxTuning } from '
 import { OutboxAdminService } from '../../src/baofoo/events/outbox-admin.service.ts';
 import { OutboxMonitor } from '../../src/baofoo/events/outbox-monitor.service.ts';
 import { OutboxRelay } from '../../src/baofoo/events/outbox-relay.service.ts';
-import { baofooEvent, outboxRow, outboxRowsSql, OUTBOX_INSERT_COLUMNS, type OutboxRow } from '../../src/baofoo/events/outbox-row.ts';
+import { baofooEvent, outboxRow, outboxInsertStatement, type OutboxRow } from '../../src/baofoo/events/outbox-row.ts';
 
 /** Log lines of one app, so a test can read what the module reported. */
 export class CapturedLog implements LoggerService {
@@ -101,6 +101,9 @@ export function paidEvent(overrides: { orderMoney?: number; transId?: string } =
     resultDesc: '01',
     succTime: '20251125120000',
     late: false,
+    partial: false,
+    shortfall: 0,
+    reason: null,
   });
 }
 
@@ -112,8 +115,8 @@ export async function commitOutboxRows(url: string, rows: readonly OutboxRow[], 
     if (o.notify === false) await client.query(`SET baofoo.outbox_notify = 'off'`);
     const chunk = o.chunk ?? 2000;
     for (let i = 0; i < rows.length; i += chunk) {
-      const { select, params } = outboxRowsSql(rows.slice(i, i + chunk));
-      await client.query(`INSERT INTO baofoo_outbox ${OUTBOX_INSERT_COLUMNS} ${select}`, params);
+      const { text, params } = outboxInsertStatement(rows.slice(i, i + chunk));
+      await client.query(text, params);
     }
   } finally {
     await client.end();

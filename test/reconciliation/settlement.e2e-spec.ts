@@ -61,13 +61,17 @@ describe('Reconciliation settles the orders whose notifications never came', () 
       ...failed.map((o): [OrderRow, string, number | null, string] => [o, 'FAILED', null, 'baofoo.payment.failed']),
       [silent, 'PAID', 777, 'baofoo.payment.succeeded'],
     ];
+    const reasonCodes = new Map<OrderRow, string>([
+      [card, 'PARTIAL_PAYMENT'],
+      [wrong, 'AMOUNT_MISMATCH'],
+    ]);
     for (const [order, status, fact, event] of expectations) {
       expect(await orderState(shop.dataSource, order.id)).toMatchObject({ status, version: 2, fact, settledBy: 'query', attempts: 1 });
       const events = await outboxOf(shop.dataSource, order.id);
       expect(events.map((e) => e.type)).toEqual([event]);
       expect(events[0].payload).toMatchObject({ source: 'query', transId: order.transId, status, previousStatus: 'PENDING', factMoney: fact });
       expect(await ledgerOf(shop.dataSource, order.id)).toEqual([
-        { method: 'QUERY', verdict: status === 'REVIEW' ? 'review' : 'applied', from_status: 'PENDING', to_status: status, reason_code: null },
+        { method: 'QUERY', verdict: status === 'REVIEW' ? 'review' : 'applied', from_status: 'PENDING', to_status: status, reason_code: reasonCodes.get(order) ?? null },
       ]);
       expect(queryTimes(order)).toEqual([0]);
       expect(sandbox.notifications(order.transId)).toEqual([]);

@@ -5,6 +5,7 @@ import type { ResolvedBaofooOptions } from '../../src/baofoo/config/resolved-opt
 import type { VerifiedNotification } from '../../src/baofoo/notifications/inbound-notification.ts';
 import { NotificationService } from '../../src/baofoo/notifications/notification.service.ts';
 import { PaymentOrderRepository } from '../../src/baofoo/orders/payment-order.repository.ts';
+import { SettlementService } from '../../src/baofoo/orders/settlement.service.ts';
 import type { OrderStatus } from '../../src/baofoo/orders/order-status.ts';
 import { PaymentService } from '../../src/baofoo/payments/payment.service.ts';
 import { readNotification } from '../../src/baofoo/protocol/notification.ts';
@@ -55,8 +56,8 @@ function afterQuery(m: Model, answer: Extract<Action, { type: 'query' }>['answer
   switch (answer) {
     case 'Y':
     case 'Ywrong':
-      // A REVIEW awaiting money is settled by a notification; a query only reports a mismatch on it.
-      return m.status === 'REVIEW' ? m : afterSuccess(m, answer === 'Y' ? AMOUNT : AMOUNT + 1);
+      // Money settles a REVIEW awaiting it whether a notification or a query brings it.
+      return afterSuccess(m, answer === 'Y' ? AMOUNT : AMOUNT + 1);
     case 'F':
       return m.status === 'PENDING' ? { ...m, status: 'FAILED', transitions: m.transitions + 1 } : m;
     case 'Nexpired':
@@ -116,7 +117,8 @@ describe('the order lifecycle under random notifications, queries and crashes', 
     await runner.startTransaction();
     try {
       const uncommitted = new PaymentOrderRepository({ query: (sql: string, params?: unknown[]) => runner.query(sql, params) } as unknown as DataSource);
-      await new NotificationService(uncommitted, () => new Date()).apply(n);
+      const clock = () => new Date();
+      await new NotificationService(uncommitted, new SettlementService(uncommitted, clock, options), clock).apply(n);
     } finally {
       await runner.rollbackTransaction();
       await runner.release();

@@ -48,6 +48,7 @@ export class NotificationDto {
   @IsOptional() @IsInt() @Min(512) @Max(1_048_576) maxBodyBytes?: number;
   @IsOptional() @IsInt() @Min(9) @Max(1000) maxParameters?: number;
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) pageRedirectUrl?: string;
+  @IsOptional() @IsIn(['review', 'settle']) additionalInfoMismatch?: 'review' | 'settle';
 }
 
 export class ReconciliationDto {

@@ -44,6 +44,21 @@ export interface BaofooNotificationOptions {
   maxParameters?: number;
   /** Where the page-return route redirects the shopper (the order's TransID and state are appended); a friendly page is shown when absent. */
   pageRedirectUrl?: string;
+  /**
+   * What a successful notification does when its echoed AdditionalInfo differs
+   * from the one sent with the order. The payment request's signature does not
+   * cover AdditionalInfo (spec §2), so a difference means the shopper, or
+   * something between them and the gateway, changed it; either way the
+   * difference is written to the ledger (`ADDITIONAL_INFO_MISMATCH`) and raised
+   * as `baofoo.notification.additional_info_mismatch`.
+   * - `'review'` (default): the money is recorded and the order goes to REVIEW
+   *   for a person. Safe because nothing ships on evidence of tampering, and
+   *   nothing is lost: the amount is kept and the order can still be resolved
+   *   to PAID, whereas goods shipped on a tampered order cannot be recalled.
+   * - `'settle'`: the order is PAID as usual and only flagged; for shops that
+   *   never use AdditionalInfo (the module itself only ever uses the stored value).
+   */
+  additionalInfoMismatch?: 'review' | 'settle';
 }
 
 /** The order-query reconciliation of orders whose notification never came. */

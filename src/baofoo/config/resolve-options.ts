@@ -112,6 +112,7 @@ export function resolveBaofooOptions(options: BaofooModuleOptions): ResolvedBaof
       maxBodyBytes: n.maxBodyBytes ?? 8192,
       maxParameters: n.maxParameters ?? 32,
       pageRedirectUrl: n.pageRedirectUrl,
+      additionalInfoMismatch: n.additionalInfoMismatch ?? 'review',
     },
     reconciliation: {
       cron: r.cron ?? '*/30 * * * * *',

@@ -20,6 +20,7 @@ export interface ResolvedBaofooOptions {
     maxBodyBytes: number;
     maxParameters: number;
     pageRedirectUrl?: string;
+    additionalInfoMismatch: 'review' | 'settle';
   };
   reconciliation: {
     cron: string;

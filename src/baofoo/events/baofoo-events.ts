@@ -10,6 +10,7 @@ export const BAOFOO_EVENT_NAMES = [
   'baofoo.payment.anomaly',
   'baofoo.reconciliation.mismatch',
   'baofoo.notification.rejected',
+  'baofoo.notification.additional_info_mismatch',
   'baofoo.delivery.dead_lettered',
 ] as const;
 
@@ -45,11 +46,20 @@ export interface BaofooEventBase<K extends BaofooEventName = BaofooEventName> {
   source: BaofooEventSource;
 }
 
-/** The order is PAID. `late` is true when it had been FAILED or EXPIRED: money received is never dropped. */
+/**
+ * The order is PAID. `late` is true when it had been FAILED or EXPIRED: money received is never dropped.
+ * `partial` is true when a prepaid card (PayID 1xx) paid less than the order (its face value): `factMoney`
+ * is what arrived and `shortfall` the fen missing; decide before shipping.
+ */
 export interface PaymentSucceededEvent extends BaofooEventBase<'baofoo.payment.succeeded'> {
   resultDesc: string | null;
   succTime: string | null;
   late: boolean;
+  partial: boolean;
+  /** OrderMoney − FactMoney, fen: 0 for a full payment. */
+  shortfall: Fen;
+  /** Why the payment is special (partial, AdditionalInfo flagged), or null. */
+  reason: string | null;
 }
 
 /** The order is FAILED; `resultDesc` is the gateway's code (protocol §5). */
@@ -92,6 +102,20 @@ export interface NotificationRejectedEvent extends BaofooEventBase<'baofoo.notif
   sourceIp: string | null;
 }
 
+/**
+ * A notification echoed an AdditionalInfo other than the one sent with the
+ * order: the payment request's signature does not cover it, so the shopper
+ * changed it (or something on the way did). The stored value stays the
+ * order's; `action` says what the notification did to the order under the
+ * `notification.additionalInfoMismatch` option.
+ */
+export interface AdditionalInfoMismatchEvent extends BaofooEventBase<'baofoo.notification.additional_info_mismatch'> {
+  reason: string;
+  storedAdditionalInfo: string;
+  receivedAdditionalInfo: string;
+  action: 'review' | 'settled' | 'unchanged';
+}
+
 /** A listener gave up on an event after the configured attempts; replay it with `OutboxAdminService.replayDeadLetters`. */
 export interface DeliveryDeadLetteredEvent extends BaofooEventBase<'baofoo.delivery.dead_lettered'> {
   deadLetter: {
@@ -112,6 +136,7 @@ export interface BaofooEventMap {
   'baofoo.payment.anomaly': PaymentAnomalyEvent;
   'baofoo.reconciliation.mismatch': ReconciliationMismatchEvent;
   'baofoo.notification.rejected': NotificationRejectedEvent;
+  'baofoo.notification.additional_info_mismatch': AdditionalInfoMismatchEvent;
   'baofoo.delivery.dead_lettered': DeliveryDeadLetteredEvent;
 }
 

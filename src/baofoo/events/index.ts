@@ -1,5 +1,5 @@
 export * from './baofoo-events.ts';
-export { baofooEvent, outboxRow, outboxRowsSql, OUTBOX_INSERT_COLUMNS, type BaofooEventInput, type OutboxRow, type OutboxRowsSql } from './outbox-row.ts';
+export { baofooEvent, outboxRow, outboxInsertSql, outboxInsertStatement, type BaofooEventInput, type OutboxRow } from './outbox-row.ts';
 export { OnBaofooEvent, type BaofooDeliveryContext, type OnBaofooEventOptions } from './on-baofoo-event.decorator.ts';
 export { OutboxRelay } from './outbox-relay.service.ts';
 export { OutboxMonitor, type OutboxHealth } from './outbox-monitor.service.ts';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { guardedFrom, rowsJson, SqlParams, type InsertGuard, type SqlStatement } from '../database/sql-params.ts';
 import type { BaofooEvent, BaofooEventMap, BaofooEventName } from './baofoo-events.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -35,31 +36,29 @@ export function outboxRow(event: BaofooEvent): OutboxRow {
   return { event_id: event.eventId, type: event.type, order_id: event.orderId, trans_id: event.transId, payload: event };
 }
 
-export const OUTBOX_INSERT_COLUMNS = '(event_id, type, order_id, trans_id, payload)';
-
-export interface OutboxRowsSql {
-  /** `SELECT … FROM unnest(…) AS e(event_id, type, order_id, trans_id, payload)`: add a WHERE to insert only when the order UPDATE matched. */
-  select: string;
-  params: unknown[];
+/**
+ * The one INSERT of outbox rows every writer uses: the rows travel as one
+ * JSON parameter (strings made well formed). Inside a writer's statement,
+ * `guard` ties the insert to its UPDATE (e.g. after
+ * `WITH changed AS (UPDATE … RETURNING id)`, `{ onlyIf: 'changed' }` inserts
+ * only when the UPDATE matched, `{ orderIdFrom: 'changed' }` also fills the
+ * order id, column and payload, from it). Nothing else is needed to wake the
+ * relay: the outbox's insert trigger sends the NOTIFY.
+ */
+export function outboxInsertSql(rows: readonly OutboxRow[], params: SqlParams, guard: InsertGuard = {}): string {
+  const { from, where } = guardedFrom(
+    `jsonb_to_recordset(${params.add(rowsJson(rows))}::jsonb) AS e(event_id uuid, type varchar, order_id bigint, trans_id varchar, payload jsonb)`,
+    guard,
+  );
+  const orderId = guard.orderIdFrom ? `${guard.orderIdFrom}.id` : 'e.order_id';
+  const payload = guard.orderIdFrom ? `e.payload || jsonb_build_object('orderId', ${orderId}::text)` : 'e.payload';
+  return `INSERT INTO baofoo_outbox (event_id, type, order_id, trans_id, payload)
+  SELECT e.event_id, e.type, ${orderId}, e.trans_id, ${payload}
+  FROM ${from}${where}`;
 }
 
-/**
- * The rows as one SELECT over array parameters `$first…$first+4`, for
- * `INSERT INTO baofoo_outbox ${OUTBOX_INSERT_COLUMNS} ${select}` inside the
- * writer's statement, e.g. after `WITH changed AS (UPDATE … RETURNING id)`
- * with `WHERE EXISTS (SELECT 1 FROM changed)`. Nothing else is needed to wake
- * the relay: the outbox's insert trigger sends the NOTIFY.
- */
-export function outboxRowsSql(rows: readonly OutboxRow[], first = 1): OutboxRowsSql {
-  const p = (i: number) => `$${first + i}`;
-  return {
-    select: `SELECT * FROM unnest(${p(0)}::uuid[], ${p(1)}::varchar[], ${p(2)}::bigint[], ${p(3)}::varchar[], ${p(4)}::jsonb[]) AS e(event_id, type, order_id, trans_id, payload)`,
-    params: [
-      rows.map((r) => r.event_id),
-      rows.map((r) => r.type),
-      rows.map((r) => r.order_id),
-      rows.map((r) => r.trans_id),
-      rows.map((r) => JSON.stringify(r.payload)),
-    ],
-  };
+/** A statement that inserts `rows` on its own (inside the caller's transaction, if any). */
+export function outboxInsertStatement(rows: readonly OutboxRow[]): SqlStatement {
+  const params = new SqlParams();
+  return { text: outboxInsertSql(rows, params), params: params.values };
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { DeliveryState, DeliveryWrite } from './delivery-plan.ts';
-import { OUTBOX_INSERT_COLUMNS, outboxRowsSql, type OutboxRow } from './outbox-row.ts';
+import { outboxInsertStatement, type OutboxRow } from './outbox-row.ts';
 
 /**
  * The relay's SQL. Every statement runs inside the pass transaction that
@@ -121,6 +121,6 @@ export async function finishEvents(client: pg.ClientBase, events: readonly { id:
 /** Writes events in the caller's transaction (the relay's own dead-letter events, tests). */
 export async function insertOutboxRows(client: Pick<pg.ClientBase, 'query'>, rows: readonly OutboxRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const { select, params } = outboxRowsSql(rows);
-  await client.query(`INSERT INTO baofoo_outbox ${OUTBOX_INSERT_COLUMNS} ${select}`, params);
+  const { text, params } = outboxInsertStatement(rows);
+  await client.query(text, params);
 }

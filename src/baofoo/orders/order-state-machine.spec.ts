@@ -16,6 +16,9 @@ describe('decide', () => {
       factMoney: 10000,
       late: false,
       reason: null,
+      reasonCode: null,
+      shortfall: 0,
+      additionalInfoMismatch: null,
       event: 'baofoo.payment.succeeded',
     });
   });
@@ -33,8 +36,20 @@ describe('decide', () => {
     expect(decide({ ...bank('PENDING'), payId: '' }, paid(10000))).toMatchObject({ to: 'PAID' });
   });
 
-  it('settles a prepaid card that paid less than the order as PAID with the amount actually paid', () => {
-    expect(decide(card('PENDING'), paid(5000))).toMatchObject({ kind: 'transition', to: 'PAID', verdict: 'applied', factMoney: 5000, reason: null });
+  it('settles a prepaid card that paid less than the order as PAID with the amount paid, and says it is partial and by how much', () => {
+    expect(decide(card('PENDING'), paid(5000))).toMatchObject({
+      kind: 'transition',
+      to: 'PAID',
+      verdict: 'applied',
+      factMoney: 5000,
+      shortfall: 5000,
+      reasonCode: 'PARTIAL_PAYMENT',
+      reason: 'prepaid card paid 5000 fen of 10000: 5000 fen short',
+    });
+  });
+
+  it('settles a prepaid card that paid the whole order with no shortfall and nothing to explain', () => {
+    expect(decide(card('PENDING'), paid(10000))).toMatchObject({ to: 'PAID', shortfall: 0, reasonCode: null, reason: null });
   });
 
   it('sends a prepaid card that paid more than the order, or nothing, to REVIEW', () => {
@@ -51,12 +66,15 @@ describe('decide', () => {
       factMoney: null,
       late: false,
       reason: null,
+      reasonCode: null,
+      shortfall: null,
+      additionalInfoMismatch: null,
       event: 'baofoo.payment.failed',
     });
   });
 
   it('counts the same success on a PAID order as a duplicate with no event', () => {
-    expect(decide(bank('PAID', 10000), paid(10000))).toEqual({ kind: 'none', verdict: 'duplicate', reason: 'order already PAID', event: null });
+    expect(decide(bank('PAID', 10000), paid(10000))).toEqual({ kind: 'none', verdict: 'duplicate', reason: 'order already PAID', event: null, additionalInfoMismatch: null });
   });
 
   it('ignores a success with another amount on a PAID order and raises an anomaly', () => {
@@ -146,5 +164,66 @@ describe('a REVIEW order that never received money', () => {
   it('treats a repeat success for a REVIEW order that has money as a duplicate', () => {
     const d = decide({ ...stillProcessing, factMoney: 90 }, { succeeded: true, paidMoney: 90, resultDesc: '01', source: 'notification' });
     expect(d).toMatchObject({ kind: 'none', verdict: 'duplicate' });
+  });
+});
+
+describe('the echoed AdditionalInfo', () => {
+  const stored = { ...bank('PENDING'), additionalInfo: 'coupon=A1' };
+  const echoed = (additionalInfo: string): PaymentNews => ({ ...paid(10000), additionalInfo });
+
+  it('changes nothing when it matches the stored one, or when the news carries none (a query answer)', () => {
+    expect(decide(stored, echoed('coupon=A1'))).toMatchObject({ to: 'PAID', additionalInfoMismatch: null, reasonCode: null });
+    expect(decide(stored, paid(10000))).toMatchObject({ to: 'PAID', additionalInfoMismatch: null });
+  });
+
+  it('holds a success whose AdditionalInfo differs in REVIEW with the money recorded, by default', () => {
+    expect(decide(stored, echoed('coupon=ZZ'))).toMatchObject({
+      kind: 'transition',
+      to: 'REVIEW',
+      verdict: 'review',
+      factMoney: 10000,
+      reasonCode: 'ADDITIONAL_INFO_MISMATCH',
+      additionalInfoMismatch: { stored: 'coupon=A1', received: 'coupon=ZZ' },
+      event: 'baofoo.payment.review_required',
+    });
+  });
+
+  it('settles and flags it when the rules say settle', () => {
+    expect(decide(stored, echoed('coupon=ZZ'), { additionalInfoMismatch: 'settle' })).toMatchObject({
+      to: 'PAID',
+      reasonCode: 'ADDITIONAL_INFO_MISMATCH',
+      additionalInfoMismatch: { stored: 'coupon=A1', received: 'coupon=ZZ' },
+      event: 'baofoo.payment.succeeded',
+    });
+  });
+
+  it('is still reported on news that changes nothing, and on a failure', () => {
+    expect(decide({ ...stored, status: 'PAID', factMoney: 10000 }, echoed('x'))).toMatchObject({ kind: 'none', additionalInfoMismatch: { received: 'x' } });
+    expect(decide(stored, { ...failed(), additionalInfo: 'x' })).toMatchObject({ to: 'FAILED', reasonCode: 'ADDITIONAL_INFO_MISMATCH' });
+  });
+});
+
+describe('reconciliation giving up on an order', () => {
+  it('expires a PENDING order and sends one still processing to REVIEW without money', () => {
+    expect(decide(bank('PENDING'), { giveUp: 'EXPIRED', reason: 'unknown', source: 'query' })).toMatchObject({
+      kind: 'transition',
+      to: 'EXPIRED',
+      verdict: 'applied',
+      reasonCode: 'ORDER_EXPIRED',
+      event: 'baofoo.order.expired',
+    });
+    expect(decide(bank('PENDING'), { giveUp: 'REVIEW', reason: 'processing', source: 'query' })).toMatchObject({
+      to: 'REVIEW',
+      verdict: 'review',
+      factMoney: null,
+      reasonCode: 'STILL_PROCESSING',
+      event: 'baofoo.payment.review_required',
+    });
+  });
+
+  it('changes nothing once the order left PENDING (the answer may predate a notification)', () => {
+    for (const status of ['PAID', 'FAILED', 'REVIEW', 'EXPIRED'] as const) {
+      expect(decide(bank(status, 10000), { giveUp: 'EXPIRED', reason: 'r', source: 'query' })).toMatchObject({ kind: 'none', event: null });
+    }
   });
 });

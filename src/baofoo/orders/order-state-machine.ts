@@ -4,7 +4,7 @@ import type { OrderStatus, SettlementSource } from './order-status.ts';
 
 /**
  * The pure rules of design.md §Order states: given what an order says and
- * what the gateway now says, what should happen. No I/O; the repository
+ * what the gateway now says, what should happen. No I/O; SettlementService
  * applies the answer with a conditional UPDATE.
  */
 
@@ -13,6 +13,8 @@ export interface OrderFacts {
   payId: string;
   orderMoney: Fen;
   factMoney: Fen | null;
+  /** AdditionalInfo as the merchant sent it (stored with the order). */
+  additionalInfo?: string;
 }
 
 /** What the gateway reported, by notification or by query. */
@@ -22,9 +24,41 @@ export interface PaymentNews {
   paidMoney: Fen;
   resultDesc: string | null;
   source: SettlementSource;
+  /** The AdditionalInfo the gateway echoed (notifications); absent when the news carries none (query answers). */
+  additionalInfo?: string;
 }
 
-export type DecisionEvent = 'baofoo.payment.succeeded' | 'baofoo.payment.failed' | 'baofoo.payment.review_required' | 'baofoo.payment.anomaly';
+/**
+ * Reconciliation gives up waiting on a PENDING order (reconciliation-policy's
+ * judgePending): N after the grace time expires it, P at the maximum age sends
+ * it to REVIEW, where it awaits its money.
+ */
+export interface GiveUpNews {
+  giveUp: 'EXPIRED' | 'REVIEW';
+  reason: string;
+  source: 'query';
+}
+
+export type OrderNews = PaymentNews | GiveUpNews;
+
+/** The module's choices the rules depend on. */
+export interface SettlementRules {
+  /** A success whose echoed AdditionalInfo differs from the stored one: hold it in REVIEW, or settle and flag it. */
+  additionalInfoMismatch: 'review' | 'settle';
+}
+
+export const DEFAULT_SETTLEMENT_RULES: SettlementRules = { additionalInfoMismatch: 'review' };
+
+export type DecisionEvent = 'baofoo.payment.succeeded' | 'baofoo.payment.failed' | 'baofoo.payment.review_required' | 'baofoo.order.expired' | 'baofoo.payment.anomaly';
+
+/** Stable codes of the ledger's reason_code for what a settlement noticed. */
+export type SettlementReasonCode = 'PARTIAL_PAYMENT' | 'AMOUNT_MISMATCH' | 'ADDITIONAL_INFO_MISMATCH' | 'ORDER_EXPIRED' | 'STILL_PROCESSING';
+
+/** The echoed AdditionalInfo differs from the stored one (the request signature does not cover it). */
+export interface AdditionalInfoMismatch {
+  stored: string;
+  received: string;
+}
 
 export type Decision =
   | {
@@ -36,6 +70,10 @@ export type Decision =
       /** A success after FAILED or EXPIRED: money received is never dropped. */
       late: boolean;
       reason: string | null;
+      reasonCode: SettlementReasonCode | null;
+      /** Fen a prepaid card paid less than the order (PAID all the same); 0 for a full payment, null without money. */
+      shortfall: Fen | null;
+      additionalInfoMismatch: AdditionalInfoMismatch | null;
       event: DecisionEvent;
     }
   | {
@@ -44,7 +82,11 @@ export type Decision =
       reason: string;
       /** Raised for news that contradicts a settled order; nothing changes. */
       event: 'baofoo.payment.anomaly' | null;
+      additionalInfoMismatch: AdditionalInfoMismatch | null;
     };
+
+export type Transition = Extract<Decision, { kind: 'transition' }>;
+export type NoChange = Extract<Decision, { kind: 'none' }>;
 
 /** Bank and cashier orders must be paid exactly; a prepaid card may pay less (its face value), never more. */
 export function amountProblem(order: Pick<OrderFacts, 'payId' | 'orderMoney'>, paid: Fen): string | null {
@@ -55,7 +97,7 @@ export function amountProblem(order: Pick<OrderFacts, 'payId' | 'orderMoney'>, p
   return paid === order.orderMoney ? null : `paid ${paid} fen for an order of ${order.orderMoney}`;
 }
 
-/** Prior states a transition to `to` may start from; the repository's WHERE clause. */
+/** Prior states a transition to `to` may start from; the conditional UPDATE's WHERE clause. */
 export function allowedFrom(to: OrderStatus): OrderStatus[] {
   switch (to) {
     case 'PAID':
@@ -70,36 +112,98 @@ export function allowedFrom(to: OrderStatus): OrderStatus[] {
   }
 }
 
-function success(order: OrderFacts, news: PaymentNews): Decision {
-  const problem = amountProblem(order, news.paidMoney);
-  // A REVIEW with no money recorded (the gateway still said "processing" at max age) awaits exactly this news.
-  const awaitingMoney = order.status === 'REVIEW' && order.factMoney === null;
-  if (order.status === 'PAID' || (order.status === 'REVIEW' && !awaitingMoney)) {
+/** A REVIEW with no money recorded: the gateway still said "processing" at the maximum age, and the money is awaited. */
+export function awaitsMoney(order: Pick<OrderFacts, 'status' | 'factMoney'>): boolean {
+  return order.status === 'REVIEW' && order.factMoney === null;
+}
+
+function infoMismatch(order: OrderFacts, news: PaymentNews): AdditionalInfoMismatch | null {
+  if (news.additionalInfo === undefined || order.additionalInfo === undefined || news.additionalInfo === order.additionalInfo) return null;
+  return { stored: order.additionalInfo, received: news.additionalInfo };
+}
+
+const INFO_REASON = 'the echoed AdditionalInfo differs from the one sent with the order';
+
+function success(order: OrderFacts, news: PaymentNews, rules: SettlementRules): Decision {
+  const mismatch = infoMismatch(order, news);
+  if (order.status === 'PAID' || (order.status === 'REVIEW' && !awaitsMoney(order))) {
     const same = order.factMoney === news.paidMoney;
     return same || order.status === 'REVIEW'
-      ? { kind: 'none', verdict: 'duplicate', reason: `order already ${order.status}`, event: null }
-      : { kind: 'none', verdict: 'ignored', reason: `success for ${news.paidMoney} fen after PAID with ${order.factMoney}`, event: 'baofoo.payment.anomaly' };
+      ? { kind: 'none', verdict: 'duplicate', reason: `order already ${order.status}`, event: null, additionalInfoMismatch: mismatch }
+      : {
+          kind: 'none',
+          verdict: 'ignored',
+          reason: `success for ${news.paidMoney} fen after PAID with ${order.factMoney}`,
+          event: 'baofoo.payment.anomaly',
+          additionalInfoMismatch: mismatch,
+        };
   }
-  const late = order.status !== 'PENDING';
-  return problem
-    ? { kind: 'transition', from: order.status, to: 'REVIEW', verdict: 'review', factMoney: news.paidMoney, late, reason: problem, event: 'baofoo.payment.review_required' }
-    : { kind: 'transition', from: order.status, to: 'PAID', verdict: 'applied', factMoney: news.paidMoney, late, reason: null, event: 'baofoo.payment.succeeded' };
+  const base = { kind: 'transition', from: order.status, factMoney: news.paidMoney, late: order.status !== 'PENDING', additionalInfoMismatch: mismatch } as const;
+  const problem = amountProblem(order, news.paidMoney);
+  if (problem) return { ...base, to: 'REVIEW', verdict: 'review', reason: problem, reasonCode: 'AMOUNT_MISMATCH', shortfall: null, event: 'baofoo.payment.review_required' };
+  const shortfall = order.orderMoney - news.paidMoney;
+  const partial = shortfall > 0 ? `prepaid card paid ${news.paidMoney} fen of ${order.orderMoney}: ${shortfall} fen short` : null;
+  if (mismatch && rules.additionalInfoMismatch === 'review') {
+    const reason = [INFO_REASON, partial].filter(Boolean).join('; ');
+    return { ...base, to: 'REVIEW', verdict: 'review', reason, reasonCode: 'ADDITIONAL_INFO_MISMATCH', shortfall, event: 'baofoo.payment.review_required' };
+  }
+  return {
+    ...base,
+    to: 'PAID',
+    verdict: 'applied',
+    reason: [mismatch ? INFO_REASON : null, partial].filter(Boolean).join('; ') || null,
+    reasonCode: mismatch ? 'ADDITIONAL_INFO_MISMATCH' : partial ? 'PARTIAL_PAYMENT' : null,
+    shortfall,
+    event: 'baofoo.payment.succeeded',
+  };
 }
 
-function failure(order: OrderFacts): Decision {
+function failure(order: OrderFacts, news: PaymentNews): Decision {
+  const mismatch = infoMismatch(order, news);
   switch (order.status) {
     case 'PENDING':
-      return { kind: 'transition', from: 'PENDING', to: 'FAILED', verdict: 'applied', factMoney: null, late: false, reason: null, event: 'baofoo.payment.failed' };
+      return {
+        kind: 'transition',
+        from: 'PENDING',
+        to: 'FAILED',
+        verdict: 'applied',
+        factMoney: null,
+        late: false,
+        reason: mismatch ? INFO_REASON : null,
+        reasonCode: mismatch ? 'ADDITIONAL_INFO_MISMATCH' : null,
+        shortfall: null,
+        additionalInfoMismatch: mismatch,
+        event: 'baofoo.payment.failed',
+      };
     case 'PAID':
-      return { kind: 'none', verdict: 'ignored', reason: 'failure after the order was PAID: no downgrade', event: 'baofoo.payment.anomaly' };
+      return { kind: 'none', verdict: 'ignored', reason: 'failure after the order was PAID: no downgrade', event: 'baofoo.payment.anomaly', additionalInfoMismatch: mismatch };
     case 'FAILED':
-      return { kind: 'none', verdict: 'duplicate', reason: 'order already FAILED', event: null };
+      return { kind: 'none', verdict: 'duplicate', reason: 'order already FAILED', event: null, additionalInfoMismatch: mismatch };
     case 'REVIEW':
     case 'EXPIRED':
-      return { kind: 'none', verdict: 'ignored', reason: `failure for an order already ${order.status}`, event: null };
+      return { kind: 'none', verdict: 'ignored', reason: `failure for an order already ${order.status}`, event: null, additionalInfoMismatch: mismatch };
   }
 }
 
-export function decide(order: OrderFacts, news: PaymentNews): Decision {
-  return news.succeeded ? success(order, news) : failure(order);
+function giveUp(order: OrderFacts, news: GiveUpNews): Decision {
+  if (order.status !== 'PENDING') return { kind: 'none', verdict: 'ignored', reason: `order already ${order.status}`, event: null, additionalInfoMismatch: null };
+  const expire = news.giveUp === 'EXPIRED';
+  return {
+    kind: 'transition',
+    from: 'PENDING',
+    to: news.giveUp,
+    verdict: expire ? 'applied' : 'review',
+    factMoney: null,
+    late: false,
+    reason: news.reason,
+    reasonCode: expire ? 'ORDER_EXPIRED' : 'STILL_PROCESSING',
+    shortfall: null,
+    additionalInfoMismatch: null,
+    event: expire ? 'baofoo.order.expired' : 'baofoo.payment.review_required',
+  };
+}
+
+export function decide(order: OrderFacts, news: OrderNews, rules: SettlementRules = DEFAULT_SETTLEMENT_RULES): Decision {
+  if ('giveUp' in news) return giveUp(order, news);
+  return news.succeeded ? success(order, news, rules) : failure(order, news);
 }

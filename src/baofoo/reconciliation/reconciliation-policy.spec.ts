@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { backoffSeconds, judgePending, leaseSeconds, nextQueryAt, readSettled, sendDeadline, type ReconciliationTimings } from './reconciliation-policy.ts';
+import { backoffSeconds, judgePending, leaseSeconds, nextQueryAt, readSettled, reviewNextQueryAt, sendDeadline, type ReconciliationTimings } from './reconciliation-policy.ts';
 
 const T0 = new Date('2026-03-01T10:00:00Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
@@ -98,9 +98,9 @@ describe('an answer about a settled order', () => {
     expect(readSettled({ status: 'PAID', factMoney: 100 }, { checkResult: 'P', succMoney: 0 }, true).kind).toBe('nothing');
   });
 
-  it('lets the state machine settle a FAILED or EXPIRED order the gateway reports paid', () => {
-    expect(readSettled({ status: 'FAILED', factMoney: null }, { checkResult: 'Y', succMoney: 100 }, false)).toEqual({ kind: 'settle' });
-    expect(readSettled({ status: 'EXPIRED', factMoney: null }, { checkResult: 'Y', succMoney: 100 }, false)).toEqual({ kind: 'settle' });
+  it('says nothing about a REVIEW order awaiting money that the gateway still reports as processing, and flags an unknown one', () => {
+    expect(readSettled({ status: 'REVIEW', factMoney: null }, { checkResult: 'P', succMoney: 0 }, false).kind).toBe('nothing');
+    expect(readSettled({ status: 'REVIEW', factMoney: null }, { checkResult: 'N', succMoney: 0 }, false).kind).toBe('mismatch');
   });
 
   it('agrees with a FAILED order on F and an EXPIRED one on F or N, and says nothing otherwise', () => {
@@ -112,5 +112,21 @@ describe('an answer about a settled order', () => {
   it('is a mismatch when a REVIEW order recorded another amount than the gateway reports', () => {
     expect(readSettled({ status: 'REVIEW', factMoney: 120 }, { checkResult: 'Y', succMoney: 100 }, false).kind).toBe('mismatch');
     expect(readSettled({ status: 'REVIEW', factMoney: 120 }, { checkResult: 'Y', succMoney: 120 }, false).kind).toBe('agrees');
+  });
+});
+
+describe('re-querying a REVIEW order awaiting money', () => {
+  const t = { maxAgeSeconds: 86_400, maxBackoffSeconds: 1800 };
+  const T0 = new Date('2025-11-25T00:00:00Z');
+  const at = (s: number) => new Date(T0.getTime() + s * 1000);
+
+  it('asks again after the backoff while within one more maximum age', () => {
+    expect(reviewNextQueryAt(at(86_400), 20, T0, t)).toEqual(at(86_400 + 1800));
+  });
+
+  it('asks a last time at the end of the window, and never after it', () => {
+    expect(reviewNextQueryAt(at(2 * 86_400 - 600), 20, T0, t)).toEqual(at(2 * 86_400));
+    expect(reviewNextQueryAt(at(2 * 86_400 - 30), 20, T0, t)).toBeNull();
+    expect(reviewNextQueryAt(at(3 * 86_400), 1, T0, t)).toBeNull();
   });
 });

@@ -97,6 +97,19 @@ export function judgePending(checkResult: 'P' | 'N', orderedAt: Date, now: Date,
   return { kind: 'later' };
 }
 
+/**
+ * When to ask again about a REVIEW order awaiting money (the gateway said P at
+ * the maximum age), after the n-th query ended at `endedAt`: after the backoff,
+ * for one more maximum age (until twice the maximum age after the order);
+ * null once no query fits in that window.
+ */
+export function reviewNextQueryAt(endedAt: Date, attempt: number, orderedAt: Date, t: Pick<ReconciliationTimings, 'maxAgeSeconds' | 'maxBackoffSeconds'>): Date | null {
+  const until = plus(orderedAt, 2 * t.maxAgeSeconds);
+  const next = plus(endedAt, backoffSeconds(attempt, t.maxBackoffSeconds));
+  if (next <= until) return next;
+  return plus(endedAt, MIN_QUERY_INTERVAL_SECONDS) <= until ? until : null;
+}
+
 export interface SettledFacts {
   status: Exclude<OrderStatus, 'PENDING'>;
   factMoney: Fen | null;
@@ -108,15 +121,16 @@ export interface AnswerFacts {
 }
 
 /**
- * What an answer about an already settled order means:
- * - settle: money the order gave up on arrived (FAILED/EXPIRED then Y): the state machine moves it;
+ * What an answer means about an order the state machine did not change
+ * (decide() is asked first: money for a FAILED, EXPIRED or money-awaiting
+ * REVIEW order settles it):
  * - agrees: the gateway says what the order says;
- * - mismatch: it contradicts money the order recorded: raise it, change nothing;
- * - nothing: no money either way, nothing to say.
+ * - mismatch: it contradicts the order: raise it, change nothing;
+ * - nothing: no money either way, or still processing for a REVIEW awaiting money, nothing to say.
  * `answerMayBeStale`: the order was still PENDING when the query went out and
  * was settled meanwhile; a P or N may predate that settlement and proves nothing.
  */
-export type SettledReading = { kind: 'settle' } | { kind: 'agrees' } | { kind: 'mismatch'; reason: string } | { kind: 'nothing' };
+export type SettledReading = { kind: 'agrees' } | { kind: 'mismatch'; reason: string } | { kind: 'nothing' };
 
 export function readSettled(order: SettledFacts, answer: AnswerFacts, answerMayBeStale: boolean): SettledReading {
   const { checkResult, succMoney } = answer;
@@ -129,11 +143,10 @@ export function readSettled(order: SettledFacts, answer: AnswerFacts, answerMayB
           : { kind: 'mismatch', reason: `the gateway reports ${succMoney} fen paid; the ${order.status} order recorded ${order.factMoney ?? 'no amount'}` };
       }
       if (checkResult === 'F') return { kind: 'mismatch', reason: `the gateway reports the payment failed; the order is ${order.status}` };
-      if (answerMayBeStale) return { kind: 'nothing' };
+      if (answerMayBeStale || (checkResult === 'P' && order.status === 'REVIEW' && order.factMoney === null)) return { kind: 'nothing' };
       return { kind: 'mismatch', reason: checkResult === 'P' ? `the gateway still reports the payment as processing; the order is ${order.status}` : `the gateway does not know the order; it is ${order.status}` };
     case 'FAILED':
     case 'EXPIRED':
-      if (checkResult === 'Y') return { kind: 'settle' };
       return checkResult === 'F' || (order.status === 'EXPIRED' && checkResult === 'N') ? { kind: 'agrees' } : { kind: 'nothing' };
   }
 }

@@ -9,12 +9,12 @@ import { GatewayQueryClient, type GatewayQueryResult } from './gateway-query.cli
 import { GatewayQueryError } from './gateway-query.errors.ts';
 import { QueryAnswerApplier, reconciliationTimings } from './query-answer.applier.ts';
 import type { QueryOutcome, ReconciliationRun } from './reconciliation-outcome.ts';
-import { DEFAULT_MAX_BACKOFF_SECONDS, leaseSeconds, MIN_QUERY_INTERVAL_SECONDS, nextQueryAt, sendDeadline, type ReconciliationTimings } from './reconciliation-policy.ts';
+import { DEFAULT_MAX_BACKOFF_SECONDS, leaseSeconds, MIN_QUERY_INTERVAL_SECONDS, sendDeadline, type ReconciliationTimings } from './reconciliation-policy.ts';
 
 /**
  * Settles what notifications missed by asking the gateway (design.md
  * §Reconciliation). Every instance may tick; the work is exclusive: a tick
- * claims due PENDING orders in one statement that also moves their
+ * claims due PENDING orders (and REVIEW orders awaiting money) in one statement that also moves their
  * next_query_at past a lease, so an order is asked about at most once a
  * minute whatever the number of instances, and the orders of an instance that
  * died mid-batch come back when their lease ends. All times come from the
@@ -85,10 +85,10 @@ export class ReconciliationService {
       result = await this.client.query(claim);
     } catch (e) {
       if (!(e instanceof GatewayQueryError)) throw e;
-      const next = nextQueryAt(this.clock(), claim.queryAttempts, this.applier.orderedAt(claim), null, this.timings);
+      const next = this.applier.nextAfterError(claim, this.clock(), this.timings);
       await this.orders.noteQueryOutcome(claim.id, claim.queryAttempts, `ERROR ${e.code}`, next);
-      this.logger.warn(`order query of ${claim.transId} failed (${e.code}): ${e.message}; asking again at ${next.toISOString()}`);
-      return this.failed(claim, e.code, e.message, claim.status === 'PENDING' ? next : null);
+      this.logger.warn(`order query of ${claim.transId} failed (${e.code}): ${e.message}; asking again at ${next?.toISOString() ?? 'no time (not on the query schedule)'}`);
+      return this.failed(claim, e.code, e.message, next);
     }
     return this.applier.apply(claim, result, { sentAt, answeredAt: this.clock() }, this.timings);
   }

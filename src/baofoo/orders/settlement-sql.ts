@@ -1,0 +1,136 @@
+import { guardedFrom, rowsJson, SqlParams, type InsertGuard, type SqlStatement } from '../database/sql-params.ts';
+import { outboxInsertSql } from '../events/outbox-row.ts';
+import type { OutboxEntry } from '../events/outbox-entry.ts';
+import type { LedgerEntry } from '../notifications/ledger-entry.ts';
+import type { Fen } from '../protocol/money.ts';
+import type { OrderStatus, SettlementSource } from './order-status.ts';
+
+/**
+ * The settlement's SQL, composed from small builders: an order UPDATE, the
+ * ledger insert and the outbox insert, joined in one statement so the whole
+ * settlement is one round trip and one implicit transaction (all of it is
+ * committed or none). Each builder asks `SqlParams` for its placeholders.
+ */
+
+/** One state change, applied only if the order still has the version and a status it was decided on. */
+export interface OrderChange {
+  orderId: string;
+  expectedVersion: number;
+  from: OrderStatus[];
+  to: OrderStatus;
+  factMoney: Fen | null;
+  resultDesc: string | null;
+  succTime: string | null;
+  settledBy: SettlementSource;
+  reviewReason: string | null;
+  /** When reconciliation asks about the order next; null: never (the order is settled). */
+  nextQueryAt: Date | null;
+}
+
+/** A full payment of a PENDING order, identified by merchant, TransID and terminal (and the echoed AdditionalInfo, when the news carries one). */
+export interface PendingSettlement {
+  memberId: string;
+  transId: string;
+  terminalId: string;
+  paidMoney: Fen;
+  resultDesc: string | null;
+  succTime: string | null;
+  settledBy: SettlementSource;
+  additionalInfo: string | null;
+}
+
+function ledgerRow(entry: LedgerEntry) {
+  return {
+    order_id: entry.orderId,
+    member_id: entry.memberId,
+    terminal_id: entry.terminalId,
+    trans_id: entry.transId,
+    source_ip: entry.sourceIp,
+    method: entry.method,
+    fields: entry.fields,
+    raw_body: entry.rawBody,
+    verdict: entry.verdict,
+    reason_code: entry.reasonCode,
+    reason: entry.reason,
+    key_id: entry.keyId,
+    from_status: entry.fromStatus,
+    to_status: entry.toStatus,
+    http_status: entry.httpStatus,
+  };
+}
+
+/** INSERT of ledger rows (none when `entry` is null), under `guard` like the outbox insert. */
+export function ledgerInsertSql(entry: LedgerEntry | null, params: SqlParams, guard: InsertGuard = {}): string {
+  const { from, where } = guardedFrom(
+    `jsonb_to_recordset(${params.add(rowsJson(entry ? [ledgerRow(entry)] : []))}::jsonb) AS l(order_id bigint, member_id varchar, terminal_id varchar, trans_id varchar,
+    source_ip varchar, method varchar, fields jsonb, raw_body text, verdict varchar, reason_code varchar, reason text, key_id varchar, from_status varchar,
+    to_status varchar, http_status int)`,
+    guard,
+  );
+  const orderId = guard.orderIdFrom ? `${guard.orderIdFrom}.id` : 'l.order_id';
+  return `INSERT INTO baofoo_notification_ledger
+    (order_id, member_id, terminal_id, trans_id, source_ip, method, fields, raw_body, verdict, reason_code, reason, key_id, from_status, to_status, http_status)
+  SELECT ${orderId}, l.member_id, l.terminal_id, l.trans_id, l.source_ip, l.method, l.fields, l.raw_body, l.verdict, l.reason_code, l.reason, l.key_id,
+    l.from_status, l.to_status, l.http_status
+  FROM ${from}${where}`;
+}
+
+/** The conditional UPDATE of a decided change: id, expected version and allowed prior states. */
+export function transitionUpdateSql(c: OrderChange, p: SqlParams): string {
+  return `UPDATE baofoo_payment_orders
+       SET status = ${p.add(c.to)}::varchar, version = version + 1, fact_money = COALESCE(${p.add(c.factMoney)}::bigint, fact_money),
+           result_desc = COALESCE(${p.add(c.resultDesc)}::varchar, result_desc), succ_time = COALESCE(${p.add(c.succTime)}::varchar, succ_time),
+           settled_by = ${p.add(c.settledBy)}::varchar, settled_at = now(), review_reason = ${p.add(c.reviewReason)}::text, updated_at = now(),
+           next_query_at = ${p.add(c.nextQueryAt)}::timestamptz
+     WHERE id = ${p.add(c.orderId)} AND version = ${p.add(c.expectedVersion)} AND status = ANY(${p.add(c.from)}::varchar[])
+     RETURNING id`;
+}
+
+/*
+ * The common case in one round trip: a success that pays a PENDING order in
+ * full. The WHERE carries everything decide() would check for it (merchant,
+ * terminal, still PENDING, amount equal to the order's, which every product
+ * accepts, and the echoed AdditionalInfo equal to the stored one), so when it
+ * matches, the outcome is the one the read-decide-update path would reach.
+ */
+export function settlePendingUpdateSql(s: PendingSettlement, p: SqlParams): string {
+  const money = p.add(s.paidMoney);
+  const sameInfo = s.additionalInfo === null ? '' : ` AND additional_info = ${p.add(s.additionalInfo)}`;
+  return `UPDATE baofoo_payment_orders
+       SET status = 'PAID', version = version + 1, fact_money = ${money}::bigint, result_desc = COALESCE(${p.add(s.resultDesc)}::varchar, result_desc),
+           succ_time = COALESCE(${p.add(s.succTime)}::varchar, succ_time), settled_by = ${p.add(s.settledBy)}::varchar, settled_at = now(),
+           review_reason = NULL, updated_at = now(), next_query_at = NULL
+     WHERE member_id = ${p.add(s.memberId)} AND trans_id = ${p.add(s.transId)} AND terminal_id = ${p.add(s.terminalId)} AND status = 'PENDING'
+       AND order_money = ${money}::bigint${sameInfo}
+     RETURNING id`;
+}
+
+/**
+ * `update` (a builder above) with the ledger row and events that belong to
+ * it, inserted only when the UPDATE matched. `orderIdFromUpdate`: the rows
+ * take their order id from the updated row (the fast path knows no id yet).
+ * The statement returns `changed`, 1 when the UPDATE won.
+ */
+export function settlementStatement(
+  update: (p: SqlParams) => string,
+  ledger: LedgerEntry | null,
+  events: readonly OutboxEntry[],
+  orderIdFromUpdate = false,
+): SqlStatement {
+  const p = new SqlParams();
+  const guard: InsertGuard = orderIdFromUpdate ? { orderIdFrom: 'changed' } : { onlyIf: 'changed' };
+  const text = `WITH changed AS (${update(p)}),
+  ledger AS (${ledgerInsertSql(ledger, p, guard)} RETURNING id),
+  outbox AS (${outboxInsertSql(events, p, guard)} RETURNING id)
+  SELECT (SELECT count(*) FROM changed)::int AS changed`;
+  return { text, params: p.values };
+}
+
+/** A ledger row and events that change no order (duplicates, rejections, anomalies, mismatches). */
+export function recordStatement(ledger: LedgerEntry | null, events: readonly OutboxEntry[]): SqlStatement {
+  const p = new SqlParams();
+  const text = `WITH ledger AS (${ledgerInsertSql(ledger, p)} RETURNING id),
+  outbox AS (${outboxInsertSql(events, p)} RETURNING id)
+  SELECT (SELECT count(*) FROM ledger)::int AS ledger`;
+  return { text, params: p.values };
+}
