@@ -13,7 +13,7 @@ describe.each(['gbk', 'utf-8'] as const)('a module configured for %s', (charset)
   const post = (body: string) => request(t.app.getHttpServer()).post('/baofoo/notify').type('form').send(body);
 
   it('accepts Chinese AdditionalInfo percent-encoded and signed in its charset, and records it decoded', async () => {
-    const { transId } = await pendingOrder(t, 600);
+    const { transId } = await pendingOrder(t, 600, '3002', info);
     const unsigned = successFields(transId, 600, { AdditionalInfo: info });
     const f = { ...unsigned, Md5Sign: specSign(unsigned, 'abcdefg', charset) };
     expect(f.Md5Sign).not.toBe(specSign(unsigned, 'abcdefg', other));
@@ -36,7 +36,7 @@ describe.each(['gbk', 'utf-8'] as const)('a module configured for %s', (charset)
   });
 
   it('accepts what the testing kit builds for the same charset', async () => {
-    const { transId } = await pendingOrder(t, 600);
+    const { transId } = await pendingOrder(t, 600, '3002', info);
     const n = signedNotification({ transId, result: 'success', factMoney: 600, additionalInfo: info, charset });
     expect(n.fields.Md5Sign).toBe(specSign(n.fields, 'abcdefg', charset));
     expect(await deliverNotification(t.app.getHttpServer(), '/baofoo/notify', n, { method: 'GET' })).toMatchObject({ status: 200, body: 'OK' });

@@ -107,7 +107,7 @@ export async function tableCounts(ds: DataSource): Promise<{ orders: number; led
 }
 
 /** A PENDING order created through the real PaymentService. */
-export async function pendingOrder(t: TestApp, orderMoney: number, payId = '3002'): Promise<{ transId: string; orderMoney: number }> {
-  const { order } = await t.app.get(PaymentService).createPayment({ orderMoney, payId });
+export async function pendingOrder(t: TestApp, orderMoney: number, payId = '3002', additionalInfo?: string): Promise<{ transId: string; orderMoney: number }> {
+  const { order } = await t.app.get(PaymentService).createPayment({ orderMoney, payId, additionalInfo });
   return { transId: order.transId, orderMoney };
 }
