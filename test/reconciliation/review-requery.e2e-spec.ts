@@ -16,6 +16,14 @@ describe('A REVIEW order the gateway still reported as processing at the maximum
     shop = await startInstance(db.url, sandbox.url, clock);
   });
 
+  /** Runs the cron every 30 simulated seconds until `until` seconds after `from`. */
+  async function tickUntil(from: Date, until: number): Promise<void> {
+    while (clock.secondsSince(from) < until) {
+      clock.advance(30);
+      await shop.reconciliation.runOnce();
+    }
+  }
+
   afterAll(async () => {
     await shop?.close();
     await sandbox?.stop();
@@ -26,12 +34,7 @@ describe('A REVIEW order the gateway still reported as processing at the maximum
     const placedAt = clock.now();
     const paidLate = await placeOrder(shop, sandbox, { orderMoney: 4200 });
     const neverPaid = await placeOrder(shop, sandbox, { orderMoney: 4300 });
-    const tick = async (until: number) => {
-      while (clock.secondsSince(placedAt) < until) {
-        clock.advance(30);
-        await shop.reconciliation.runOnce();
-      }
-    };
+    const tick = (until: number) => tickUntil(placedAt, until);
 
     await tick(3600);
     for (const order of [paidLate, neverPaid]) {
@@ -67,10 +70,7 @@ describe('A REVIEW order the gateway still reported as processing at the maximum
   it('is settled on demand by reconcile() when the gateway now reports it paid, instead of raising a mismatch', async () => {
     const placedAt = clock.now();
     const order = await placeOrder(shop, sandbox, { orderMoney: 990 });
-    while (clock.secondsSince(placedAt) < 3600) {
-      clock.advance(30);
-      await shop.reconciliation.runOnce();
-    }
+    await tickUntil(placedAt, 3600);
     expect(await orderState(shop.dataSource, order.id)).toMatchObject({ status: 'REVIEW', fact: null });
     await (await sandbox.pay(order.transId, { result: 'paid' }, { faults: { dropNotification: true } })).deliveries;
     clock.advance(60);

@@ -20,7 +20,7 @@ export interface QueryOutcome {
   /** The order's status as this query left it (as last read). */
   status: OrderStatus;
   checkResult: CheckResult | null;
-  /** When the order will be asked about again, while it is PENDING. */
+  /** When the order will be asked about again, while it is PENDING (or REVIEW awaiting money). */
   nextQueryAt: Date | null;
   /** Why (expiry, review, mismatch), or the error message. */
   reason: string | null;
