@@ -10,6 +10,8 @@ import { BAOFOO_EVENT_EXPORTS, BAOFOO_EVENT_PROVIDERS } from './events/baofoo-ev
 import { BodyParserErrorRecorder } from './notifications/body-parser-error.recorder.ts';
 import { IpAllowlistGuard } from './notifications/ip-allowlist.guard.ts';
 import { NotificationService } from './notifications/notification.service.ts';
+import { RefusalCountStore } from './notifications/refusal-count.store.ts';
+import { RefusalRecorder } from './notifications/refusal.recorder.ts';
 import { SignatureGuard } from './notifications/signature.guard.ts';
 import { PaymentOrderRepository } from './orders/payment-order.repository.ts';
 import { PaymentService } from './payments/payment.service.ts';
@@ -34,12 +36,14 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
     PaymentOrderRepository,
     PaymentService,
     NotificationService,
+    RefusalCountStore,
+    RefusalRecorder,
     IpAllowlistGuard,
     BodyParserErrorRecorder,
     SignatureGuard,
     ...BAOFOO_EVENT_PROVIDERS,
     ...RECONCILIATION_PROVIDERS,
   ],
-  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooSigner, PaymentOrderRepository, PaymentService, NotificationService, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
+  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooSigner, PaymentOrderRepository, PaymentService, NotificationService, RefusalRecorder, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
 })
 export class BaofooModule extends BaofooConfigurableModule {}

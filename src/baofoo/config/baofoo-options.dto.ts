@@ -39,6 +39,14 @@ export class MerchantDto {
 
 const PATH = /^\/[A-Za-z0-9._~\-/]*$/;
 
+export class RefusalsDto {
+  @IsOptional() @IsInt() @Min(1) @Max(86_400) windowSeconds?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(1000) samplesPerSource?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) maxSources?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(100_000) maxPendingSamples?: number;
+  @IsOptional() @IsInt() @Min(10) @Max(600_000) flushIntervalMs?: number;
+}
+
 export class NotificationDto {
   @IsOptional() @Matches(PATH, { message: 'notification.path must be a URL path like /baofoo/notify/<secret>' }) path?: string;
   @IsOptional() @Matches(PATH, { message: 'notification.pagePath must be a URL path like /baofoo/return' }) pagePath?: string;
@@ -48,6 +56,7 @@ export class NotificationDto {
   @IsOptional() @IsInt() @Min(512) @Max(1_048_576) maxBodyBytes?: number;
   @IsOptional() @IsInt() @Min(9) @Max(1000) maxParameters?: number;
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) pageRedirectUrl?: string;
+  @IsOptional() @ValidateNested() @Type(() => RefusalsDto) refusals?: RefusalsDto;
 }
 
 export class ReconciliationDto {

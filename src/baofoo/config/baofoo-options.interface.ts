@@ -26,6 +26,26 @@ export interface BaofooMerchantOptions {
   keys: BaofooKeyOptions[];
 }
 
+/**
+ * Requests refused before a signature verified (IP, unreadable, malformed,
+ * unknown merchant, bad signature) are counted, not written one by one: per
+ * window, one `baofoo_refusal_counts` row per source and reason, plus the
+ * first few of each source kept whole in the ledger as samples. No event is
+ * raised for them. Memory and rows stay bounded whatever an outsider sends.
+ */
+export interface BaofooRefusalOptions {
+  /** Length of a counting window, in seconds. Default 60. */
+  windowSeconds?: number;
+  /** Refusals per source and window kept whole in the ledger (verdict `rejected`). Default 5. */
+  samplesPerSource?: number;
+  /** Sources counted one by one per window; refusals from further sources share the source `*`. Default 1000. */
+  maxSources?: number;
+  /** Samples held between two flushes, whatever the number of sources. Default 100. */
+  maxPendingSamples?: number;
+  /** How often the counts are written, in milliseconds. Default 5000. */
+  flushIntervalMs?: number;
+}
+
 /** Where the gateway's server-to-server notifications arrive, and who may send them. */
 export interface BaofooNotificationOptions {
   /** Route of the notification endpoint (ReturnUrl), e.g. `/baofoo/notify/7f3a…`: a secret segment keeps it unguessable. */
@@ -44,6 +64,8 @@ export interface BaofooNotificationOptions {
   maxParameters?: number;
   /** Where the page-return route redirects the shopper (the order's TransID and state are appended); a friendly page is shown when absent. */
   pageRedirectUrl?: string;
+  /** Counting of unverified requests (see `BaofooRefusalOptions`). */
+  refusals?: BaofooRefusalOptions;
 }
 
 /** The order-query reconciliation of orders whose notification never came. */

@@ -112,6 +112,13 @@ export function resolveBaofooOptions(options: BaofooModuleOptions): ResolvedBaof
       maxBodyBytes: n.maxBodyBytes ?? 8192,
       maxParameters: n.maxParameters ?? 32,
       pageRedirectUrl: n.pageRedirectUrl,
+      refusals: {
+        windowSeconds: n.refusals?.windowSeconds ?? 60,
+        samplesPerSource: n.refusals?.samplesPerSource ?? 5,
+        maxSources: n.refusals?.maxSources ?? 1000,
+        maxPendingSamples: n.refusals?.maxPendingSamples ?? 100,
+        flushIntervalMs: n.refusals?.flushIntervalMs ?? 5000,
+      },
     },
     reconciliation: {
       cron: r.cron ?? '*/30 * * * * *',

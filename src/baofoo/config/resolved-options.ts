@@ -20,6 +20,7 @@ export interface ResolvedBaofooOptions {
     maxBodyBytes: number;
     maxParameters: number;
     pageRedirectUrl?: string;
+    refusals: { windowSeconds: number; samplesPerSource: number; maxSources: number; maxPendingSamples: number; flushIntervalMs: number };
   };
   reconciliation: {
     cron: string;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { BAOFOO_CLOCK } from '../baofoo.constants.ts';
 import { outboxEntry, type OutboxEntry } from '../events/outbox-entry.ts';
 import { decide, allowedFrom, type Decision } from '../orders/order-state-machine.ts';
@@ -6,9 +6,11 @@ import { PaymentOrderRepository, type OrderRow } from '../orders/payment-order.r
 import { BaofooError, BaofooProtocolError } from '../protocol/errors.ts';
 import { interpretPaymentResult, type PaymentResult } from '../protocol/notification.ts';
 import type { Clock } from '../protocol/trade-time.ts';
-import type { InboundRequest, NotificationAnswer, VerifiedNotification } from './inbound-notification.ts';
+import type { NotificationAnswer, VerifiedNotification } from './inbound-notification.ts';
+import { ledgerIdentity } from './ledger-identity.ts';
 import type { LedgerEntry } from './ledger-entry.ts';
 import type { NotificationVerdict } from './notification-verdict.ts';
+import { RefusalRecorder } from './refusal.recorder.ts';
 
 /** The one body that stops the gateway's retries (spec §3). */
 export const ACKNOWLEDGED: NotificationAnswer = { status: 200, body: 'OK' };
@@ -18,12 +20,6 @@ const MAX_RACES = 5;
 
 export class NotificationContentionError extends BaofooError {}
 
-/** The first `max` characters as PostgreSQL's varchar counts them (code points: a UTF-16 cut could split a pair, which jsonb refuses). */
-function cut(text: string | undefined, max = 64): string | null {
-  if (text === undefined) return null;
-  return text.length <= max ? text : Array.from(text).slice(0, max).join('');
-}
-
 /**
  * Applies a verified payment result to its order exactly once: ledger row,
  * conditional order update and outbox events in one statement, and `OK` only
@@ -31,11 +27,10 @@ function cut(text: string | undefined, max = 64): string | null {
  */
 @Injectable()
 export class NotificationService {
-  private readonly logger = new Logger('BaofooNotifications');
-
   constructor(
     private readonly orders: PaymentOrderRepository,
     @Inject(BAOFOO_CLOCK) private readonly clock: Clock,
+    private readonly refusals: RefusalRecorder,
   ) {}
 
   async apply(n: VerifiedNotification): Promise<NotificationAnswer> {
@@ -117,61 +112,14 @@ export class NotificationService {
     );
   }
 
-  /**
-   * Records a refused notification (ledger row + `baofoo.notification.rejected`)
-   * and returns the answer for the gateway, which is never `OK`.
-   */
-  async reject(req: InboundRequest & Partial<Pick<VerifiedNotification, 'keyId'>>, code: string, reason: string, status: number, order?: OrderRow): Promise<NotificationAnswer> {
-    const identity = this.identity(req, order);
-    const entry: LedgerEntry = {
-      ...identity,
-      verdict: 'rejected',
-      reasonCode: code,
-      reason,
-      keyId: req.keyId ?? null,
-      fromStatus: null,
-      toStatus: null,
-      httpStatus: status,
-    };
-    const event = outboxEntry(
-      'baofoo.notification.rejected',
-      {
-        orderId: order?.id ?? null,
-        // Cut like the ledger's: a refused request's fields can be any length, the outbox's trans_id cannot.
-        transId: identity.transId,
-        memberId: identity.memberId,
-        terminalId: identity.terminalId,
-        orderMoney: order?.orderMoney ?? null,
-        factMoney: null,
-        status: order?.status ?? null,
-        previousStatus: null,
-        source: 'notification',
-      },
-      this.clock(),
-      { reasonCode: code, reason, sourceIp: identity.sourceIp },
-    );
-    await this.orders.record(entry, [event]);
-    this.logger.warn(`notification rejected (${code}) from ${req.sourceIp}: ${reason}`);
-    return { status, body: `FAIL ${code}` };
-  }
-
-  private identity(req: InboundRequest, order?: OrderRow): Pick<LedgerEntry, 'orderId' | 'memberId' | 'terminalId' | 'transId' | 'sourceIp' | 'method' | 'fields' | 'rawBody'> {
-    const p = req.params ?? {};
-    return {
-      orderId: order?.id ?? null,
-      memberId: cut(p.MemberID),
-      terminalId: cut(p.TerminalID),
-      transId: cut(p.TransID),
-      sourceIp: cut(req.sourceIp) ?? '',
-      method: req.method,
-      fields: req.params,
-      rawBody: req.rawBody,
-    };
+  /** A signed notification that cannot be applied: recorded one by one (see `RefusalRecorder.recordSigned`). */
+  private reject(n: VerifiedNotification, code: string, reason: string, status: number, order?: OrderRow): Promise<NotificationAnswer> {
+    return this.refusals.recordSigned(n, code, reason, status, order);
   }
 
   private ledger(n: VerifiedNotification, order: OrderRow, verdict: NotificationVerdict, d: Decision, httpStatus: number): LedgerEntry {
     return {
-      ...this.identity(n, order),
+      ...ledgerIdentity(n, order),
       verdict,
       reasonCode: null,
       reason: d.reason,
