@@ -89,11 +89,12 @@ export class RefusalTally {
   }
 
   /**
-   * Takes back counts a failed flush could not write, so none is lost; rows
-   * beyond the bound fold into their window's overflow row. Samples are not
-   * taken back: the counts still say what happened.
+   * Takes back what a failed flush could not write, so no count is lost; rows
+   * beyond the bound fold into their window's overflow row, and samples beyond
+   * `maxPendingSamples` are dropped (the counts still say what happened).
    */
-  restore(counts: readonly RefusalCount[]): void {
+  restore(counts: readonly RefusalCount[], samples: readonly RefusalSample[] = []): void {
+    this.samples = [...samples, ...this.samples].slice(0, this.limits.maxPendingSamples);
     for (const c of counts) {
       const bounded = this.counts.size < this.limits.maxSources * 4 || this.counts.has(this.keyOf(c)) ? c : { ...c, sourceIp: OVERFLOW_SOURCE };
       this.add(bounded);

@@ -119,7 +119,7 @@ export class RefusalRecorder implements OnModuleInit, OnApplicationShutdown {
       try {
         await this.store.write(part, samples.slice(i, i + FLUSH_BATCH));
       } catch (e) {
-        this.tally.restore(counts.slice(i));
+        this.tally.restore(counts.slice(i), samples.slice(i));
         this.logger.error(`refusal counts not written, kept for the next flush: ${(e as Error).message}`);
         return;
       }
