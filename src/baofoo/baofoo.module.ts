@@ -4,7 +4,7 @@ import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from './baofoo.constants.ts';
 import { BAOFOO_MODULE_OPTIONS, BaofooConfigurableModule } from './baofoo.module-definition.ts';
 import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
 import { resolveBaofooOptions } from './config/resolve-options.ts';
-import { systemClock } from './protocol/trade-time.ts';
+import { systemClock, type Clock } from './protocol/trade-time.ts';
 import { BaofooSigner } from './signing/baofoo-signer.service.ts';
 import { BAOFOO_EVENT_EXPORTS, BAOFOO_EVENT_PROVIDERS } from './events/baofoo-event.providers.ts';
 import { BodyParserErrorRecorder } from './notifications/body-parser-error.recorder.ts';
@@ -30,7 +30,7 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
 @Module({
   imports: [DiscoveryModule],
   providers: [
-    { provide: BAOFOO_OPTIONS, useFactory: (o: BaofooModuleOptions) => resolveBaofooOptions(o), inject: [BAOFOO_MODULE_OPTIONS] },
+    { provide: BAOFOO_OPTIONS, useFactory: (o: BaofooModuleOptions, clock: Clock) => resolveBaofooOptions(o, clock()), inject: [BAOFOO_MODULE_OPTIONS, BAOFOO_CLOCK] },
     { provide: BAOFOO_CLOCK, useValue: systemClock },
     BaofooSigner,
     PaymentOrderRepository,

@@ -25,6 +25,8 @@ export class KeyDto {
   @IsString() @IsNotEmpty() id!: string;
   @IsString() @IsNotEmpty({ message: 'a merchant key is empty: set it from BAOFOO_KEY, BAOFOO_KEY_FILE or BAOFOO_KEY_ENCRYPTED' }) secret!: string;
   @IsOptional() retiresAt?: string | Date;
+  @IsOptional() @IsIn(['encrypted', 'file', 'plain']) storage?: string;
+  @IsOptional() @IsBoolean() masterKeyBeside?: boolean;
 }
 
 export class MerchantDto {
@@ -88,6 +90,7 @@ export class BaofooOptionsDto {
   @IsOptional() @IsIn(CHARSETS) charset?: string;
   @IsOptional() @IsString() timeZone?: string;
   @IsOptional() @IsArray() @IsString({ each: true }) boundDomains?: string[];
+  @IsOptional() @IsBoolean() keyFileIsMountedSecret?: boolean;
   @IsOptional() @ValidateNested() @Type(() => NotificationDto) notification?: NotificationDto;
   @IsOptional() @ValidateNested() @Type(() => ReconciliationDto) reconciliation?: ReconciliationDto;
   @IsOptional() @ValidateNested() @Type(() => OutboxDto) outbox?: OutboxDto;

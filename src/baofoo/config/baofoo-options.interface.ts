@@ -14,7 +14,19 @@ export interface BaofooKeyOptions {
    * answers (ISO time). The first key without one signs outgoing requests.
    */
   retiresAt?: string | Date;
+  /**
+   * How the key is kept at rest. Production requires `encrypted` (spec
+   * §3.3.2: decrypted at boot from an AES-256-GCM value or by your vault), or
+   * `file` together with `keyFileIsMountedSecret`. Unset means plain text.
+   * The env mapping (`baofooConfig`) fills it in.
+   */
+  storage?: BaofooKeyStorage;
+  /** Set by the env mapping when BAOFOO_MASTER_KEY came from the same env file as this key's ciphertext (refused in production). */
+  masterKeyBeside?: boolean;
 }
+
+/** Where a key was read from: an encrypted value, a file, or plain text. */
+export type BaofooKeyStorage = 'encrypted' | 'file' | 'plain';
 
 /** A merchant account at the gateway. */
 export interface BaofooMerchantOptions {
@@ -112,6 +124,13 @@ export interface BaofooModuleOptions {
   timeZone?: string;
   /** Host names PageUrl and ReturnUrl must be on (the gateway's domain binding). Empty allows any (not in production). */
   boundDomains?: string[];
+  /**
+   * Acknowledges that key files (`storage: 'file'`, BAOFOO_KEY_FILE) are
+   * secrets mounted by the platform (tmpfs, Kubernetes/Docker secrets), not keys
+   * at rest on disk; production refuses unencrypted key files without it.
+   * Env: BAOFOO_KEY_FILE_IS_MOUNTED_SECRET=true.
+   */
+  keyFileIsMountedSecret?: boolean;
   notification?: BaofooNotificationOptions;
   reconciliation?: BaofooReconciliationOptions;
   outbox?: BaofooOutboxOptions;
