@@ -42,6 +42,7 @@ describe('baofooOptionsFromEnv', () => {
         graceSeconds: 120,
         maxAgeSeconds: undefined,
         queryTimeoutMs: undefined,
+        maxQueriesPerMinute: undefined,
       },
       outbox: { pollIntervalMs: undefined, maxAttempts: undefined, enabled: undefined },
     });

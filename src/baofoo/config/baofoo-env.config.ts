@@ -118,6 +118,7 @@ export function baofooOptionsFromEnv(env: Env, fromFiles: Env = {}): BaofooModul
       graceSeconds: int(env.BAOFOO_RECONCILE_GRACE_SECONDS),
       maxAgeSeconds: int(env.BAOFOO_RECONCILE_MAX_AGE_SECONDS),
       queryTimeoutMs: int(env.BAOFOO_QUERY_TIMEOUT_MS),
+      maxQueriesPerMinute: int(env.BAOFOO_RECONCILE_MAX_QUERIES_PER_MINUTE),
     },
     outbox: {
       pollIntervalMs: int(env.BAOFOO_OUTBOX_POLL_MS),

@@ -70,6 +70,7 @@ export class ReconciliationDto {
   @IsOptional() @IsInt() @Min(0) graceSeconds?: number;
   @IsOptional() @IsInt() @Min(60) maxAgeSeconds?: number;
   @IsOptional() @IsInt() @Min(100) @Max(120_000) queryTimeoutMs?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(10_000) maxQueriesPerMinute?: number;
 }
 
 export class OutboxDto {

@@ -98,6 +98,13 @@ export interface BaofooReconciliationOptions {
   maxAgeSeconds?: number;
   /** Query timeout in milliseconds. Default 10000. */
   queryTimeoutMs?: number;
+  /**
+   * Most order queries per merchant (MemberID) in one clock minute, across
+   * every instance (counted in PostgreSQL): the gateway "does not accept
+   * frequent queries" (spec §3.2.1), so a backlog after an outage drains at
+   * this rate instead of in a burst. Default 30.
+   */
+  maxQueriesPerMinute?: number;
 }
 
 /** Delivery of committed events to the app's listeners. */

@@ -113,6 +113,7 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): 
       graceSeconds: r.graceSeconds ?? 1800,
       maxAgeSeconds: r.maxAgeSeconds ?? 86_400,
       queryTimeoutMs: r.queryTimeoutMs ?? 10_000,
+      maxQueriesPerMinute: r.maxQueriesPerMinute ?? 30,
     },
     outbox: { pollIntervalMs: ob.pollIntervalMs ?? 1000, maxAttempts: ob.maxAttempts ?? 8, enabled: ob.enabled ?? true },
   };

@@ -31,6 +31,7 @@ export interface ResolvedBaofooOptions {
     graceSeconds: number;
     maxAgeSeconds: number;
     queryTimeoutMs: number;
+    maxQueriesPerMinute: number;
   };
   outbox: { pollIntervalMs: number; maxAttempts: number; enabled: boolean };
 }

@@ -3,16 +3,19 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Counts of requests refused before a signature verified (RefusalRecorder):
  * one row per window, source and reason, so unsigned noise grows the database
- * by a bounded number of rows per window.
+ * by a bounded number of rows per window. And the per-merchant, per-minute
+ * order-query budget every instance draws from (QueryBudgetStore).
  */
-export class BaofooRefusalCounts1764300000000 implements MigrationInterface {
-  name = 'BaofooRefusalCounts1764300000000';
+export class BaofooRefusalCountsQueryBudget1764300000000 implements MigrationInterface {
+  name = 'BaofooRefusalCountsQueryBudget1764300000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE "baofoo_refusal_counts" ("window_start" TIMESTAMP WITH TIME ZONE NOT NULL, "source_ip" character varying(64) NOT NULL, "reason_code" character varying(64) NOT NULL, "count" bigint NOT NULL, "first_seen_at" TIMESTAMP WITH TIME ZONE NOT NULL, "last_seen_at" TIMESTAMP WITH TIME ZONE NOT NULL, "sample_method" character varying(8) NOT NULL, "sample_body" text NOT NULL, CONSTRAINT "PK_f2dc68f76ff31c396a4c207bca3" PRIMARY KEY ("window_start", "source_ip", "reason_code"))`);
+    await q.query(`CREATE TABLE "baofoo_query_budget" ("member_id" character varying(20) NOT NULL, "minute_start" TIMESTAMP WITH TIME ZONE NOT NULL, "used" integer NOT NULL, "last_grant" integer NOT NULL, CONSTRAINT "PK_c419d47c4a9d16ef10e682d4fc6" PRIMARY KEY ("member_id", "minute_start"))`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE "baofoo_query_budget"`);
     await q.query(`DROP TABLE "baofoo_refusal_counts"`);
   }
 }
