@@ -272,3 +272,30 @@ describe('the notifier IP allowlist', () => {
     expect(await orderState(proxied.dataSource, transId)).toMatchObject({ status: 'PAID', version: 2 });
   });
 });
+
+describe('log lines about a refused notification', () => {
+  const lines: string[] = [];
+  const capture = { log: (m: unknown) => lines.push(String(m)), warn: (m: unknown) => lines.push(String(m)), error: (m: unknown) => lines.push(String(m)), debug: () => undefined, verbose: () => undefined };
+  let db: TestDatabase;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await createTestApp(db.url, testOptions(), { appOptions: { logger: capture } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await db.drop();
+  });
+
+  it('keep a CR/LF the sender put in a signed TransID inside one escaped line', async () => {
+    const forged = 'NOSUCH\r\n[Nest] 1  - LOG [BaofooNotifications] order PAID';
+    const f = successFields(forged, 100);
+    const res = await request(t.app.getHttpServer()).post('/baofoo/notify').type('form').send(formBody(f));
+    expect([res.status, res.text]).toEqual([404, 'FAIL ORDER_UNKNOWN']);
+    const line = lines.find((l) => l.includes('ORDER_UNKNOWN'));
+    expect(line).toBeDefined();
+    expect(line).not.toMatch(/[\r\n]/);
+    expect(line).toContain('NOSUCH\\r\\n[Nest]');
+  });
+});

@@ -1,7 +1,7 @@
 import { Catch, Injectable, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import type { NotificationAnswer } from './inbound-notification.ts';
-import { logText } from './log-text.ts';
+import { logText } from '../protocol/log-text.ts';
 import { NotificationRefusal } from './notification-refusal.ts';
 import { RefusalRecorder } from './refusal.recorder.ts';
 

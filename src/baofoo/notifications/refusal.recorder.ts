@@ -7,7 +7,7 @@ import type { Clock } from '../protocol/trade-time.ts';
 import type { InboundRequest, NotificationAnswer, VerifiedNotification } from './inbound-notification.ts';
 import { cut, ledgerIdentity } from './ledger-identity.ts';
 import type { LedgerEntry } from './ledger-entry.ts';
-import { logText } from './log-text.ts';
+import { logText } from '../protocol/log-text.ts';
 import { RefusalCountStore } from './refusal-count.store.ts';
 import { RefusalTally } from './refusal-tally.ts';
 import type { NotificationRefusal } from './notification-refusal.ts';

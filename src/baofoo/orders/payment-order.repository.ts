@@ -117,8 +117,9 @@ export interface PendingSettlement {
   settledBy: SettlementSource;
 }
 
+// ON CONFLICT: an anomaly already raised for the order (baofoo_outbox_anomaly_once) is not raised again; the ledger still records the copy.
 const RECORD_SQL = `WITH ledger AS (${LEDGER_INSERT.replace('$LEDGER', '$1')} RETURNING id),
-  outbox AS (${OUTBOX_INSERT.replace('$EVENTS', '$2')} RETURNING id)
+  outbox AS (${OUTBOX_INSERT.replace('$EVENTS', '$2')} ON CONFLICT DO NOTHING RETURNING id)
   SELECT (SELECT count(*) FROM ledger)::int AS ledger`;
 
 /*

@@ -3,6 +3,7 @@ import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { PaymentOrderRepository, type ClaimedOrder, type OrderRow } from '../orders/payment-order.repository.ts';
 import { BaofooError } from '../protocol/errors.ts';
+import { logText } from '../protocol/log-text.ts';
 import type { Clock } from '../protocol/trade-time.ts';
 import { mapBounded } from './bounded-map.ts';
 import { GatewayQueryClient, type GatewayQueryResult } from './gateway-query.client.ts';
@@ -48,7 +49,7 @@ export class ReconciliationService {
     const outcomes = await mapBounded(claimed, this.timings.concurrency, (claim) =>
       this.queryClaimed(claim, deadline).catch((e: unknown) => {
         // One order's database trouble must not cost the rest of the batch; its lease brings it back.
-        this.logger.error(`reconciliation of ${claim.transId} failed: ${(e as Error).message}`);
+        this.logger.error(`reconciliation of ${claim.transId} failed: ${logText((e as Error).message)}`);
         return this.failed(claim, e instanceof BaofooError ? e.code : 'INTERNAL', (e as Error).message, null);
       }),
     );
@@ -117,7 +118,7 @@ export class ReconciliationService {
       if (!(e instanceof GatewayQueryError)) throw e;
       const next = nextQueryAt(this.clock(), claim.queryAttempts, this.applier.orderedAt(claim), null, this.timings);
       await this.orders.noteQueryOutcome(claim.id, claim.queryAttempts, `ERROR ${e.code}`, next);
-      this.logger.warn(`order query of ${claim.transId} failed (${e.code}): ${e.message}; asking again at ${next.toISOString()}`);
+      this.logger.warn(`order query of ${claim.transId} failed (${e.code}): ${logText(e.message)}; asking again at ${next.toISOString()}`);
       return this.failed(claim, e.code, e.message, claim.status === 'PENDING' ? next : null);
     }
     return this.applier.apply(claim, result, { sentAt, answeredAt: this.clock() }, this.timings);
