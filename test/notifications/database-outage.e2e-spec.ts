@@ -78,7 +78,8 @@ describe('a notification while the database is unavailable', () => {
     expect(await deliverNotification(t.app.getHttpServer(), '/baofoo/notify', n)).toMatchObject({ status: 200, body: 'OK' });
     expect(await deliverNotification(t.app.getHttpServer(), '/baofoo/notify', n)).toMatchObject({ status: 200, body: 'OK' });
     expect(await orderState(t.dataSource, transId)).toMatchObject({ status: 'PAID', version: 2, fact: 1200 });
-    expect((await ledgerRows(t.dataSource, 'trans_id = $1', [transId])).map((l) => l.verdict)).toEqual(['applied', 'duplicate']);
+    // The forged copy's sample first, then the settlement and its duplicate.
+    expect((await ledgerRows(t.dataSource, 'trans_id = $1', [transId])).map((l) => l.verdict)).toEqual(['rejected', 'applied', 'duplicate']);
     expect((await outboxRows(t.dataSource, 'trans_id = $1', [transId])).map((e) => e.type)).toEqual(['baofoo.payment.succeeded']);
   });
 
