@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { outboxEntry } from '../events/outbox-entry.ts';
@@ -32,7 +32,7 @@ const FLUSH_BATCH = 500;
  * `baofoo.notification.rejected` event each.
  */
 @Injectable()
-export class RefusalRecorder implements OnModuleInit, OnApplicationShutdown {
+export class RefusalRecorder implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('BaofooNotifications');
   private readonly tally: RefusalTally;
   private timer?: NodeJS.Timeout;
@@ -49,11 +49,12 @@ export class RefusalRecorder implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.flush(), this.options.notification.refusals.flushIntervalMs);
+    this.timer = setInterval(() => this.flush().catch((e: unknown) => this.logger.error(`refusal flush failed: ${(e as Error).message}`)), this.options.notification.refusals.flushIntervalMs);
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before, not on, shutdown: the DataSource closes in its own onApplicationShutdown.
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
   }
@@ -108,7 +109,8 @@ export class RefusalRecorder implements OnModuleInit, OnApplicationShutdown {
    * the counts for the next flush.
    */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.writePending());
+    // One flush at a time; a flush that failed in an unexpected way must not stop the next.
+    this.flushing = this.flushing.catch(() => undefined).then(() => this.writePending());
     return this.flushing;
   }
 
