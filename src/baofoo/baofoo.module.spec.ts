@@ -37,10 +37,10 @@ const TEST_GATEWAY: BaofooModuleOptions = { ...SANDBOX, environment: 'test', san
 
 const PRODUCTION: BaofooModuleOptions = {
   environment: 'production',
-  merchants: [{ memberId: '100012345', terminalId: '10012345', keys: [{ id: 'k2025', secret: 'a-real-production-key-7Qz' }] }],
+  merchants: [{ memberId: '100012345', terminalId: '10012345', keys: [{ id: 'k2025', secret: 'a-real-production-key-7Qz', storage: 'encrypted' }] }],
   boundDomains: ['shop.example.com'],
   notification: {
-    path: '/baofoo/notify/9f2c61d0',
+    path: '/baofoo/notify/9f2c61d07a3b4e5f',
     pagePath: '/baofoo/return',
     publicBaseUrl: 'https://shop.example.com',
     allowedIps: ['203.0.113.0/24'],
@@ -81,7 +81,7 @@ const PAYMENT = {
   orderMoney: 1,
   additionalInfo: '订单备注',
   pageUrl: 'https://shop.example.com/baofoo/return',
-  returnUrl: 'https://shop.example.com/baofoo/notify/9f2c61d0',
+  returnUrl: 'https://shop.example.com/baofoo/notify/9f2c61d07a3b4e5f',
 };
 
 function withMerchant(options: BaofooModuleOptions, patch: Partial<BaofooModuleOptions['merchants'][number]>): BaofooModuleOptions {
@@ -104,10 +104,14 @@ async function refusal(module: DynamicModule): Promise<BaofooConfigError> {
 }
 
 describe.each(BOOTS)('BaofooModule booted with %s', (_name, boot) => {
-  async function signerFor(options: BaofooModuleOptions, now?: Date): Promise<BaofooSigner> {
+  /** The signer of a module booted at `now`; `later`, when given, is where its clock stands afterwards. */
+  async function signerFor(options: BaofooModuleOptions, now?: Date, later?: Date): Promise<BaofooSigner> {
     const builder = testingModule(boot(options));
-    if (now) builder.overrideProvider(BAOFOO_CLOCK).useValue(() => now);
-    return (await builder.compile()).get(BaofooSigner);
+    let booted = false;
+    if (now) builder.overrideProvider(BAOFOO_CLOCK).useValue(() => (booted && later ? later : now));
+    const signer = (await builder.compile()).get(BaofooSigner);
+    booted = true;
+    return signer;
   }
 
   it('signs a payment form whose Signature is the md5 of the spec string ending with the key', async () => {
@@ -134,14 +138,24 @@ describe.each(BOOTS)('BaofooModule booted with %s', (_name, boot) => {
 
   it.each<[string, BaofooModuleOptions, RegExp]>([
     ['the published test MemberID 100000178', withMerchant(PRODUCTION, { memberId: '100000178' }), /published test merchant: set BAOFOO_MEMBER_ID\/BAOFOO_TERMINAL_ID/],
-    ['the published test key abcdefg', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: 'abcdefg' }] }), /published test key: set BAOFOO_KEY_ENCRYPTED/],
+    ['the published test key abcdefg', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: 'abcdefg', storage: 'encrypted' }] }), /published test key: set BAOFOO_KEY_ENCRYPTED/],
     ['a sandboxUrl', { ...PRODUCTION, sandboxUrl: 'http://127.0.0.1:3100' }, /sandboxUrl is set in production: remove BAOFOO_SANDBOX_URL/],
     ['a vgw.baofoo.com URL', withNotification(PRODUCTION, { pageRedirectUrl: 'https://vgw.baofoo.com/return' }), /test host: production must use https:\/\/gw\.baofoo\.com/],
     ['a plain-http publicBaseUrl', withNotification(PRODUCTION, { publicBaseUrl: 'http://shop.example.com' }), /is not https.*\(BAOFOO_PUBLIC_BASE_URL\)/],
-    ['an empty key', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: '' }] }), /key is empty: set it from BAOFOO_KEY, BAOFOO_KEY_FILE or BAOFOO_KEY_ENCRYPTED/],
+    ['an empty key', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: '', storage: 'encrypted' }] }), /key is empty: set it from BAOFOO_KEY, BAOFOO_KEY_FILE or BAOFOO_KEY_ENCRYPTED/],
     ['a merchant without keys', withMerchant(PRODUCTION, { keys: [] }), /at least one key: set BAOFOO_KEY, BAOFOO_KEY_FILE or BAOFOO_KEY_ENCRYPTED/],
     ['no merchants', { ...PRODUCTION, merchants: [] }, /configure at least one merchant \(BAOFOO_MEMBER_ID, BAOFOO_TERMINAL_ID and a key\)/],
     ['an empty notifier IP allowlist', withNotification(PRODUCTION, { allowedIps: [] }), /allowlist is empty: set BAOFOO_ALLOWED_IPS/],
+    ['a key in plain text', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: 'a-real-production-key-7Qz' }] }), /key k of merchant 100012345 is given in plain text: .*set BAOFOO_KEY_ENCRYPTED/],
+    ['a plain key file', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: 'a-real-production-key-7Qz', storage: 'file' }] }), /plain file .*BAOFOO_KEY_FILE_IS_MOUNTED_SECRET=true/],
+    [
+      'a master key read from the env file that holds the ciphertext',
+      withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: 'a-real-production-key-7Qz', storage: 'encrypted', masterKeyBeside: true }] }),
+      /same env file as its ciphertext.*remove BAOFOO_MASTER_KEY from the file/,
+    ],
+    ['the default notification path', withNotification(PRODUCTION, { path: undefined }), /default \/baofoo\/notify: keep the notification address secret .*openssl rand -hex 16/],
+    ['a notification path without a secret segment', withNotification(PRODUCTION, { path: '/baofoo/notify/abc' }), /no secret segment of at least 16 characters/],
+    ['no publicBaseUrl', withNotification(PRODUCTION, { publicBaseUrl: undefined }), /publicBaseUrl is not set: set BAOFOO_PUBLIC_BASE_URL/],
   ])('refuses to boot in production with %s, saying how to fix it', async (_rail, options, fix) => {
     const error = await refusal(boot(options));
 
@@ -149,6 +163,19 @@ describe.each(BOOTS)('BaofooModule booted with %s', (_name, boot) => {
     // Exactly one problem: this rail alone stops the boot.
     expect(error.problems).toHaveLength(1);
     expect(error.message).toMatch(fix);
+  });
+
+  it('boots in production with a plain key file once it is acknowledged as a mounted secret', async () => {
+    const options = { ...withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: 'a-real-production-key-7Qz', storage: 'file' }] }), keyFileIsMountedSecret: true };
+    const moduleRef = await testingModule(boot(options)).compile();
+    expect(moduleRef.get(BaofooSigner)).toBeInstanceOf(BaofooSigner);
+    await moduleRef.close();
+  });
+
+  it('refuses a key whose retirement time is already past by the module clock', async () => {
+    const options = withMerchant(PRODUCTION, { keys: [PRODUCTION.merchants[0].keys[0], { id: 'old', secret: 'the-old-key-9Xy', storage: 'encrypted', retiresAt: '2020-01-01T00:00:00+08:00' }] });
+    const error = await refusal(boot(options));
+    expect(error.problems).toEqual([expect.stringMatching(/key old of merchant 100012345\/10012345 retired at 2019-12-31T16:00:00.000Z, already past: remove it/)]);
   });
 
   it('refuses the sandbox environment without a sandboxUrl', async () => {
@@ -193,8 +220,9 @@ describe.each(BOOTS)('BaofooModule booted with %s', (_name, boot) => {
     });
 
     it('refuses a notification signed with the previous key from the moment the key retires', async () => {
-      const atRetirement = await signerFor(rotated, new Date(RETIRES_AT));
-      const later = await signerFor(rotated, new Date('2025-08-01T00:00:00+08:00'));
+      const bootedAt = new Date('2025-06-30T12:00:00+08:00');
+      const atRetirement = await signerFor(rotated, bootedAt, new Date(RETIRES_AT));
+      const later = await signerFor(rotated, bootedAt, new Date('2025-08-01T00:00:00+08:00'));
 
       expect(atRetirement.checkPaymentResult(signedWithOldKey)).toEqual({ valid: false, keyId: undefined, merchantKnown: true, triedKeyIds: ['k2025'] });
       expect(later.checkPaymentResult(signedWithOldKey).valid).toBe(false);

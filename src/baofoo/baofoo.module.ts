@@ -4,13 +4,15 @@ import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from './baofoo.constants.ts';
 import { BAOFOO_MODULE_OPTIONS, BaofooConfigurableModule } from './baofoo.module-definition.ts';
 import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
 import { resolveBaofooOptions } from './config/resolve-options.ts';
-import { systemClock } from './protocol/trade-time.ts';
+import { systemClock, type Clock } from './protocol/trade-time.ts';
 import { BaofooSigner } from './signing/baofoo-signer.service.ts';
 import { BAOFOO_EVENT_EXPORTS, BAOFOO_EVENT_PROVIDERS } from './events/baofoo-event.providers.ts';
 import { BodyParserErrorRecorder } from './notifications/body-parser-error.recorder.ts';
 import { IpAllowlistGuard } from './notifications/ip-allowlist.guard.ts';
 import { NotificationService } from './notifications/notification.service.ts';
 import { SettlementService } from './orders/settlement.service.ts';
+import { RefusalCountStore } from './notifications/refusal-count.store.ts';
+import { RefusalRecorder } from './notifications/refusal.recorder.ts';
 import { SignatureGuard } from './notifications/signature.guard.ts';
 import { PaymentOrderRepository } from './orders/payment-order.repository.ts';
 import { PaymentService } from './payments/payment.service.ts';
@@ -29,19 +31,21 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
 @Module({
   imports: [DiscoveryModule],
   providers: [
-    { provide: BAOFOO_OPTIONS, useFactory: (o: BaofooModuleOptions) => resolveBaofooOptions(o), inject: [BAOFOO_MODULE_OPTIONS] },
+    { provide: BAOFOO_OPTIONS, useFactory: (o: BaofooModuleOptions, clock: Clock) => resolveBaofooOptions(o, clock()), inject: [BAOFOO_MODULE_OPTIONS, BAOFOO_CLOCK] },
     { provide: BAOFOO_CLOCK, useValue: systemClock },
     BaofooSigner,
     PaymentOrderRepository,
     SettlementService,
     PaymentService,
     NotificationService,
+    RefusalCountStore,
+    RefusalRecorder,
     IpAllowlistGuard,
     BodyParserErrorRecorder,
     SignatureGuard,
     ...BAOFOO_EVENT_PROVIDERS,
     ...RECONCILIATION_PROVIDERS,
   ],
-  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooSigner, PaymentOrderRepository, PaymentService, NotificationService, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
+  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooSigner, PaymentOrderRepository, PaymentService, NotificationService, RefusalRecorder, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
 })
 export class BaofooModule extends BaofooConfigurableModule {}

@@ -4,15 +4,18 @@ export { BAOFOO_CLOCK, BAOFOO_OPTIONS } from './baofoo.constants.ts';
 export type {
   BaofooEnvironment,
   BaofooKeyOptions,
+  BaofooKeyStorage,
   BaofooMerchantOptions,
   BaofooModuleOptions,
   BaofooNotificationOptions,
   BaofooOutboxOptions,
   BaofooReconciliationOptions,
+  BaofooRefusalOptions,
 } from './config/baofoo-options.interface.ts';
 export type { ResolvedBaofooOptions } from './config/resolved-options.ts';
-export { baofooConfig, baofooOptionsFromEnv, envFilePaths } from './config/baofoo-env.config.ts';
+export { baofooConfig, baofooOptionsFromEnv, envFilePaths, readEnvFiles } from './config/baofoo-env.config.ts';
 export { BaofooConfigError, resolveBaofooOptions } from './config/resolve-options.ts';
+export { productionProblems } from './config/production-rules.ts';
 export { decryptKey, encryptKey, parseMasterKey } from './config/key-encryption.ts';
 export { resolveKeySecret, type KeySource } from './config/key-source.ts';
 export { BAOFOO_ENTITIES } from './database/baofoo-entities.ts';
@@ -26,6 +29,7 @@ export type { NotificationVerdict } from './notifications/notification-verdict.t
 export { IpAllowlistGuard } from './notifications/ip-allowlist.guard.ts';
 export { SignatureGuard } from './notifications/signature.guard.ts';
 export { NotificationService } from './notifications/notification.service.ts';
+export { RefusalRecorder } from './notifications/refusal.recorder.ts';
 export { PaymentService, PaymentRequestError, type CreatedPayment } from './payments/payment.service.ts';
 export { CreatePaymentDto } from './payments/create-payment.dto.ts';
 export { BaofooSigner, type SignatureCheck } from './signing/baofoo-signer.service.ts';

@@ -1,7 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseEnv } from 'node:util';
-import { envFilePaths } from '../baofoo/config/baofoo-env.config.ts';
+import { envFilePaths, readEnvFiles } from '../baofoo/config/baofoo-env.config.ts';
 import { CliFailure } from './cli-failure.ts';
 
 /** Environment variables as the commands see them: the env file under the process environment. */
@@ -19,10 +16,7 @@ export function loadCliEnv(processEnv: CliEnv, cwd: string): CliEnv {
   const nodeEnv = processEnv.NODE_ENV || 'development';
   // NODE_ENV becomes part of a path: a name, never "../something".
   if (!ENV_NAME.test(nodeEnv)) throw new CliFailure(`NODE_ENV ${JSON.stringify(nodeEnv)} is not an environment name like development or production`);
-  const fromFiles: Record<string, string | undefined> = {};
-  for (const path of envFilePaths(nodeEnv).map((p) => resolve(cwd, p))) {
-    if (existsSync(path)) Object.assign(fromFiles, parseEnv(readFileSync(path, 'utf8')));
-  }
+  const fromFiles = readEnvFiles(envFilePaths(nodeEnv), cwd);
   const fromProcess = Object.fromEntries(Object.entries(processEnv).filter(([, v]) => v !== undefined));
   return { ...fromFiles, ...fromProcess, NODE_ENV: nodeEnv };
 }

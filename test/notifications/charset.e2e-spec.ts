@@ -31,7 +31,7 @@ describe.each(['gbk', 'utf-8'] as const)('a module configured for %s', (charset)
     const { transId } = await pendingOrder(t, 600);
     const unsigned = successFields(transId, 600, { AdditionalInfo: info });
     const res = await post(formBody({ ...unsigned, Md5Sign: specSign(unsigned, 'abcdefg', other) }, other));
-    expect([res.status, res.text]).toEqual([400, 'FAIL SIGNATURE_INVALID']);
+    expect([res.status, res.text]).toEqual([400, 'FAIL UNVERIFIED']);
     expect(await orderState(t.dataSource, transId)).toMatchObject({ status: 'PENDING', version: 1 });
   });
 

@@ -106,6 +106,12 @@ export async function tableCounts(ds: DataSource): Promise<{ orders: number; led
   return row;
 }
 
+/** How many refusals of `reasonCode` the counts table holds, over every window and source. */
+export async function refusalCount(ds: DataSource, reasonCode: string): Promise<number> {
+  const [row] = await ds.query(`SELECT COALESCE(sum(count), 0)::int AS n FROM baofoo_refusal_counts WHERE reason_code = $1`, [reasonCode]);
+  return row.n;
+}
+
 /** A PENDING order created through the real PaymentService. */
 export async function pendingOrder(t: TestApp, orderMoney: number, payId = '3002', additionalInfo?: string): Promise<{ transId: string; orderMoney: number }> {
   const { order } = await t.app.get(PaymentService).createPayment({ orderMoney, payId, additionalInfo });

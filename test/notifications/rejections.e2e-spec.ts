@@ -1,14 +1,39 @@
 import request from 'supertest';
 import { signedNotification } from '../../src/baofoo/testing/index.ts';
+import { RefusalRecorder } from '../../src/baofoo/notifications/refusal.recorder.ts';
 import { createTestApp, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { formBody, ledgerRows, orderState, outboxRows, pendingOrder, specSign, successFields, tableCounts, type OrderState } from './notification-support.ts';
+import { formBody, ledgerRows, orderState, outboxRows, pendingOrder, refusalCount, specSign, successFields, tableCounts, type OrderState } from './notification-support.ts';
 
 /**
- * Everything the endpoint refuses (design.md §Answers): never OK, always one
- * ledger row with verdict `rejected` and its reason code, one
- * `baofoo.notification.rejected` event, and the order exactly as it was.
+ * Everything the endpoint refuses (architecture.md §One notification): never
+ * OK and the order exactly as it was. A notification signed by a configured
+ * merchant is recorded at once: one ledger row with verdict `rejected` and its
+ * reason code, one `baofoo.notification.rejected` event. Anything refused
+ * before a signature verified is counted (and, within the source's budget,
+ * kept whole in the ledger as a sample) by the next flush, with no event.
  */
+
+/** Every unverified refusal of these suites is sampled, so each can be inspected. */
+const SAMPLE_ALL = { samplesPerSource: 1000 };
+
+/** An unsigned refusal: its answer, then after a flush one more count, one sample, no event, the order untouched. */
+async function expectCounted(t: TestApp, send: () => Promise<request.Response>, status: number, code: string, answer = `FAIL ${code}`, transId?: string): Promise<void> {
+  const recorder = t.app.get(RefusalRecorder);
+  await recorder.flush();
+  const counts = await tableCounts(t.dataSource);
+  const counted = await refusalCount(t.dataSource, code);
+  const before = transId ? await orderState(t.dataSource, transId) : undefined;
+  const res = await send();
+  expect({ status: res.status, text: res.text }).toEqual({ status, text: answer });
+  expect(res.headers['content-type']).toMatch(/^text\/plain/);
+  await recorder.flush();
+  expect(await tableCounts(t.dataSource)).toEqual({ orders: counts.orders, ledger: counts.ledger + 1, outbox: counts.outbox });
+  expect(await refusalCount(t.dataSource, code)).toBe(counted + 1);
+  const [ledger] = (await ledgerRows(t.dataSource)).slice(-1);
+  expect(ledger).toMatchObject({ verdict: 'rejected', reasonCode: code, httpStatus: status, toStatus: null, keyId: null });
+  if (transId) expect(await orderState(t.dataSource, transId)).toEqual(before);
+}
 
 const flipLowBit = (hex: string, at: number) => hex.slice(0, at) + (parseInt(hex[at], 16) ^ 1).toString(16) + hex.slice(at + 1);
 
@@ -29,6 +54,7 @@ describe('a refused notification', () => {
           { memberId: '100000178', terminalId: '10000002', keys: [{ id: 't2', secret: 'terminal-two-key' }] },
           { memberId: '100000200', terminalId: '20000001', keys: [{ id: 'm2', secret: 'merchant-two-key' }] },
         ],
+        notification: { ...testOptions().notification, refusals: SAMPLE_ALL },
       }),
     );
     order = await pendingOrder(t, 10000);
@@ -41,7 +67,9 @@ describe('a refused notification', () => {
 
   const post = (body: string, type = 'application/x-www-form-urlencoded') => request(t.app.getHttpServer()).post('/baofoo/notify').set('content-type', type).send(body);
 
-  /** The answer, and exactly one ledger row and one event more, with the order untouched. */
+  const counted = (send: () => Promise<request.Response>, status: number, code: string, answer?: string) => expectCounted(t, send, status, code, answer, order.transId);
+
+  /** A signed refusal: the answer, and exactly one ledger row and one event more, with the order untouched. */
   async function expectRejected(send: () => Promise<request.Response>, status: number, code: string): Promise<void> {
     const counts = await tableCounts(t.dataSource);
     const res = await send();
@@ -72,22 +100,22 @@ describe('a refused notification', () => {
       const f = successFields(order.transId, 10000);
       const forged = forge(f);
       expect(forged.toLowerCase()).not.toBe(f.Md5Sign);
-      await expectRejected(() => post(formBody({ ...f, Md5Sign: forged })), 400, 'SIGNATURE_INVALID');
+      await counted(() => post(formBody({ ...f, Md5Sign: forged })), 400, 'SIGNATURE_INVALID', 'FAIL UNVERIFIED');
     });
 
     it('refuses an amount changed after signing with 400', async () => {
       const f = successFields(order.transId, 10000);
-      await expectRejected(() => post(formBody({ ...f, FactMoney: '1000000' })), 400, 'SIGNATURE_INVALID');
+      await counted(() => post(formBody({ ...f, FactMoney: '1000000' })), 400, 'SIGNATURE_INVALID', 'FAIL UNVERIFIED');
     });
 
     it('refuses a success turned from a signed failure with 400', async () => {
       const failure = successFields(order.transId, 10000, { Result: '0', ResultDesc: '0000' });
-      await expectRejected(() => post(formBody({ ...failure, Result: '1', ResultDesc: '01' })), 400, 'SIGNATURE_INVALID');
+      await counted(() => post(formBody({ ...failure, Result: '1', ResultDesc: '01' })), 400, 'SIGNATURE_INVALID', 'FAIL UNVERIFIED');
     });
 
     it('refuses a notification without Md5Sign as malformed with 400', async () => {
       const { Md5Sign: _omitted, ...unsigned } = successFields(order.transId, 10000);
-      await expectRejected(() => post(formBody(unsigned)), 400, 'NOTIFICATION_MALFORMED');
+      await counted(() => post(formBody(unsigned)), 400, 'NOTIFICATION_MALFORMED');
     });
   });
 
@@ -99,9 +127,9 @@ describe('a refused notification', () => {
     expect(await orderState(t.dataSource, transId)).toMatchObject({ status: 'PAID', version: 2, fact: 300 });
   });
 
-  it('refuses a merchant that is not configured with 400, whatever its signature', async () => {
+  it('refuses a merchant that is not configured with 400, whatever its signature, answering as for a bad signature', async () => {
     const f = successFields(order.transId, 10000, { MemberID: '100000999' }, 'someone-elses-key');
-    await expectRejected(() => post(formBody(f)), 400, 'MERCHANT_UNKNOWN');
+    await counted(() => post(formBody(f)), 400, 'MERCHANT_UNKNOWN', 'FAIL UNVERIFIED');
   });
 
   it('refuses a result signed by another terminal of the merchant for this terminal’s order with 400', async () => {
@@ -129,7 +157,7 @@ describe('a refused notification', () => {
 
   it('refuses a JSON body with 415 and records its text', async () => {
     const f = successFields(order.transId, 10000);
-    await expectRejected(() => post(JSON.stringify(f), 'application/json'), 415, 'CONTENT_TYPE_UNSUPPORTED');
+    await counted(() => post(JSON.stringify(f), 'application/json'), 415, 'CONTENT_TYPE_UNSUPPORTED');
     const [ledger] = (await ledgerRows(t.dataSource)).slice(-1);
     expect(ledger.rawBody).toBe(JSON.stringify(f));
     expect(ledger.fields).toBeNull();
@@ -137,22 +165,22 @@ describe('a refused notification', () => {
 
   it('records a body that the app\'s own body parser refuses as too large, before any guard runs', async () => {
     const f = successFields(order.transId, 10000);
-    await expectRejected(() => post(`${formBody(f)}&Padding=${'x'.repeat(200_000)}`), 413, 'BODY_TOO_LARGE');
+    await counted(() => post(`${formBody(f)}&Padding=${'x'.repeat(200_000)}`), 413, 'BODY_TOO_LARGE');
   });
 
   it('records a JSON body that the app\'s own body parser cannot parse', async () => {
-    await expectRejected(() => post('{"MemberID": ', 'application/json'), 400, 'FORM_MALFORMED');
+    await counted(() => post('{"MemberID": ', 'application/json'), 400, 'FORM_MALFORMED');
   });
 
   it('refuses a repeated parameter with 400: which copy was signed would be ambiguous', async () => {
     const f = successFields(order.transId, 10000);
-    await expectRejected(() => post(`${formBody(f)}&FactMoney=1`), 400, 'FORM_DUPLICATE_PARAMETER');
+    await counted(() => post(`${formBody(f)}&FactMoney=1`), 400, 'FORM_DUPLICATE_PARAMETER');
   });
 
   it('refuses a body over the configured limit with 413 and records its first bytes', async () => {
     const f = successFields(order.transId, 10000);
     const body = `${formBody(f)}&Padding=${'x'.repeat(9000)}`;
-    await expectRejected(() => post(body), 413, 'BODY_TOO_LARGE');
+    await counted(() => post(body), 413, 'BODY_TOO_LARGE');
     const [ledger] = (await ledgerRows(t.dataSource)).slice(-1);
     expect(ledger.rawBody).toBe(body.slice(0, 8192));
   });
@@ -160,10 +188,9 @@ describe('a refused notification', () => {
   it('records a refusal whose TransID is longer than the ledger column, cut at a character boundary', async () => {
     const transId = `${'A'.repeat(63)}😀😀`;
     const f = successFields(transId, 10000, { MemberID: '100000999' }, 'someone-elses-key');
-    await expectRejected(() => post(formBody(f)), 400, 'MERCHANT_UNKNOWN');
+    await counted(() => post(formBody(f)), 400, 'MERCHANT_UNKNOWN', 'FAIL UNVERIFIED');
     const [ledger] = await ledgerRows(t.dataSource, 'trans_id = $1', [`${'A'.repeat(63)}😀`]);
     expect(ledger.fields?.TransID).toBe(transId);
-    expect((await outboxRows(t.dataSource, 'trans_id = $1', [`${'A'.repeat(63)}😀`])).map((e) => e.type)).toEqual(['baofoo.notification.rejected']);
   });
 
   it.each([
@@ -171,13 +198,13 @@ describe('a refused notification', () => {
     ['a correctly signed field', () => formBody(successFields(order.transId, 10000, { AdditionalInfo: 'a\u0000b' }))],
     ['the raw body', (f: ReturnType<typeof successFields>) => `${formBody(f)}&BankID=30\u000002`],
   ])('refuses a NUL character in %s with 400 and still records it', async (_where, body) => {
-    await expectRejected(() => post(body(successFields(order.transId, 10000))), 400, 'FORM_MALFORMED');
+    await counted(() => post(body(successFields(order.transId, 10000))), 400, 'FORM_MALFORMED');
     const [ledger] = (await ledgerRows(t.dataSource)).slice(-1);
     expect(ledger.rawBody).not.toContain('\u0000');
   });
 
   it('refuses broken percent-encoding with 400', async () => {
-    await expectRejected(() => post(`${formBody(successFields(order.transId, 10000))}&BankID=%zz`), 400, 'FORM_MALFORMED');
+    await counted(() => post(`${formBody(successFields(order.transId, 10000))}&BankID=%zz`), 400, 'FORM_MALFORMED');
   });
 });
 
@@ -190,10 +217,10 @@ describe('the notifier IP allowlist', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     // Loopback is not an allowed notifier here: only 10.1.2.3 is.
-    direct = await createTestApp(db.url, testOptions({ notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['10.1.2.3'] } }));
+    direct = await createTestApp(db.url, testOptions({ notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['10.1.2.3'], refusals: SAMPLE_ALL } }));
     proxied = await createTestApp(
       db.url,
-      testOptions({ notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['10.1.2.3'], trustedProxies: ['127.0.0.1'] } }),
+      testOptions({ notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['10.1.2.3'], trustedProxies: ['127.0.0.1'], refusals: SAMPLE_ALL } }),
     );
     ({ transId } = await pendingOrder(direct, 700));
   });
@@ -206,17 +233,17 @@ describe('the notifier IP allowlist', () => {
   const notification = () => signedNotification({ transId, result: 'success', factMoney: 700, succTime: '20261125120000' });
 
   async function expectForbidden(app: TestApp, xff: string | null, sourceIp: string): Promise<void> {
-    const counts = await tableCounts(app.dataSource);
-    let req = request(app.app.getHttpServer()).post('/baofoo/notify').type('form');
-    if (xff !== null) req = req.set('x-forwarded-for', xff);
-    const res = await req.send(notification().body);
-    expect({ status: res.status, text: res.text }).toEqual({ status: 403, text: 'FAIL IP_NOT_ALLOWED' });
-    expect(await tableCounts(app.dataSource)).toEqual({ ...counts, ledger: counts.ledger + 1, outbox: counts.outbox + 1 });
+    const send = () => {
+      let req = request(app.app.getHttpServer()).post('/baofoo/notify').type('form');
+      if (xff !== null) req = req.set('x-forwarded-for', xff);
+      return req.send(notification().body);
+    };
+    await expectCounted(app, send, 403, 'IP_NOT_ALLOWED', 'FAIL IP_NOT_ALLOWED', transId);
     const [ledger] = (await ledgerRows(app.dataSource)).slice(-1);
-    expect(ledger).toMatchObject({ verdict: 'rejected', reasonCode: 'IP_NOT_ALLOWED', httpStatus: 403, sourceIp });
+    expect(ledger).toMatchObject({ sourceIp });
     expect(ledger.fields).toMatchObject({ TransID: transId });
-    const [event] = (await outboxRows(app.dataSource)).slice(-1);
-    expect(event).toMatchObject({ type: 'baofoo.notification.rejected', transId, payload: { reasonCode: 'IP_NOT_ALLOWED', sourceIp } });
+    const [row] = await app.dataSource.query(`SELECT source_ip AS "sourceIp" FROM baofoo_refusal_counts ORDER BY last_seen_at DESC LIMIT 1`);
+    expect(row).toEqual({ sourceIp });
     expect(await orderState(app.dataSource, transId)).toMatchObject({ status: 'PENDING', version: 1 });
   }
 
@@ -243,5 +270,32 @@ describe('the notifier IP allowlist', () => {
     const [ledger] = (await ledgerRows(proxied.dataSource)).slice(-1);
     expect(ledger).toMatchObject({ verdict: 'applied', sourceIp: '10.1.2.3' });
     expect(await orderState(proxied.dataSource, transId)).toMatchObject({ status: 'PAID', version: 2 });
+  });
+});
+
+describe('log lines about a refused notification', () => {
+  const lines: string[] = [];
+  const capture = { log: (m: unknown) => lines.push(String(m)), warn: (m: unknown) => lines.push(String(m)), error: (m: unknown) => lines.push(String(m)), debug: () => undefined, verbose: () => undefined };
+  let db: TestDatabase;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await createTestApp(db.url, testOptions(), { appOptions: { logger: capture } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await db.drop();
+  });
+
+  it('keep a CR/LF the sender put in a signed TransID inside one escaped line', async () => {
+    const forged = 'NOSUCH\r\n[Nest] 1  - LOG [BaofooNotifications] order PAID';
+    const f = successFields(forged, 100);
+    const res = await request(t.app.getHttpServer()).post('/baofoo/notify').type('form').send(formBody(f));
+    expect([res.status, res.text]).toEqual([404, 'FAIL ORDER_UNKNOWN']);
+    const line = lines.find((l) => l.includes('ORDER_UNKNOWN'));
+    expect(line).toBeDefined();
+    expect(line).not.toMatch(/[\r\n]/);
+    expect(line).toContain('NOSUCH\\r\\n[Nest]');
   });
 });

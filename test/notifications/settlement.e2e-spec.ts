@@ -54,6 +54,19 @@ describe('a valid notification', () => {
     expect(await events(transId)).toEqual(['baofoo.payment.succeeded', 'baofoo.payment.anomaly']);
   });
 
+  it('raises one anomaly per order and kind however many copies of a failure after PAID arrive, even at once, and records every copy', async () => {
+    const { transId } = await pendingOrder(t, 2600);
+    await deliver(success(transId, 2600));
+    const copies = await Promise.all(Array.from({ length: 8 }, () => deliver(failure(transId))));
+    expect(copies.map((c) => c.body)).toEqual(Array(8).fill('OK'));
+    expect(await deliver(failure(transId, '0002'))).toMatchObject({ body: 'OK' });
+    expect(await deliver(success(transId, 2601))).toMatchObject({ body: 'OK' });
+    expect(await deliver(success(transId, 2601))).toMatchObject({ body: 'OK' });
+    expect(await verdicts(transId)).toEqual(['applied', ...Array(11).fill('ignored')]);
+    const anomalies = (await outboxRows(t.dataSource, 'trans_id = $1', [transId])).filter((e) => e.type === 'baofoo.payment.anomaly');
+    expect(anomalies.map((e) => e.payload.reason)).toEqual(['failure after the order was PAID: no downgrade', 'success for 2601 fen after PAID with 2600']);
+  });
+
   it('pays a FAILED order late when a valid success arrives afterwards', async () => {
     const { transId } = await pendingOrder(t, 800);
     expect(await deliver(failure(transId, '0002'))).toMatchObject({ body: 'OK' });

@@ -83,8 +83,9 @@ describe('PaymentService.createPayment', () => {
     ['negative', { orderMoney: -100 }, 'orderMoney'],
     ['a TransID shorter than 8 characters', { orderMoney: 100, transId: 'SHORT1' }, 'transId'],
     ['a TransID with punctuation', { orderMoney: 100, transId: 'SHOP-2026-0001' }, 'transId'],
-    ['a product name over 64 characters', { orderMoney: 100, productName: 'x'.repeat(65) }, 'productName'],
-    ['AdditionalInfo over 128 characters', { orderMoney: 100, additionalInfo: 'x'.repeat(129) }, 'additionalInfo'],
+    ['a product name over 64 characters', { orderMoney: 100, productName: 'x'.repeat(65) }, 'ProductName'],
+    ['AdditionalInfo over 128 characters', { orderMoney: 100, additionalInfo: 'x'.repeat(129) }, 'AdditionalInfo'],
+    ['a PageUrl longer than its column', { orderMoney: 100, pageUrl: `https://shop.example.com/${'p'.repeat(1000)}` }, 'PageUrl'],
     ['a page address equal to the notification address', { orderMoney: 100, pageUrl: 'http://127.0.0.1:3000/baofoo/notify' }, 'PageUrl'],
   ])('refuses an amount or field that is %s', async (_name, input, field) => {
     const before = await tableCounts(t.dataSource);

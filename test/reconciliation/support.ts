@@ -60,7 +60,8 @@ export interface InstanceOptions {
 export async function startInstance(databaseUrl: string, gatewayUrl: string, clock: FakeClock, o: InstanceOptions = {}): Promise<Instance> {
   const options = testOptions({
     sandboxUrl: gatewayUrl,
-    reconciliation: { enabled: false, batchSize: 50, concurrency: 4, queryTimeoutMs: 2000, firstQueryAfterSeconds: 60, graceSeconds: 600, maxAgeSeconds: 3600, ...o.reconciliation },
+    // The per-merchant query cap has its own suite (query-rate-cap): the others leave it out of the way.
+    reconciliation: { enabled: false, batchSize: 50, concurrency: 4, queryTimeoutMs: 2000, firstQueryAfterSeconds: 60, graceSeconds: 600, maxAgeSeconds: 3600, maxQueriesPerMinute: 10_000, ...o.reconciliation },
     ...o.options,
   });
   let builder = Test.createTestingModule({

@@ -4,6 +4,7 @@ import { BAOFOO_OPTIONS } from '../../src/baofoo/baofoo.constants.ts';
 import type { ResolvedBaofooOptions } from '../../src/baofoo/config/resolved-options.ts';
 import type { VerifiedNotification } from '../../src/baofoo/notifications/inbound-notification.ts';
 import { NotificationService } from '../../src/baofoo/notifications/notification.service.ts';
+import { RefusalRecorder } from '../../src/baofoo/notifications/refusal.recorder.ts';
 import { PaymentOrderRepository } from '../../src/baofoo/orders/payment-order.repository.ts';
 import { SettlementService } from '../../src/baofoo/orders/settlement.service.ts';
 import type { OrderStatus } from '../../src/baofoo/orders/order-status.ts';
@@ -118,7 +119,7 @@ describe('the order lifecycle under random notifications, queries and crashes', 
     try {
       const uncommitted = new PaymentOrderRepository({ query: (sql: string, params?: unknown[]) => runner.query(sql, params) } as unknown as DataSource);
       const clock = () => new Date();
-      await new NotificationService(uncommitted, new SettlementService(uncommitted, clock, options), clock).apply(n);
+      await new NotificationService(new SettlementService(uncommitted, clock, options), t.app.get(RefusalRecorder)).apply(n);
     } finally {
       await runner.rollbackTransaction();
       await runner.release();

@@ -8,6 +8,7 @@ import { encryptKey } from './key-encryption.ts';
 import { BaofooConfigError, resolveBaofooOptions } from './resolve-options.ts';
 
 const MASTER_HEX = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+const MASTER = Buffer.from(MASTER_HEX, 'hex');
 const envFile = (name: string) => parseEnv(readFileSync(new URL(`../../../config/${name}`, import.meta.url), 'utf8'));
 const dir = mkdtempSync(join(tmpdir(), 'baofoo-env-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,7 +20,7 @@ describe('baofooOptionsFromEnv', () => {
     expect(baofooOptionsFromEnv(envFile('development.env'))).toEqual({
       environment: 'sandbox',
       sandboxUrl: 'http://127.0.0.1:3100',
-      merchants: [{ memberId: '100000178', terminalId: '10000001', keys: [{ id: 'current', secret: 'abcdefg' }] }],
+      merchants: [{ memberId: '100000178', terminalId: '10000001', keys: [{ id: 'current', secret: 'abcdefg', storage: 'plain' }] }],
       charset: 'utf-8',
       timeZone: undefined,
       boundDomains: ['127.0.0.1', 'localhost'],
@@ -41,6 +42,7 @@ describe('baofooOptionsFromEnv', () => {
         graceSeconds: 120,
         maxAgeSeconds: undefined,
         queryTimeoutMs: undefined,
+        maxQueriesPerMinute: undefined,
       },
       outbox: { pollIntervalMs: undefined, maxAttempts: undefined, enabled: undefined },
     });
@@ -81,7 +83,7 @@ describe('baofooOptionsFromEnv', () => {
   });
 
   it('names the current key from BAOFOO_KEY_ID', () => {
-    expect(baofooOptionsFromEnv({ ...MERCHANT, BAOFOO_KEY: 'k', BAOFOO_KEY_ID: 'k2025' }).merchants[0].keys).toEqual([{ id: 'k2025', secret: 'k' }]);
+    expect(baofooOptionsFromEnv({ ...MERCHANT, BAOFOO_KEY: 'k', BAOFOO_KEY_ID: 'k2025' }).merchants[0].keys).toEqual([{ id: 'k2025', secret: 'k', storage: 'plain' }]);
   });
 
   it('reads the key from BAOFOO_KEY_FILE', () => {
@@ -119,19 +121,47 @@ describe('baofooOptionsFromEnv', () => {
         memberId: '100000178',
         terminalId: '10000001',
         keys: [
-          { id: 'k2025', secret: 'the-new-key' },
-          { id: 'k2024', secret: 'the-old-key', retiresAt: '2025-07-01T00:00:00+08:00' },
+          { id: 'k2025', secret: 'the-new-key', storage: 'plain' },
+          { id: 'k2024', secret: 'the-old-key', storage: 'plain', retiresAt: '2025-07-01T00:00:00+08:00' },
         ],
       },
     ]);
   });
 
-  it('treats a previous key without BAOFOO_PREVIOUS_KEY_RETIRES_AT as already retired', () => {
-    const options = baofooOptionsFromEnv({ ...MERCHANT, BAOFOO_KEY: 'the-new-key', BAOFOO_PREVIOUS_KEY: 'the-old-key' });
-    const ring = resolveBaofooOptions(options).keyRing;
+  it('refuses a previous key without BAOFOO_PREVIOUS_KEY_RETIRES_AT instead of retiring it silently, saying what to set', () => {
+    for (const previous of [{ BAOFOO_PREVIOUS_KEY: 'the-old-key' }, { BAOFOO_PREVIOUS_KEY_ENCRYPTED: encryptKey('the-old-key', MASTER), BAOFOO_MASTER_KEY: MASTER_HEX }]) {
+      expect(() => baofooOptionsFromEnv({ ...MERCHANT, BAOFOO_KEY: 'the-new-key', ...previous })).toThrow(BaofooConfigError);
+      expect(() => baofooOptionsFromEnv({ ...MERCHANT, BAOFOO_KEY: 'the-new-key', ...previous })).toThrow(/without BAOFOO_PREVIOUS_KEY_RETIRES_AT: set when .*BAOFOO_PREVIOUS_KEY_RETIRES_AT=2027/);
+    }
+  });
 
-    expect(options.merchants[0].keys[1]).toEqual({ id: 'previous', secret: 'the-old-key', retiresAt: new Date(0).toISOString() });
-    expect(ring.verificationKeys('100000178', '10000001', new Date()).map((k) => k.id)).toEqual(['current']);
+  it('refuses at boot a BAOFOO_PREVIOUS_KEY_RETIRES_AT already past', () => {
+    const options = baofooOptionsFromEnv({ ...MERCHANT, BAOFOO_KEY: 'the-new-key', BAOFOO_PREVIOUS_KEY: 'the-old-key', BAOFOO_PREVIOUS_KEY_RETIRES_AT: '2025-07-01T00:00:00+08:00' });
+
+    expect(() => resolveBaofooOptions(options, new Date('2025-07-01T00:00:00+08:00'))).toThrow(/key previous of merchant 100000178\/10000001 retired at 2025-06-30T16:00:00.000Z, already past/);
+    expect(resolveBaofooOptions(options, new Date('2025-06-30T23:59:59+08:00')).keyRing.verificationKeys('100000178', '10000001', new Date('2025-06-30T23:59:59+08:00')).map((k) => k.id)).toEqual(['current', 'previous']);
+  });
+
+  it('notes how each key is stored, and a master key kept in the same env file as the ciphertext', () => {
+    const sealed = encryptKey('the-new-key', MASTER);
+    const env = { ...MERCHANT, BAOFOO_KEY_ENCRYPTED: sealed, BAOFOO_MASTER_KEY: MASTER_HEX };
+
+    expect(baofooOptionsFromEnv(env).merchants[0].keys[0]).toEqual({ id: 'current', secret: 'the-new-key', storage: 'encrypted' });
+    expect(baofooOptionsFromEnv(env, { BAOFOO_KEY_ENCRYPTED: sealed }).merchants[0].keys[0]).toEqual({ id: 'current', secret: 'the-new-key', storage: 'encrypted' });
+    expect(baofooOptionsFromEnv(env, { BAOFOO_KEY_ENCRYPTED: sealed, BAOFOO_MASTER_KEY: MASTER_HEX }).merchants[0].keys[0]).toEqual({
+      id: 'current',
+      secret: 'the-new-key',
+      storage: 'encrypted',
+      masterKeyBeside: true,
+    });
+    // The platform's value overrides the file's placeholder: the master key does not come from the file.
+    expect(baofooOptionsFromEnv(env, { BAOFOO_KEY_ENCRYPTED: sealed, BAOFOO_MASTER_KEY: 'placeholder' }).merchants[0].keys[0].masterKeyBeside).toBeUndefined();
+    const keyFile = join(dir, 'mounted-key');
+    writeFileSync(keyFile, 'from-a-mounted-secret\n');
+    expect(baofooOptionsFromEnv({ ...MERCHANT, BAOFOO_KEY_FILE: keyFile, BAOFOO_KEY_FILE_IS_MOUNTED_SECRET: 'true' })).toMatchObject({
+      keyFileIsMountedSecret: true,
+      merchants: [{ keys: [{ storage: 'file' }] }],
+    });
   });
 
   it('reads several merchants from BAOFOO_MERCHANTS, taking precedence over BAOFOO_MEMBER_ID', () => {
@@ -157,11 +187,11 @@ describe('baofooOptionsFromEnv', () => {
         memberId: '100000201',
         terminalId: '10000201',
         keys: [
-          { id: 'a2025', secret: 'key-of-a', retiresAt: undefined },
-          { id: 'a2024', secret: 'old-key-of-a', retiresAt: '2025-07-01T00:00:00+08:00' },
+          { id: 'a2025', secret: 'key-of-a', storage: 'plain', retiresAt: undefined },
+          { id: 'a2024', secret: 'old-key-of-a', storage: 'plain', retiresAt: '2025-07-01T00:00:00+08:00' },
         ],
       },
-      { memberId: '100000202', terminalId: '10000202', keys: [{ id: 'b', secret: 'key-of-b', retiresAt: undefined }] },
+      { memberId: '100000202', terminalId: '10000202', keys: [{ id: 'b', secret: 'key-of-b', storage: 'plain', retiresAt: undefined }] },
     ]);
   });
 

@@ -1,7 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 import { registerAs } from '@nestjs/config';
 import type { BaofooCharset } from '../protocol/charset.ts';
 import type { BaofooEnvironment, BaofooKeyOptions, BaofooMerchantOptions, BaofooModuleOptions } from './baofoo-options.interface.ts';
-import { resolveKeySecret } from './key-source.ts';
+import { keyStorageOf, resolveKeySecret, type KeySource } from './key-source.ts';
 import { BaofooConfigError } from './resolve-options.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -33,7 +36,19 @@ function parseMerchantsJson(text: string): MerchantJson[] {
   return parsed as MerchantJson[];
 }
 
-function merchantsFromEnv(env: Env): BaofooMerchantOptions[] {
+/**
+ * A key from its source, noting how it is stored and whether the master key
+ * sits in the same env file as the ciphertext (`cipherVariable`), which
+ * production refuses: whoever reads the file could open the key.
+ */
+function keyFrom(env: Env, fromFiles: Env, source: KeySource, cipherVariable: string, label: string): Pick<BaofooKeyOptions, 'secret' | 'storage' | 'masterKeyBeside'> {
+  const storage = keyStorageOf(source);
+  const fromFile = (name: string) => fromFiles[name] !== undefined && fromFiles[name] !== '' && fromFiles[name] === env[name];
+  const masterKeyBeside = storage === 'encrypted' && fromFile('BAOFOO_MASTER_KEY') && fromFile(cipherVariable);
+  return { secret: resolveKeySecret(source, label), storage, ...(masterKeyBeside ? { masterKeyBeside } : {}) };
+}
+
+function merchantsFromEnv(env: Env, fromFiles: Env): BaofooMerchantOptions[] {
   const masterKey = env.BAOFOO_MASTER_KEY;
   if (env.BAOFOO_MERCHANTS) {
     const parsed = parseMerchantsJson(env.BAOFOO_MERCHANTS);
@@ -42,7 +57,7 @@ function merchantsFromEnv(env: Env): BaofooMerchantOptions[] {
       terminalId: String(m.terminalId),
       keys: m.keys.map((k): BaofooKeyOptions => ({
         id: k.id,
-        secret: resolveKeySecret({ value: k.env ? env[k.env] : k.value, file: k.file, encrypted: k.encrypted, masterKey }, `key ${k.id} of merchant ${m.memberId}`),
+        ...keyFrom(env, fromFiles, { value: k.env ? env[k.env] : k.value, file: k.file, encrypted: k.encrypted, masterKey }, 'BAOFOO_MERCHANTS', `key ${k.id} of merchant ${m.memberId}`),
         retiresAt: k.retiresAt,
       })),
     }));
@@ -51,14 +66,20 @@ function merchantsFromEnv(env: Env): BaofooMerchantOptions[] {
   const keys: BaofooKeyOptions[] = [
     {
       id: env.BAOFOO_KEY_ID || 'current',
-      secret: resolveKeySecret({ value: env.BAOFOO_KEY, file: env.BAOFOO_KEY_FILE, encrypted: env.BAOFOO_KEY_ENCRYPTED, masterKey }, 'BAOFOO_KEY'),
+      ...keyFrom(env, fromFiles, { value: env.BAOFOO_KEY, file: env.BAOFOO_KEY_FILE, encrypted: env.BAOFOO_KEY_ENCRYPTED, masterKey }, 'BAOFOO_KEY_ENCRYPTED', 'BAOFOO_KEY'),
     },
   ];
   if (env.BAOFOO_PREVIOUS_KEY || env.BAOFOO_PREVIOUS_KEY_ENCRYPTED) {
+    // Without a date the old key would have to retire at once (losing notifications in flight) or never: say when.
+    if (!env.BAOFOO_PREVIOUS_KEY_RETIRES_AT) {
+      throw new BaofooConfigError([
+        'BAOFOO_PREVIOUS_KEY is set without BAOFOO_PREVIOUS_KEY_RETIRES_AT: set when the previous key stops verifying notifications, e.g. BAOFOO_PREVIOUS_KEY_RETIRES_AT=2027-01-31T00:00:00+08:00, or remove the previous key',
+      ]);
+    }
     keys.push({
       id: env.BAOFOO_PREVIOUS_KEY_ID || 'previous',
-      secret: resolveKeySecret({ value: env.BAOFOO_PREVIOUS_KEY, encrypted: env.BAOFOO_PREVIOUS_KEY_ENCRYPTED, masterKey }, 'BAOFOO_PREVIOUS_KEY'),
-      retiresAt: env.BAOFOO_PREVIOUS_KEY_RETIRES_AT || new Date(0).toISOString(),
+      ...keyFrom(env, fromFiles, { value: env.BAOFOO_PREVIOUS_KEY, encrypted: env.BAOFOO_PREVIOUS_KEY_ENCRYPTED, masterKey }, 'BAOFOO_PREVIOUS_KEY_ENCRYPTED', 'BAOFOO_PREVIOUS_KEY'),
+      retiresAt: env.BAOFOO_PREVIOUS_KEY_RETIRES_AT,
     });
   }
   return [{ memberId: env.BAOFOO_MEMBER_ID ?? '', terminalId: env.BAOFOO_TERMINAL_ID ?? '', keys }];
@@ -66,13 +87,16 @@ function merchantsFromEnv(env: Env): BaofooMerchantOptions[] {
 
 /**
  * Module options from environment variables (see config/*.env for every
- * variable). Values are checked by `resolveBaofooOptions` when the module boots.
+ * variable). `fromFiles` holds the variables as the env files define them, to
+ * tell a master key kept beside its ciphertext. Values are checked by
+ * `resolveBaofooOptions` when the module boots.
  */
-export function baofooOptionsFromEnv(env: Env): BaofooModuleOptions {
+export function baofooOptionsFromEnv(env: Env, fromFiles: Env = {}): BaofooModuleOptions {
   return {
     environment: (env.BAOFOO_ENV ?? '') as BaofooEnvironment,
     sandboxUrl: env.BAOFOO_SANDBOX_URL || undefined,
-    merchants: merchantsFromEnv(env),
+    merchants: merchantsFromEnv(env, fromFiles),
+    keyFileIsMountedSecret: bool(env.BAOFOO_KEY_FILE_IS_MOUNTED_SECRET),
     charset: (env.BAOFOO_CHARSET || undefined) as BaofooCharset | undefined,
     timeZone: env.BAOFOO_TIME_ZONE || undefined,
     boundDomains: list(env.BAOFOO_BOUND_DOMAINS),
@@ -94,6 +118,7 @@ export function baofooOptionsFromEnv(env: Env): BaofooModuleOptions {
       graceSeconds: int(env.BAOFOO_RECONCILE_GRACE_SECONDS),
       maxAgeSeconds: int(env.BAOFOO_RECONCILE_MAX_AGE_SECONDS),
       queryTimeoutMs: int(env.BAOFOO_QUERY_TIMEOUT_MS),
+      maxQueriesPerMinute: int(env.BAOFOO_RECONCILE_MAX_QUERIES_PER_MINUTE),
     },
     outbox: {
       pollIntervalMs: int(env.BAOFOO_OUTBOX_POLL_MS),
@@ -103,10 +128,19 @@ export function baofooOptionsFromEnv(env: Env): BaofooModuleOptions {
   };
 }
 
-/** `ConfigModule.forFeature(baofooConfig)`, then inject `baofooConfig.KEY` into `BaofooModule.forRootAsync`. */
-export const baofooConfig = registerAs('baofoo', () => baofooOptionsFromEnv(process.env));
-
 /** The env files of an environment: `config/<NODE_ENV>.env` (development by default). */
 export function envFilePaths(nodeEnv = process.env.NODE_ENV || 'development'): string[] {
   return [`config/${nodeEnv}.env`];
 }
+
+/** The variables the env files define (later files win), below `cwd`; a missing file defines nothing. */
+export function readEnvFiles(paths: readonly string[] = envFilePaths(), cwd = process.cwd()): Record<string, string | undefined> {
+  const vars: Record<string, string | undefined> = {};
+  for (const path of paths.map((p) => resolve(cwd, p))) {
+    if (existsSync(path)) Object.assign(vars, parseEnv(readFileSync(path, 'utf8')));
+  }
+  return vars;
+}
+
+/** `ConfigModule.forFeature(baofooConfig)`, then inject `baofooConfig.KEY` into `BaofooModule.forRootAsync`. */
+export const baofooConfig = registerAs('baofoo', () => baofooOptionsFromEnv(process.env, readEnvFiles()));

@@ -25,6 +25,8 @@ export class KeyDto {
   @IsString() @IsNotEmpty() id!: string;
   @IsString() @IsNotEmpty({ message: 'a merchant key is empty: set it from BAOFOO_KEY, BAOFOO_KEY_FILE or BAOFOO_KEY_ENCRYPTED' }) secret!: string;
   @IsOptional() retiresAt?: string | Date;
+  @IsOptional() @IsIn(['encrypted', 'file', 'plain']) storage?: string;
+  @IsOptional() @IsBoolean() masterKeyBeside?: boolean;
 }
 
 export class MerchantDto {
@@ -39,6 +41,14 @@ export class MerchantDto {
 
 const PATH = /^\/[A-Za-z0-9._~\-/]*$/;
 
+export class RefusalsDto {
+  @IsOptional() @IsInt() @Min(1) @Max(86_400) windowSeconds?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(1000) samplesPerSource?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) maxSources?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(100_000) maxPendingSamples?: number;
+  @IsOptional() @IsInt() @Min(10) @Max(600_000) flushIntervalMs?: number;
+}
+
 export class NotificationDto {
   @IsOptional() @Matches(PATH, { message: 'notification.path must be a URL path like /baofoo/notify/<secret>' }) path?: string;
   @IsOptional() @Matches(PATH, { message: 'notification.pagePath must be a URL path like /baofoo/return' }) pagePath?: string;
@@ -49,6 +59,7 @@ export class NotificationDto {
   @IsOptional() @IsInt() @Min(9) @Max(1000) maxParameters?: number;
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) pageRedirectUrl?: string;
   @IsOptional() @IsIn(['review', 'settle']) additionalInfoMismatch?: 'review' | 'settle';
+  @IsOptional() @ValidateNested() @Type(() => RefusalsDto) refusals?: RefusalsDto;
 }
 
 export class ReconciliationDto {
@@ -60,6 +71,7 @@ export class ReconciliationDto {
   @IsOptional() @IsInt() @Min(0) graceSeconds?: number;
   @IsOptional() @IsInt() @Min(60) maxAgeSeconds?: number;
   @IsOptional() @IsInt() @Min(100) @Max(120_000) queryTimeoutMs?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(10_000) maxQueriesPerMinute?: number;
 }
 
 export class OutboxDto {
@@ -80,6 +92,7 @@ export class BaofooOptionsDto {
   @IsOptional() @IsIn(CHARSETS) charset?: string;
   @IsOptional() @IsString() timeZone?: string;
   @IsOptional() @IsArray() @IsString({ each: true }) boundDomains?: string[];
+  @IsOptional() @IsBoolean() keyFileIsMountedSecret?: boolean;
   @IsOptional() @ValidateNested() @Type(() => NotificationDto) notification?: NotificationDto;
   @IsOptional() @ValidateNested() @Type(() => ReconciliationDto) reconciliation?: ReconciliationDto;
   @IsOptional() @ValidateNested() @Type(() => OutboxDto) outbox?: OutboxDto;

@@ -14,7 +14,19 @@ export interface BaofooKeyOptions {
    * answers (ISO time). The first key without one signs outgoing requests.
    */
   retiresAt?: string | Date;
+  /**
+   * How the key is kept at rest. Production requires `encrypted` (spec
+   * §3.3.2: decrypted at boot from an AES-256-GCM value or by your vault), or
+   * `file` together with `keyFileIsMountedSecret`. Unset means plain text.
+   * The env mapping (`baofooConfig`) fills it in.
+   */
+  storage?: BaofooKeyStorage;
+  /** Set by the env mapping when BAOFOO_MASTER_KEY came from the same env file as this key's ciphertext (refused in production). */
+  masterKeyBeside?: boolean;
 }
+
+/** Where a key was read from: an encrypted value, a file, or plain text. */
+export type BaofooKeyStorage = 'encrypted' | 'file' | 'plain';
 
 /** A merchant account at the gateway. */
 export interface BaofooMerchantOptions {
@@ -24,6 +36,26 @@ export interface BaofooMerchantOptions {
   terminalId: string;
   /** The key ring: the current key first, then previous keys with a retirement time. */
   keys: BaofooKeyOptions[];
+}
+
+/**
+ * Requests refused before a signature verified (IP, unreadable, malformed,
+ * unknown merchant, bad signature) are counted, not written one by one: per
+ * window, one `baofoo_refusal_counts` row per source and reason, plus the
+ * first few of each source kept whole in the ledger as samples. No event is
+ * raised for them. Memory and rows stay bounded whatever an outsider sends.
+ */
+export interface BaofooRefusalOptions {
+  /** Length of a counting window, in seconds. Default 60. */
+  windowSeconds?: number;
+  /** Refusals per source and window kept whole in the ledger (verdict `rejected`). Default 5. */
+  samplesPerSource?: number;
+  /** Sources counted one by one per window; refusals from further sources share the source `*`. Default 1000. */
+  maxSources?: number;
+  /** Samples held between two flushes, whatever the number of sources. Default 100. */
+  maxPendingSamples?: number;
+  /** How often the counts are written, in milliseconds. Default 5000. */
+  flushIntervalMs?: number;
 }
 
 /** Where the gateway's server-to-server notifications arrive, and who may send them. */
@@ -59,6 +91,8 @@ export interface BaofooNotificationOptions {
    *   never use AdditionalInfo (the module itself only ever uses the stored value).
    */
   additionalInfoMismatch?: 'review' | 'settle';
+  /** Counting of unverified requests (see `BaofooRefusalOptions`). */
+  refusals?: BaofooRefusalOptions;
 }
 
 /** The order-query reconciliation of orders whose notification never came. */
@@ -79,6 +113,13 @@ export interface BaofooReconciliationOptions {
   maxAgeSeconds?: number;
   /** Query timeout in milliseconds. Default 10000. */
   queryTimeoutMs?: number;
+  /**
+   * Most order queries per merchant (MemberID) in one clock minute, across
+   * every instance (counted in PostgreSQL): the gateway "does not accept
+   * frequent queries" (spec §3.2.1), so a backlog after an outage drains at
+   * this rate instead of in a burst. Default 30.
+   */
+  maxQueriesPerMinute?: number;
 }
 
 /** Delivery of committed events to the app's listeners. */
@@ -105,6 +146,13 @@ export interface BaofooModuleOptions {
   timeZone?: string;
   /** Host names PageUrl and ReturnUrl must be on (the gateway's domain binding). Empty allows any (not in production). */
   boundDomains?: string[];
+  /**
+   * Acknowledges that key files (`storage: 'file'`, BAOFOO_KEY_FILE) are
+   * secrets mounted by the platform (tmpfs, Kubernetes/Docker secrets), not keys
+   * at rest on disk; production refuses unencrypted key files without it.
+   * Env: BAOFOO_KEY_FILE_IS_MOUNTED_SECRET=true.
+   */
+  keyFileIsMountedSecret?: boolean;
   notification?: BaofooNotificationOptions;
   reconciliation?: BaofooReconciliationOptions;
   outbox?: BaofooOutboxOptions;

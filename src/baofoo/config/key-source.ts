@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { BaofooError } from '../protocol/errors.ts';
+import type { BaofooKeyStorage } from './baofoo-options.interface.ts';
 import { decryptKey, parseMasterKey } from './key-encryption.ts';
 
 /** Where a key comes from: exactly one of a plain value, a file, or an AES-256-GCM ciphertext. */
@@ -29,4 +30,10 @@ export function resolveKeySecret(source: KeySource, label: string): string {
   }
   if (!source.masterKey) throw new BaofooError('MASTER_KEY_MISSING', `${label}: an encrypted key needs BAOFOO_MASTER_KEY`);
   return decryptKey(source.encrypted!, parseMasterKey(source.masterKey));
+}
+
+/** How a key source keeps the key at rest (production rules look at it). */
+export function keyStorageOf(source: KeySource): BaofooKeyStorage {
+  if (source.encrypted) return 'encrypted';
+  return source.file ? 'file' : 'plain';
 }

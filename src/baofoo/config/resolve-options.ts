@@ -4,9 +4,10 @@ import { BaofooError } from '../protocol/errors.ts';
 import type { BaofooCharset } from '../protocol/charset.ts';
 import type { BaofooEnvironment, BaofooModuleOptions } from './baofoo-options.interface.ts';
 import { BaofooOptionsDto } from './baofoo-options.dto.ts';
-import { gatewayEndpoints, PUBLISHED_TEST_MERCHANT } from './gateway-hosts.ts';
+import { gatewayEndpoints } from './gateway-hosts.ts';
 import { IpRanges } from './ip-ranges.ts';
 import { KeyRing, type RingMerchant } from './key-ring.ts';
+import { DEFAULT_NOTIFY_PATH, productionProblems } from './production-rules.ts';
 import type { ResolvedBaofooOptions } from './resolved-options.ts';
 
 /** The configuration cannot run; `evidence.problems` lists each thing to fix. */
@@ -32,36 +33,14 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-/** The guard rails of a production deployment; each message says how to fix it. */
-function productionProblems(o: BaofooModuleOptions): string[] {
-  const problems: string[] = [];
-  for (const m of o.merchants) {
-    if (m.memberId === PUBLISHED_TEST_MERCHANT.memberId) {
-      problems.push(`merchant ${m.memberId} is the gateway's published test merchant: set BAOFOO_MEMBER_ID/BAOFOO_TERMINAL_ID to your production merchant`);
-    }
-    if (m.keys.some((k) => k.secret === PUBLISHED_TEST_MERCHANT.key)) {
-      problems.push(`merchant ${m.memberId} uses the published test key: set BAOFOO_KEY_ENCRYPTED (or BAOFOO_KEY_FILE) to your production key`);
-    }
-  }
-  const urls = [o.sandboxUrl, o.notification?.publicBaseUrl, o.notification?.pageRedirectUrl].filter((u): u is string => !!u);
-  if (o.sandboxUrl) problems.push('sandboxUrl is set in production: remove BAOFOO_SANDBOX_URL (production always uses https://gw.baofoo.com)');
-  for (const u of urls) {
-    if (/vgw\.baofoo\.com/i.test(u)) problems.push(`${u} is the gateway's test host: production must use https://gw.baofoo.com`);
-  }
-  const base = o.notification?.publicBaseUrl;
-  if (base && !base.startsWith('https://')) problems.push(`publicBaseUrl ${base} is not https: the gateway must reach ReturnUrl over HTTPS in production (BAOFOO_PUBLIC_BASE_URL)`);
-  if (!o.notification?.allowedIps?.length) {
-    problems.push('the notifier IP allowlist is empty: set BAOFOO_ALLOWED_IPS to the source IPs the gateway publishes for notifications');
-  }
-  return problems;
-}
-
 /**
  * Validates module options and fills in defaults. Refuses, with every problem
- * at once, what could not run safely: in production the published test
- * credentials, a test or plain-http host, a missing key, an empty allowlist.
+ * at once, what could not run safely: in production everything
+ * `productionProblems` lists, and when booting (`now` given) a key already
+ * retired, which would silently verify nothing. Tools that look at past
+ * notifications (verify-notification) leave `now` out.
  */
-export function resolveBaofooOptions(options: BaofooModuleOptions): ResolvedBaofooOptions {
+export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): ResolvedBaofooOptions {
   const dto = plainToInstance(BaofooOptionsDto, options ?? {});
   const problems = flatten(validateSync(dto, { forbidUnknownValues: false }));
   if (problems.length > 0) throw new BaofooConfigError(problems);
@@ -69,7 +48,7 @@ export function resolveBaofooOptions(options: BaofooModuleOptions): ResolvedBaof
   const env = options.environment as BaofooEnvironment;
   if (env === 'sandbox' && !options.sandboxUrl) problems.push('environment sandbox needs sandboxUrl, e.g. BAOFOO_SANDBOX_URL=http://127.0.0.1:3100');
   if (options.timeZone && !isTimeZone(options.timeZone)) problems.push(`timeZone ${options.timeZone} is not an IANA zone (e.g. Asia/Shanghai)`);
-  const notifyPath = options.notification?.path ?? '/baofoo/notify';
+  const notifyPath = options.notification?.path ?? DEFAULT_NOTIFY_PATH;
   const pagePath = options.notification?.pagePath ?? '/baofoo/return';
   for (const [name, entries] of [['allowedIps (BAOFOO_ALLOWED_IPS)', options.notification?.allowedIps], ['trustedProxies (BAOFOO_TRUSTED_PROXIES)', options.notification?.trustedProxies]] as const) {
     try {
@@ -86,7 +65,12 @@ export function resolveBaofooOptions(options: BaofooModuleOptions): ResolvedBaof
     if (seen.has(ids)) problems.push(`merchant ${ids} is configured twice`);
     seen.add(ids);
     const keys = m.keys.map((k) => ({ id: k.id, secret: k.secret, retiresAt: k.retiresAt === undefined ? undefined : new Date(k.retiresAt) }));
-    for (const k of keys) if (k.retiresAt && Number.isNaN(k.retiresAt.getTime())) problems.push(`key ${k.id} of merchant ${ids}: retiresAt is not a time`);
+    for (const k of keys) {
+      if (k.retiresAt && Number.isNaN(k.retiresAt.getTime())) problems.push(`key ${k.id} of merchant ${ids}: retiresAt is not a time`);
+      else if (now && k.retiresAt && k.retiresAt.getTime() <= now.getTime()) {
+        problems.push(`key ${k.id} of merchant ${ids} retired at ${k.retiresAt.toISOString()}, already past: remove it (BAOFOO_PREVIOUS_KEY*), or set a future retirement time`);
+      }
+    }
     if (!keys.some((k) => !k.retiresAt)) problems.push(`merchant ${ids} has no current key (one key without retiresAt signs requests)`);
     merchants.push({ memberId: m.memberId, terminalId: m.terminalId, keys });
   }
@@ -113,6 +97,13 @@ export function resolveBaofooOptions(options: BaofooModuleOptions): ResolvedBaof
       maxParameters: n.maxParameters ?? 32,
       pageRedirectUrl: n.pageRedirectUrl,
       additionalInfoMismatch: n.additionalInfoMismatch ?? 'review',
+      refusals: {
+        windowSeconds: n.refusals?.windowSeconds ?? 60,
+        samplesPerSource: n.refusals?.samplesPerSource ?? 5,
+        maxSources: n.refusals?.maxSources ?? 1000,
+        maxPendingSamples: n.refusals?.maxPendingSamples ?? 100,
+        flushIntervalMs: n.refusals?.flushIntervalMs ?? 5000,
+      },
     },
     reconciliation: {
       cron: r.cron ?? '*/30 * * * * *',
@@ -123,6 +114,7 @@ export function resolveBaofooOptions(options: BaofooModuleOptions): ResolvedBaof
       graceSeconds: r.graceSeconds ?? 1800,
       maxAgeSeconds: r.maxAgeSeconds ?? 86_400,
       queryTimeoutMs: r.queryTimeoutMs ?? 10_000,
+      maxQueriesPerMinute: r.maxQueriesPerMinute ?? 30,
     },
     outbox: { pollIntervalMs: ob.pollIntervalMs ?? 1000, maxAttempts: ob.maxAttempts ?? 8, enabled: ob.enabled ?? true },
   };

@@ -21,6 +21,7 @@ export interface ResolvedBaofooOptions {
     maxParameters: number;
     pageRedirectUrl?: string;
     additionalInfoMismatch: 'review' | 'settle';
+    refusals: { windowSeconds: number; samplesPerSource: number; maxSources: number; maxPendingSamples: number; flushIntervalMs: number };
   };
   reconciliation: {
     cron: string;
@@ -31,6 +32,7 @@ export interface ResolvedBaofooOptions {
     graceSeconds: number;
     maxAgeSeconds: number;
     queryTimeoutMs: number;
+    maxQueriesPerMinute: number;
   };
   outbox: { pollIntervalMs: number; maxAttempts: number; enabled: boolean };
 }

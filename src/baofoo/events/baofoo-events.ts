@@ -142,7 +142,3 @@ export interface BaofooEventMap {
 
 /** Any event of the map. */
 export type BaofooEvent = BaofooEventMap[BaofooEventName];
-
-export function isBaofooEventName(name: string): name is BaofooEventName {
-  return (BAOFOO_EVENT_NAMES as readonly string[]).includes(name);
-}

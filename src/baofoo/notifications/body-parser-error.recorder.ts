@@ -4,7 +4,8 @@ import type { NextFunction, Request, Response } from 'express';
 import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import { clientIpOf, IpRanges } from '../config/ip-ranges.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
-import { NotificationService } from './notification.service.ts';
+import { NotificationRefusal } from './notification-refusal.ts';
+import { RefusalRecorder } from './refusal.recorder.ts';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -23,15 +24,15 @@ const CODES: Record<string, string> = {
 /**
  * The app's body parsers run before any route, so a notification they refuse
  * (over express's own size limit, unparseable JSON) would never reach the
- * guards. This error handler, mounted after them, records such a refusal in
- * the ledger like any other and answers in plain text.
+ * guards. This error handler, mounted after them, hands such a refusal to
+ * `RefusalRecorder` like any other and answers in plain text.
  */
 @Injectable()
 export class BodyParserErrorRecorder implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions,
-    private readonly notifications: NotificationService,
+    private readonly refusals: RefusalRecorder,
   ) {}
 
   onModuleInit(): void {
@@ -43,12 +44,9 @@ export class BodyParserErrorRecorder implements OnModuleInit {
       const code = err?.type ? CODES[err.type] : undefined;
       if (!code || !(req.originalUrl ?? req.url ?? '').split('?')[0].endsWith(path)) return next(err);
       const sourceIp = clientIpOf(req.socket?.remoteAddress ?? '', req.headers['x-forwarded-for'], proxies);
-      this.notifications
-        .reject({ method: req.method, sourceIp, rawBody: '', params: null }, code, `the app's body parser refused the request (${err.type})`, err.status ?? 400)
-        .then(
-          (answer) => res.status(answer.status).type('text/plain').send(answer.body),
-          () => res.status(503).type('text/plain').send('FAIL UNAVAILABLE'),
-        );
+      const refusal = new NotificationRefusal(code, `the app's body parser refused the request (${err.type})`, err.status ?? 400, { method: req.method, sourceIp, rawBody: '', params: null });
+      const answer = this.refusals.refuseUnverified(refusal);
+      res.status(answer.status).type('text/plain').send(answer.body);
     });
   }
 }

@@ -3,23 +3,19 @@ import type { Request } from 'express';
 import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import { clientIpOf, IpRanges } from '../config/ip-ranges.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
-import { NotificationService } from './notification.service.ts';
 import { readNotificationRequest } from './notification-request.reader.ts';
-import { NotificationRejection } from './notification-rejection.ts';
+import { NotificationRefusal } from './notification-refusal.ts';
 
 export const CLIENT_IP = Symbol('baofoo.clientIp');
 
-/** Lets notifications in only from the gateway's published source IPs (client IP: see `clientIpOf`). */
+/** Lets notifications in only from the gateway's published source IPs (client IP: see `clientIpOf`). Decides only: the refusal is recorded by `RefusalRecorder`. */
 @Injectable()
 export class IpAllowlistGuard implements CanActivate {
   private readonly logger = new Logger('BaofooNotifications');
   private readonly allowed: IpRanges;
   private readonly proxies: IpRanges;
 
-  constructor(
-    @Inject(BAOFOO_OPTIONS) protected readonly options: ResolvedBaofooOptions,
-    protected readonly notifications: NotificationService,
-  ) {
+  constructor(@Inject(BAOFOO_OPTIONS) protected readonly options: ResolvedBaofooOptions) {
     this.allowed = new IpRanges(options.notification.allowedIps);
     this.proxies = new IpRanges(options.notification.trustedProxies);
     if (this.allowed.size === 0) this.logger.warn('no notifier IP allowlist: any source may notify (refused in production)');
@@ -30,8 +26,9 @@ export class IpAllowlistGuard implements CanActivate {
     const ip = this.getClientIp(req);
     req[CLIENT_IP] = ip;
     if (this.isAllowed(ip)) return true;
+    // Read so the sample shows what was sent, and so the sender gets an answer instead of a reset.
     const { inbound } = await readNotificationRequest(req, ip, this.options);
-    throw new NotificationRejection(await this.notifications.reject(inbound, 'IP_NOT_ALLOWED', `source ${ip} is not an allowed notifier`, 403));
+    throw new NotificationRefusal('IP_NOT_ALLOWED', `source ${ip} is not an allowed notifier`, 403, inbound);
   }
 
   /** Override to take the client IP from elsewhere (e.g. a platform header). */

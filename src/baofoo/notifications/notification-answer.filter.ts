@@ -1,18 +1,26 @@
-import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, Injectable, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import type { NotificationAnswer } from './inbound-notification.ts';
-import { NotificationRejection } from './notification-rejection.ts';
+import { logText } from '../protocol/log-text.ts';
+import { NotificationRefusal } from './notification-refusal.ts';
+import { RefusalRecorder } from './refusal.recorder.ts';
 
-/** Every answer to the gateway is text/plain; anything unexpected is a 503 so the gateway retries. */
+/**
+ * Every answer to the gateway is text/plain. A guard's refusal goes to the
+ * one `RefusalRecorder`; anything unexpected is a 503 so the gateway retries.
+ */
 @Catch()
+@Injectable()
 export class NotificationAnswerFilter implements ExceptionFilter {
   private readonly logger = new Logger('BaofooNotifications');
 
+  constructor(private readonly refusals: RefusalRecorder) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     let answer: NotificationAnswer;
-    if (exception instanceof NotificationRejection) answer = exception.answer;
+    if (exception instanceof NotificationRefusal) answer = this.refusals.refuseUnverified(exception);
     else {
-      this.logger.error(`notification not processed: ${(exception as Error)?.message ?? exception}`);
+      this.logger.error(`notification not processed: ${logText((exception as Error)?.message ?? exception)}`);
       answer = { status: 503, body: 'FAIL UNAVAILABLE' };
     }
     host.switchToHttp().getResponse<Response>().status(answer.status).type('text/plain').send(answer.body);

@@ -7,23 +7,21 @@ import { BaofooProtocolError } from '../protocol/errors.ts';
 import { BaofooSigner, type SignatureCheck } from '../signing/baofoo-signer.service.ts';
 import type { InboundRequest, VerifiedNotification } from './inbound-notification.ts';
 import { CLIENT_IP } from './ip-allowlist.guard.ts';
-import { NotificationService } from './notification.service.ts';
 import { readNotificationRequest } from './notification-request.reader.ts';
-import { NotificationRejection } from './notification-rejection.ts';
+import { NotificationRefusal } from './notification-refusal.ts';
 
 export const VERIFIED_NOTIFICATION = Symbol('baofoo.verifiedNotification');
 
 /**
  * Reads the notification, finds the merchant by MemberID + TerminalID and
- * verifies Md5Sign against its keys in constant time. Everything refused is
- * recorded before the answer goes out.
+ * verifies Md5Sign against its keys in constant time. Decides only: what it
+ * refuses is thrown as a `NotificationRefusal` and counted by `RefusalRecorder`.
  */
 @Injectable()
 export class SignatureGuard implements CanActivate {
   constructor(
     @Inject(BAOFOO_OPTIONS) protected readonly options: ResolvedBaofooOptions,
     protected readonly signer: BaofooSigner,
-    protected readonly notifications: NotificationService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -54,7 +52,7 @@ export class SignatureGuard implements CanActivate {
     return this.signer.checkPaymentResult(fields);
   }
 
-  private async refuse(inbound: InboundRequest, code: string, reason: string, status: number): Promise<never> {
-    throw new NotificationRejection(await this.notifications.reject(inbound, code, reason, status));
+  private refuse(inbound: InboundRequest, code: string, reason: string, status: number): never {
+    throw new NotificationRefusal(code, reason, status, inbound);
   }
 }

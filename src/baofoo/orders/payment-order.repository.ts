@@ -67,7 +67,7 @@ function toOrder(raw: RawOrder): OrderRow {
 const CLAIM_DUE_SQL = `WITH claimed AS (UPDATE baofoo_payment_orders
      SET next_query_at = $1::timestamptz + make_interval(secs => $2::int), query_attempts = query_attempts + 1, last_query_at = $1::timestamptz
    WHERE id IN (SELECT id FROM baofoo_payment_orders
-                 WHERE status IN ('PENDING', 'REVIEW') AND next_query_at <= $1::timestamptz
+                 WHERE status IN ('PENDING', 'REVIEW') AND next_query_at <= $1::timestamptz AND ($5::varchar IS NULL OR member_id = $5::varchar)
                    AND (last_query_at IS NULL OR last_query_at <= $1::timestamptz - make_interval(secs => $4::int))
                  ORDER BY next_query_at LIMIT $3 FOR UPDATE SKIP LOCKED)
   RETURNING ${ORDER_COLUMNS}, query_attempts AS "queryAttempts")
@@ -145,9 +145,9 @@ export class PaymentOrderRepository {
     await this.dataSource.query(text, params);
   }
 
-  /** Claims up to `limit` PENDING (or REVIEW awaiting money) orders due at `now` for an order query, leasing each for `leaseSeconds`. */
-  async claimDueForQuery(now: Date, leaseSeconds: number, limit: number, minIntervalSeconds: number): Promise<ClaimedOrder[]> {
-    const rows: (RawOrder & { queryAttempts: number })[] = await this.dataSource.query(CLAIM_DUE_SQL, [now, leaseSeconds, limit, minIntervalSeconds]);
+  /** Claims up to `limit` PENDING (or REVIEW awaiting money) orders (of `memberId`, when given) due at `now` for an order query, leasing each for `leaseSeconds`. */
+  async claimDueForQuery(now: Date, leaseSeconds: number, limit: number, minIntervalSeconds: number, memberId: string | null = null): Promise<ClaimedOrder[]> {
+    const rows: (RawOrder & { queryAttempts: number })[] = await this.dataSource.query(CLAIM_DUE_SQL, [now, leaseSeconds, limit, minIntervalSeconds, memberId]);
     return rows.map((r) => ({ ...toOrder(r), queryAttempts: r.queryAttempts }));
   }
 

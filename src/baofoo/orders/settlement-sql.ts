@@ -130,7 +130,7 @@ export function settlementStatement(
 export function recordStatement(ledger: LedgerEntry | null, events: readonly OutboxEntry[]): SqlStatement {
   const p = new SqlParams();
   const text = `WITH ledger AS (${ledgerInsertSql(ledger, p)} RETURNING id),
-  outbox AS (${outboxInsertSql(events, p)} RETURNING id)
+  outbox AS (${outboxInsertSql(events, p)} ON CONFLICT DO NOTHING RETURNING id)
   SELECT (SELECT count(*) FROM ledger)::int AS ledger`;
   return { text, params: p.values };
 }

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsPositive, IsString, Matches, MaxLength } from 'class-validator';
+import { IsInt, IsOptional, IsPositive, IsString, Matches } from 'class-validator';
 
 /** What the app asks for one payment. Amounts are integer fen. */
 export class CreatePaymentDto {
@@ -13,14 +13,15 @@ export class CreatePaymentDto {
   /** Your order number (8–20 letters and digits); generated when absent. */
   @IsOptional() @Matches(/^[A-Za-z0-9]{8,20}$/, { message: 'transId must be 8 to 20 letters and digits' }) transId?: string;
 
-  @IsOptional() @IsString() @MaxLength(64) productName?: string;
-  @IsOptional() @IsString() @MaxLength(64) username?: string;
-  @IsOptional() @IsString() @MaxLength(128) additionalInfo?: string;
+  // Lengths are checked once, as the gateway counts them: FIELD_MAX_CHARACTERS.
+  @IsOptional() @IsString() productName?: string;
+  @IsOptional() @IsString() username?: string;
+  @IsOptional() @IsString() additionalInfo?: string;
 
   /** Browser return address; defaults to publicBaseUrl + pagePath. */
   @IsOptional() @IsString() pageUrl?: string;
   /** Notification address; defaults to publicBaseUrl + notification path. */
-  @IsOptional() @IsString() @MaxLength(255) returnUrl?: string;
+  @IsOptional() @IsString() returnUrl?: string;
 
   /** Which merchant, when several are configured; the first by default. */
   @IsOptional() @Matches(/^[0-9]{1,20}$/) memberId?: string;

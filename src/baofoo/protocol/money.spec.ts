@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { BaofooProtocolError } from './errors.ts';
-import { formatYuan, isFen, parseFen } from './money.ts';
+import { formatYuan, parseFen } from './money.ts';
 import { protocolErrorOf } from '../../../test/support/protocol-error-of.ts';
 
 
@@ -71,16 +71,6 @@ describe('parseFen', () => {
       }),
       { numRuns: 2_000 },
     );
-  });
-});
-
-describe('isFen', () => {
-  it.each([0, 1, 100, Number.MAX_SAFE_INTEGER])('accepts %p', (value) => {
-    expect(isFen(value)).toBe(true);
-  });
-
-  it.each([-1, 1.5, 0.1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, '100', null, undefined, 100n])('refuses %p', (value) => {
-    expect(isFen(value)).toBe(false);
   });
 });
 

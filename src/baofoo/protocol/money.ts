@@ -20,10 +20,6 @@ export function parseFen(text: string, field = 'amount'): Fen {
   return value;
 }
 
-export function isFen(value: unknown): value is Fen {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
 /** "12.34" for 1234 fen, for people; never parsed back. */
 export function formatYuan(fen: Fen): string {
   const sign = fen < 0 ? '-' : '';

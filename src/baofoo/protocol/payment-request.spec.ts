@@ -239,6 +239,17 @@ describe('buildPaymentForm', () => {
     expect(paymentRequestViolations({ ...VALID, pageUrl: `${VALID.returnUrl}?page=1` })).toEqual([]);
   });
 
+  it('counts lengths in characters as the gateway does: 64 emoji fit a product name, 65 do not', () => {
+    expect(paymentRequestViolations({ ...VALID, productName: '😀'.repeat(64), username: '𠀀'.repeat(64), additionalInfo: '😀'.repeat(128) })).toEqual([]);
+    expect(refusedFields({ ...VALID, productName: '😀'.repeat(65), username: '𠀀'.repeat(65), additionalInfo: '宝'.repeat(129) }).sort()).toEqual(['AdditionalInfo', 'ProductName', 'Username']);
+  });
+
+  it('accepts a PageUrl of 1024 characters and refuses one of 1025, the longest its column holds', () => {
+    const base = 'https://shop.example/paid/';
+    expect(paymentRequestViolations({ ...VALID, pageUrl: base + 'x'.repeat(1024 - base.length) })).toEqual([]);
+    expect(refusedFields({ ...VALID, pageUrl: base + 'x'.repeat(1025 - base.length) })).toEqual(['PageUrl']);
+  });
+
   it('accepts a ReturnUrl of 255 characters and refuses one of 256', () => {
     const base = 'https://shop.example/notify/';
     expect(paymentRequestViolations({ ...VALID, returnUrl: base + 'x'.repeat(255 - base.length) })).toEqual([]);

@@ -90,6 +90,21 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
+/**
+ * Longest value of each field, in characters: spec §2's "at most N characters"
+ * (不超过 N 位) counts characters, not UTF-16 units or bytes, and so does
+ * PostgreSQL's varchar, whose columns hold these fields. PageUrl has no limit
+ * at the gateway; 1024 is its column's.
+ */
+export const FIELD_MAX_CHARACTERS = { ProductName: 64, Username: 64, AdditionalInfo: 128, PageUrl: 1024, ReturnUrl: 255 } as const;
+
+/** Characters (code points) of `text`: an emoji or a rare Han character is one, as the gateway and PostgreSQL count it. */
+export function characterCount(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
 /** Every rule of spec §2 the input breaks; empty when it is valid. */
 export function paymentRequestViolations(input: PaymentRequestInput): Violation[] {
   const v: Violation[] = [];
@@ -100,13 +115,14 @@ export function paymentRequestViolations(input: PaymentRequestInput): Violation[
   if (typeof input.tradeDate !== 'string' || !isTradeTime(input.tradeDate)) bad('TradeDate', 'must be a valid yyyyMMddHHmmss time');
   if (typeof input.transId !== 'string' || !TRANS_ID_PATTERN.test(input.transId)) bad('TransID', 'must be 8 to 20 letters and digits');
   if (!Number.isSafeInteger(input.orderMoney) || input.orderMoney <= 0) bad('OrderMoney', 'must be a positive whole number of fen');
-  if ((input.productName ?? '').length > 64) bad('ProductName', 'must be at most 64 characters');
-  if ((input.username ?? '').length > 64) bad('Username', 'must be at most 64 characters');
-  if ((input.additionalInfo ?? '').length > 128) bad('AdditionalInfo', 'must be at most 128 characters');
+  const measured = { ProductName: input.productName, Username: input.username, AdditionalInfo: input.additionalInfo, PageUrl: input.pageUrl, ReturnUrl: input.returnUrl };
+  for (const [field, max] of Object.entries(FIELD_MAX_CHARACTERS)) {
+    const value = measured[field as keyof typeof measured];
+    if (typeof value === 'string' && characterCount(value) > max) bad(field, `must be at most ${max} characters`);
+  }
   if (input.amount !== undefined && (!Number.isSafeInteger(input.amount) || input.amount <= 0)) bad('Amount', 'must be a positive whole number');
   if (!isHttpUrl(input.pageUrl)) bad('PageUrl', 'must be an absolute http(s) URL');
   if (!isHttpUrl(input.returnUrl)) bad('ReturnUrl', 'must be an absolute http(s) URL');
-  else if (input.returnUrl.length > 255) bad('ReturnUrl', 'must be at most 255 characters');
   if (sameAddress(input.pageUrl, input.returnUrl)) bad('PageUrl', 'must differ from ReturnUrl: the page address must never settle orders');
   for (const [field, value] of [['ProductName', input.productName], ['Username', input.username], ['AdditionalInfo', input.additionalInfo]] as const) {
     if (value !== undefined && /[\u0000-\u001f]/.test(value)) bad(field, 'must not contain control characters');

@@ -31,10 +31,6 @@ export function isResultDesc(code: string): code is ResultDesc {
   return Object.hasOwn(RESULT_DESCRIPTIONS, code);
 }
 
-export function describeResult(code: string): string {
-  return isResultDesc(code) ? RESULT_DESCRIPTIONS[code] : `unknown result code ${code}`;
-}
-
 /** CheckResult of the order query answer (spec §4). */
 export const CHECK_RESULTS = {
   Y: 'paid',

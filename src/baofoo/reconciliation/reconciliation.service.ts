@@ -3,11 +3,13 @@ import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { PaymentOrderRepository, type ClaimedOrder, type OrderRow } from '../orders/payment-order.repository.ts';
 import { BaofooError } from '../protocol/errors.ts';
+import { logText } from '../protocol/log-text.ts';
 import type { Clock } from '../protocol/trade-time.ts';
 import { mapBounded } from './bounded-map.ts';
 import { GatewayQueryClient, type GatewayQueryResult } from './gateway-query.client.ts';
 import { GatewayQueryError } from './gateway-query.errors.ts';
 import { QueryAnswerApplier, reconciliationTimings } from './query-answer.applier.ts';
+import { QueryBudgetStore } from './query-budget.store.ts';
 import type { QueryOutcome, ReconciliationRun } from './reconciliation-outcome.ts';
 import { DEFAULT_MAX_BACKOFF_SECONDS, leaseSeconds, MIN_QUERY_INTERVAL_SECONDS, sendDeadline, type ReconciliationTimings } from './reconciliation-policy.ts';
 
@@ -33,20 +35,21 @@ export class ReconciliationService {
     private readonly orders: PaymentOrderRepository,
     private readonly client: GatewayQueryClient,
     private readonly applier: QueryAnswerApplier,
+    private readonly budget: QueryBudgetStore,
   ) {
     this.timings = reconciliationTimings(options, DEFAULT_MAX_BACKOFF_SECONDS);
     this.leaseSeconds = leaseSeconds(this.timings);
   }
 
-  /** One tick: claim the due orders, query them with bounded concurrency, apply each answer. */
+  /** One tick: claim the due orders within each merchant's query budget, query them with bounded concurrency, apply each answer. */
   async runOnce(): Promise<ReconciliationRun> {
     const at = this.clock();
-    const claimed = await this.orders.claimDueForQuery(at, this.leaseSeconds, this.timings.batchSize, MIN_QUERY_INTERVAL_SECONDS);
+    const claimed = await this.claimWithinBudget(at);
     const deadline = sendDeadline(at, this.leaseSeconds);
     const outcomes = await mapBounded(claimed, this.timings.concurrency, (claim) =>
       this.queryClaimed(claim, deadline).catch((e: unknown) => {
         // One order's database trouble must not cost the rest of the batch; its lease brings it back.
-        this.logger.error(`reconciliation of ${claim.transId} failed: ${(e as Error).message}`);
+        this.logger.error(`reconciliation of ${claim.transId} failed: ${logText((e as Error).message)}`);
         return this.failed(claim, e instanceof BaofooError ? e.code : 'INTERNAL', (e as Error).message, null);
       }),
     );
@@ -59,17 +62,45 @@ export class ReconciliationService {
   }
 
   /**
+   * Claims due orders merchant by merchant, never more than the merchant's
+   * budget for this minute allows (`maxQueriesPerMinute`, shared by every
+   * instance through PostgreSQL). Budget taken for orders another instance
+   * claimed first is given back.
+   */
+  private async claimWithinBudget(at: Date): Promise<ClaimedOrder[]> {
+    const claimed: ClaimedOrder[] = [];
+    for (const memberId of this.memberIds()) {
+      const granted = await this.budget.take(memberId, at, this.timings.batchSize - claimed.length, this.options.reconciliation.maxQueriesPerMinute);
+      if (granted === 0) continue;
+      const got = await this.orders.claimDueForQuery(at, this.leaseSeconds, granted, MIN_QUERY_INTERVAL_SECONDS, memberId);
+      await this.budget.giveBack(memberId, at, granted - got.length);
+      claimed.push(...got);
+    }
+    return claimed;
+  }
+
+  private memberIds(): string[] {
+    return [...new Set(this.options.keyRing.merchants.map((m) => m.memberId))];
+  }
+
+  /**
    * Asks the gateway about one order now, whatever its state, and applies the
    * answer: a PENDING order settles as in a tick; a settled one that the
    * gateway contradicts raises `baofoo.reconciliation.mismatch` and stays as
-   * it is. Within a minute of the order's previous query the answer is
+   * it is. Within a minute of the order's previous query, or once the
+   * merchant's query budget of this minute is spent, the answer is
    * `too-soon` and nothing is sent. `memberId` is needed only when several
    * configured merchants used the TransID.
    */
   async reconcile(transId: string, memberId?: string): Promise<QueryOutcome> {
     const order = await this.findOrder(transId, memberId);
-    const claim = await this.orders.claimForQuery(order.id, this.clock(), this.leaseSeconds, MIN_QUERY_INTERVAL_SECONDS);
+    const at = this.clock();
+    if ((await this.budget.take(order.memberId, at, 1, this.options.reconciliation.maxQueriesPerMinute)) === 0) {
+      return { transId, memberId: order.memberId, kind: 'too-soon', status: order.status, checkResult: null, nextQueryAt: null, reason: `merchant ${order.memberId} used its ${this.options.reconciliation.maxQueriesPerMinute} queries of this minute`, error: null };
+    }
+    const claim = await this.orders.claimForQuery(order.id, at, this.leaseSeconds, MIN_QUERY_INTERVAL_SECONDS);
     if (!claim) {
+      await this.budget.giveBack(order.memberId, at, 1);
       return { transId, memberId: order.memberId, kind: 'too-soon', status: order.status, checkResult: null, nextQueryAt: null, reason: 'the order was queried less than a minute ago, or is being queried', error: null };
     }
     return this.queryClaimed(claim, null);
@@ -87,7 +118,7 @@ export class ReconciliationService {
       if (!(e instanceof GatewayQueryError)) throw e;
       const next = this.applier.nextAfterError(claim, this.clock(), this.timings);
       await this.orders.noteQueryOutcome(claim.id, claim.queryAttempts, `ERROR ${e.code}`, next);
-      this.logger.warn(`order query of ${claim.transId} failed (${e.code}): ${e.message}; asking again at ${next?.toISOString() ?? 'no time (not on the query schedule)'}`);
+      this.logger.warn(`order query of ${claim.transId} failed (${e.code}): ${logText(e.message)}; asking again at ${next?.toISOString() ?? 'no time (not on the query schedule)'}`);
       return this.failed(claim, e.code, e.message, next);
     }
     return this.applier.apply(claim, result, { sentAt, answeredAt: this.clock() }, this.timings);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -44,15 +44,26 @@ describe('encrypt-key', () => {
     expect(options.merchants[0].keys[0].secret).toBe('a-production-key-7Qz');
   });
 
-  it('generates a master key on request, printing it to stderr with a warning, never to stdout', async () => {
-    const io = memoryIo({ stdin: 'a-production-key-7Qz' });
+  it('generates a master key on request into a new file only its owner can read, never onto the terminal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baofoo-master-'));
+    const path = join(dir, 'master.key');
+    try {
+      const io = memoryIo({ stdin: 'a-production-key-7Qz' });
 
-    expect(await runEncryptKey(['--generate-master-key'], {}, io)).toBe(0);
-    const generated = io.stderr.map((l) => /^BAOFOO_MASTER_KEY=([0-9a-f]{64})$/.exec(l)?.[1]).find(Boolean);
-    expect(generated).toBeDefined();
-    expect(io.stderr[0]).toMatch(/^warning: a new master key was generated/);
-    expect(io.stdout.join('\n')).not.toContain(generated!);
-    expect(decryptKey(sealedFrom(io.stdout[0])!, Buffer.from(generated!, 'hex'))).toBe('a-production-key-7Qz');
+      expect(await runEncryptKey(['--generate-master-key', '--master-key-file', path], {}, io)).toBe(0);
+      const generated = readFileSync(path, 'utf8').trim();
+      expect(generated).toMatch(/^[0-9a-f]{64}$/);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect([...io.stdout, ...io.stderr].join('\n')).not.toContain(generated);
+      expect(io.stderr.join(' ')).toContain(path);
+      expect(decryptKey(sealedFrom(io.stdout[0])!, Buffer.from(generated, 'hex'))).toBe('a-production-key-7Qz');
+
+      const again = memoryIo({ stdin: 'a-production-key-7Qz' });
+      await expect(runEncryptKey(['--generate-master-key', '--master-key-file', path], {}, again)).rejects.toThrow(/already exists/);
+      expect(readFileSync(path, 'utf8').trim()).toBe(generated);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('warns when asked to seal the published test key', async () => {
@@ -65,6 +76,7 @@ describe('encrypt-key', () => {
   it.each<[string, string[], Record<string, string>, string, RegExp]>([
     ['without a master key', [], {}, 'k', /set BAOFOO_MASTER_KEY .* or pass --generate-master-key/],
     ['with a master key that is not 32 bytes', [], { BAOFOO_MASTER_KEY: 'abc' }, 'k', /BAOFOO_MASTER_KEY: the master key must be 32 bytes/],
+    ['when asked to generate a master key without a file to write it to', ['--generate-master-key'], {}, 'k', /needs --master-key-file/],
     ['when asked to generate a master key while one is set', ['--generate-master-key'], { BAOFOO_MASTER_KEY: MASTER_HEX }, 'k', /BAOFOO_MASTER_KEY is already set/],
     ['with nothing on stdin', [], { BAOFOO_MASTER_KEY: MASTER_HEX }, ' \n', /no key given/],
     ['with the key as an argument, where the shell history would keep it', ['a-production-key'], { BAOFOO_MASTER_KEY: MASTER_HEX }, '', /never from an argument/],
