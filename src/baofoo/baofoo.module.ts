@@ -7,8 +7,10 @@ import { resolveBaofooOptions } from './config/resolve-options.ts';
 import { systemClock } from './protocol/trade-time.ts';
 import { BaofooSigner } from './signing/baofoo-signer.service.ts';
 import { BAOFOO_EVENT_EXPORTS, BAOFOO_EVENT_PROVIDERS } from './events/baofoo-event.providers.ts';
+import { MountedRoutes } from './mounted-routes.ts';
 import { BodyParserErrorRecorder } from './notifications/body-parser-error.recorder.ts';
 import { IpAllowlistGuard } from './notifications/ip-allowlist.guard.ts';
+import { NotificationIntake } from './notifications/notification-intake.ts';
 import { NotificationService } from './notifications/notification.service.ts';
 import { SignatureGuard } from './notifications/signature.guard.ts';
 import { PaymentOrderRepository } from './orders/payment-order.repository.ts';
@@ -22,8 +24,8 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
  * configuration that is unsafe for its environment stops the app.
  *
  * Needs a TypeORM `DataSource` from the app (`TypeOrmModule.forRoot(baofooPostgresOptions(…))`,
- * or your own options with `BAOFOO_ENTITIES` and `BAOFOO_MIGRATIONS`). Create the app with
- * `{ rawBody: true }` so notifications are verified over the exact bytes the gateway sent.
+ * or your own options with `BAOFOO_ENTITIES` and `BAOFOO_MIGRATIONS`). Runs on Express or
+ * Fastify; notification bodies are read before the app's body parsers (NotificationIntake).
  */
 @Module({
   imports: [DiscoveryModule],
@@ -35,6 +37,8 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
     PaymentService,
     NotificationService,
     IpAllowlistGuard,
+    MountedRoutes,
+    NotificationIntake,
     BodyParserErrorRecorder,
     SignatureGuard,
     ...BAOFOO_EVENT_PROVIDERS,

@@ -135,13 +135,14 @@ describe('a refused notification', () => {
     expect(ledger.fields).toBeNull();
   });
 
-  it('records a body that the app\'s own body parser refuses as too large, before any guard runs', async () => {
+  it('refuses a body far over both limits before the app\'s own body parser sees it', async () => {
     const f = successFields(order.transId, 10000);
     await expectRejected(() => post(`${formBody(f)}&Padding=${'x'.repeat(200_000)}`), 413, 'BODY_TOO_LARGE');
   });
 
-  it('records a JSON body that the app\'s own body parser cannot parse', async () => {
-    await expectRejected(() => post('{"MemberID": ', 'application/json'), 400, 'FORM_MALFORMED');
+  it('refuses broken JSON with 415 before the app\'s own body parser sees it', async () => {
+    await expectRejected(() => post('{"MemberID": ', 'application/json'), 415, 'CONTENT_TYPE_UNSUPPORTED');
+    expect((await ledgerRows(t.dataSource)).slice(-1)[0].rawBody).toBe('{"MemberID": ');
   });
 
   it('refuses a repeated parameter with 400: which copy was signed would be ambiguous', async () => {

@@ -111,6 +111,8 @@ export function resolveBaofooOptions(options: BaofooModuleOptions): ResolvedBaof
       trustedProxies: n.trustedProxies ?? [],
       maxBodyBytes: n.maxBodyBytes ?? 8192,
       maxParameters: n.maxParameters ?? 32,
+      readTimeoutMs: n.readTimeoutMs ?? 10_000,
+      routeMetadata: n.routeMetadata ?? [],
       pageRedirectUrl: n.pageRedirectUrl,
     },
     reconciliation: {

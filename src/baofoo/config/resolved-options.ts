@@ -19,6 +19,8 @@ export interface ResolvedBaofooOptions {
     trustedProxies: string[];
     maxBodyBytes: number;
     maxParameters: number;
+    readTimeoutMs: number;
+    routeMetadata: ReadonlyArray<readonly [string | symbol, unknown]>;
     pageRedirectUrl?: string;
   };
   reconciliation: {

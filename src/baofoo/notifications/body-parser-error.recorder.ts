@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import { clientIpOf, IpRanges } from '../config/ip-ranges.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
+import { MountedRoutes } from '../mounted-routes.ts';
 import { NotificationService } from './notification.service.ts';
 
 interface BodyParserError extends Error {
@@ -32,16 +33,16 @@ export class BodyParserErrorRecorder implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     @Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions,
     private readonly notifications: NotificationService,
+    private readonly routes: MountedRoutes,
   ) {}
 
   onModuleInit(): void {
     const adapter = this.adapterHost?.httpAdapter;
     if (adapter?.getType() !== 'express') return;
-    const path = this.options.notification.path;
     const proxies = new IpRanges(this.options.notification.trustedProxies);
     adapter.use((err: BodyParserError, req: Request, res: Response, next: NextFunction) => {
       const code = err?.type ? CODES[err.type] : undefined;
-      if (!code || !(req.originalUrl ?? req.url ?? '').split('?')[0].endsWith(path)) return next(err);
+      if (!code || this.routes.routeOf(req.originalUrl ?? req.url ?? '') !== 'notification') return next(err);
       const sourceIp = clientIpOf(req.socket?.remoteAddress ?? '', req.headers['x-forwarded-for'], proxies);
       this.notifications
         .reject({ method: req.method, sourceIp, rawBody: '', params: null }, code, `the app's body parser refused the request (${err.type})`, err.status ?? 400)

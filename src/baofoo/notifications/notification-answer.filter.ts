@@ -1,7 +1,7 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
 import type { NotificationAnswer } from './inbound-notification.ts';
 import { NotificationRejection } from './notification-rejection.ts';
+import { sendText, type TextReply } from './text-reply.ts';
 
 /** Every answer to the gateway is text/plain; anything unexpected is a 503 so the gateway retries. */
 @Catch()
@@ -15,6 +15,6 @@ export class NotificationAnswerFilter implements ExceptionFilter {
       this.logger.error(`notification not processed: ${(exception as Error)?.message ?? exception}`);
       answer = { status: 503, body: 'FAIL UNAVAILABLE' };
     }
-    host.switchToHttp().getResponse<Response>().status(answer.status).type('text/plain').send(answer.body);
+    sendText(host.switchToHttp().getResponse<TextReply>(), answer.status, answer.body);
   }
 }
