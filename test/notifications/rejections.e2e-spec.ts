@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { signedNotification } from '../../src/baofoo/testing/index.ts';
-import { createTestApp, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
+import { ADAPTERS, createTestApp, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { formBody, ledgerRows, orderState, outboxRows, pendingOrder, specSign, successFields, tableCounts, type OrderState } from './notification-support.ts';
 
@@ -12,7 +12,7 @@ import { formBody, ledgerRows, orderState, outboxRows, pendingOrder, specSign, s
 
 const flipLowBit = (hex: string, at: number) => hex.slice(0, at) + (parseInt(hex[at], 16) ^ 1).toString(16) + hex.slice(at + 1);
 
-describe('a refused notification', () => {
+describe.each(ADAPTERS)('a refused notification (%s)', (adapter) => {
   let db: TestDatabase;
   let t: TestApp;
   let order: { transId: string; orderMoney: number };
@@ -30,6 +30,7 @@ describe('a refused notification', () => {
           { memberId: '100000200', terminalId: '20000001', keys: [{ id: 'm2', secret: 'merchant-two-key' }] },
         ],
       }),
+      { adapter },
     );
     order = await pendingOrder(t, 10000);
     before = await orderState(t.dataSource, order.transId);
@@ -182,7 +183,7 @@ describe('a refused notification', () => {
   });
 });
 
-describe('the notifier IP allowlist', () => {
+describe.each(ADAPTERS)('the notifier IP allowlist (%s)', (adapter) => {
   let db: TestDatabase;
   let direct: TestApp;
   let proxied: TestApp;
@@ -191,10 +192,11 @@ describe('the notifier IP allowlist', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     // Loopback is not an allowed notifier here: only 10.1.2.3 is.
-    direct = await createTestApp(db.url, testOptions({ notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['10.1.2.3'] } }));
+    direct = await createTestApp(db.url, testOptions({ notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['10.1.2.3'] } }), { adapter });
     proxied = await createTestApp(
       db.url,
       testOptions({ notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['10.1.2.3'], trustedProxies: ['127.0.0.1'] } }),
+      { adapter },
     );
     ({ transId } = await pendingOrder(direct, 700));
   });
