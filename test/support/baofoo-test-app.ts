@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import type { INestApplication, NestApplicationOptions, Provider } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test, type TestingModule } from '@nestjs/testing';
@@ -48,7 +48,16 @@ export interface TestApp {
 export async function createTestApp(
   databaseUrl: string,
   options: BaofooModuleOptions = testOptions(),
-  extra: { clock?: Clock; poolSize?: number; appOptions?: NestApplicationOptions; adapter?: AdapterName } = {},
+  extra: {
+    clock?: Clock;
+    poolSize?: number;
+    appOptions?: NestApplicationOptions;
+    adapter?: AdapterName;
+    /** App-level providers, e.g. an APP_GUARD. */
+    providers?: Provider[];
+    /** Called before the app listens, e.g. to set a global prefix. */
+    configure?: (app: INestApplication) => void;
+  } = {},
 ): Promise<TestApp> {
   let builder = Test.createTestingModule({
     imports: [
@@ -56,10 +65,12 @@ export async function createTestApp(
       EventEmitterModule.forRoot(),
       BaofooModule.forRoot(options),
     ],
+    providers: extra.providers ?? [],
   });
   if (extra.clock) builder = builder.overrideProvider(BAOFOO_CLOCK).useValue(extra.clock);
   const moduleRef = await builder.compile();
   const app = createNestApp(moduleRef, extra.adapter, extra.appOptions);
+  extra.configure?.(app);
   await app.listen(0, '127.0.0.1');
   return { app, dataSource: app.get(DataSourceToken), close: () => app.close() };
 }
