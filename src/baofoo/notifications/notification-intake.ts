@@ -29,7 +29,8 @@ const BODY_HEADERS = ['content-type', 'content-length', 'transfer-encoding'] as 
  * whatever charset label), at most `maxBodyBytes` plus one socket read, within
  * `readTimeoutMs`. The request then goes on without body headers, so no parser
  * of the app reads, refuses or waits for it; the guards read the taken body.
- * A body not read to the end is answered with `Connection: close`.
+ * A body not read to the end is answered with `Connection: close`; a sender
+ * that goes away mid-body is dropped.
  *
  * An app served by another server than Nest's own (serverless handlers) skips
  * this: the request reader falls back to `rawBody` or the stream.
@@ -54,6 +55,8 @@ export class NotificationIntake implements OnModuleInit {
       for (const name of BODY_HEADERS) delete req.headers[name];
       const { maxBodyBytes, readTimeoutMs } = this.options.notification;
       void readRequestBody(req, maxBodyBytes, readTimeoutMs).then((body) => {
+        // A sender that went away mid-body left nobody to answer and nothing verifiable.
+        if (body.outcome === 'aborted') return;
         req[TAKEN] = { ...body, contentType };
         if (body.outcome !== 'complete') res.setHeader('Connection', 'close');
         dispatch();
