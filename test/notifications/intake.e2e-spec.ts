@@ -94,5 +94,4 @@ describe.each(ADAPTERS)('the notification intake on %s', (adapter) => {
     expect(rows).toHaveLength(before + 3);
     expect(rows.slice(-3).map((r) => [r.httpStatus, r.rawBody])).toEqual(Array(3).fill([408, expect.stringMatching(/^a+$/)]));
   });
-  });
 });
