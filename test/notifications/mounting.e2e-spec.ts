@@ -1,4 +1,5 @@
-import { Injectable, RequestMethod, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
+import { Injectable, RequestMethod, VERSION_NEUTRAL, VersioningType, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
+import { VERSION_METADATA } from '@nestjs/common/constants.js';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import request from 'supertest';
 import type { BaofooModuleOptions } from '../../src/baofoo/config/baofoo-options.interface.ts';
@@ -68,6 +69,16 @@ describe.each(ADAPTERS)('the module mounted in an app on %s', (adapter: AdapterN
     await expect(boot(testOptions(), { configure: (app: INestApplication) => app.setGlobalPrefix('api', { exclude: [{ path: 'baofoo/notify', method: RequestMethod.POST }] }) })).rejects.toThrow(
       /notification\.path \/baofoo\/notify for only one of GET and POST/,
     );
+  });
+
+  it('refuses to boot under URI versioning with a default version unless routeMetadata makes the routes version-neutral', async () => {
+    const versioned = (app: INestApplication) => app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+    await expect(boot(testOptions(), { configure: versioned })).rejects.toThrow(/URI versioning would move notification\.path \/baofoo\/notify under a version/);
+    const neutral = testOptions({
+      notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['127.0.0.1'], routeMetadata: [[VERSION_METADATA, VERSION_NEUTRAL]] },
+    });
+    const { res } = await payThrough(await boot(neutral, { configure: versioned }), '/baofoo/notify', '/baofoo/return');
+    expect([res.status, res.text]).toEqual([200, 'OK']);
   });
 
   it('lets the gateway through an app-wide auth guard when routeMetadata marks the routes public', async () => {

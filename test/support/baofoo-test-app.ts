@@ -71,7 +71,11 @@ export async function createTestApp(
   const moduleRef = await builder.compile();
   const app = createNestApp(moduleRef, extra.adapter, extra.appOptions);
   extra.configure?.(app);
-  await app.listen(0, '127.0.0.1');
+  // An app that refuses to boot still holds its database pool.
+  await app.listen(0, '127.0.0.1').catch(async (e: unknown) => {
+    await app.close().catch(() => undefined);
+    throw e;
+  });
   return { app, dataSource: app.get(DataSourceToken), close: () => app.close() };
 }
 
