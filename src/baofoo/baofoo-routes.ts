@@ -4,8 +4,6 @@ import type { ResolvedBaofooOptions } from './config/resolved-options.ts';
 import { NotificationController } from './notifications/notification.controller.ts';
 import { PageReturnController } from './notifications/page-return.controller.ts';
 
-export const BAOFOO_ROUTES = Symbol('BAOFOO_ROUTES');
-
 export interface BaofooRouteControllers {
   notification: Type<NotificationController>;
   pageReturn: Type<PageReturnController>;
@@ -15,7 +13,8 @@ export interface BaofooRouteControllers {
  * Route paths come from the options, which forRootAsync only knows once its
  * factory ran; Nest reads controller paths later, when it builds the router.
  * Each module instance gets controller subclasses of its own, so two apps in
- * one process never share a path.
+ * one process never share a path. `notification.routeMetadata` is set on
+ * them too, for the app's own guards and interceptors.
  */
 export function routeControllers(): BaofooRouteControllers {
   return {
@@ -27,5 +26,9 @@ export function routeControllers(): BaofooRouteControllers {
 export function bindRoutes(controllers: BaofooRouteControllers, options: ResolvedBaofooOptions): BaofooRouteControllers {
   Reflect.defineMetadata(PATH_METADATA, options.notification.path, controllers.notification);
   Reflect.defineMetadata(PATH_METADATA, options.notification.pagePath, controllers.pageReturn);
+  for (const [key, value] of options.notification.routeMetadata) {
+    Reflect.defineMetadata(key, value, controllers.notification);
+    Reflect.defineMetadata(key, value, controllers.pageReturn);
+  }
   return controllers;
 }

@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { BAOFOO_OPTIONS } from './baofoo.constants.ts';
-import { BAOFOO_ROUTES, bindRoutes, routeControllers } from './baofoo-routes.ts';
+import { BAOFOO_OPTIONS, BAOFOO_ROUTES } from './baofoo.constants.ts';
+import { bindRoutes, routeControllers } from './baofoo-routes.ts';
 import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
 import type { ResolvedBaofooOptions } from './config/resolved-options.ts';
 

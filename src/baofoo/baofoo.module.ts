@@ -7,8 +7,10 @@ import { resolveBaofooOptions } from './config/resolve-options.ts';
 import { systemClock, type Clock } from './protocol/trade-time.ts';
 import { BaofooSigner } from './signing/baofoo-signer.service.ts';
 import { BAOFOO_EVENT_EXPORTS, BAOFOO_EVENT_PROVIDERS } from './events/baofoo-event.providers.ts';
+import { MountedRoutes } from './mounted-routes.ts';
 import { BodyParserErrorRecorder } from './notifications/body-parser-error.recorder.ts';
 import { IpAllowlistGuard } from './notifications/ip-allowlist.guard.ts';
+import { NotificationIntake } from './notifications/notification-intake.ts';
 import { NotificationService } from './notifications/notification.service.ts';
 import { SettlementService } from './orders/settlement.service.ts';
 import { RefusalCountStore } from './notifications/refusal-count.store.ts';
@@ -25,8 +27,8 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
  * configuration that is unsafe for its environment stops the app.
  *
  * Needs a TypeORM `DataSource` from the app (`TypeOrmModule.forRoot(baofooPostgresOptions(…))`,
- * or your own options with `BAOFOO_ENTITIES` and `BAOFOO_MIGRATIONS`). Create the app with
- * `{ rawBody: true }` so notifications are verified over the exact bytes the gateway sent.
+ * or your own options with `BAOFOO_ENTITIES` and `BAOFOO_MIGRATIONS`). Runs on Express or
+ * Fastify; notification bodies are read before the app's body parsers (NotificationIntake).
  */
 @Module({
   imports: [DiscoveryModule],
@@ -41,6 +43,8 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
     RefusalCountStore,
     RefusalRecorder,
     IpAllowlistGuard,
+    MountedRoutes,
+    NotificationIntake,
     BodyParserErrorRecorder,
     SignatureGuard,
     ...BAOFOO_EVENT_PROVIDERS,

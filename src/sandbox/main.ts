@@ -48,6 +48,7 @@ function options(): SandboxOptions {
     merchants: merchants as SandboxMerchant[] | undefined,
     retryDelaysMs: delays ? delays.split(',').map((d) => Number(d.trim())) : undefined,
     notifyMethod: method as 'POST' | 'GET' | undefined,
+    labelCharset: process.env.SANDBOX_LABEL_CHARSET === 'true',
     queryMinIntervalMs: integer('SANDBOX_QUERY_MIN_INTERVAL_MS', 0),
     faults: faults === undefined ? undefined : validateFaults(faults),
     log: (line) => console.log(`[sandbox] ${new Date().toISOString()} ${line}`),

@@ -53,6 +53,8 @@ export interface Delivery {
 export interface NotifierSettings {
   retryDelaysMs: readonly number[];
   timeoutMs: number;
+  /** Send `; charset=…` on the Content-Type of a POST. */
+  labelCharset: boolean;
   recorder: Recorder;
   log: (line: string) => void;
 }
@@ -121,6 +123,10 @@ export class Notifier {
     return end('gave-up', retryDelaysMs.length);
   }
 
+  private formType(charset: BaofooCharset): string {
+    return this.settings.labelCharset ? `application/x-www-form-urlencoded; charset=${charset === 'gbk' ? 'GBK' : 'UTF-8'}` : 'application/x-www-form-urlencoded';
+  }
+
   private async send(
     deliveryId: number,
     target: DeliveryTarget,
@@ -138,7 +144,7 @@ export class Notifier {
     try {
       const res = await fetch(url, {
         method: target.method,
-        headers: target.method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'baofoo-sandbox' } : { 'user-agent': 'baofoo-sandbox' },
+        headers: target.method === 'POST' ? { 'content-type': this.formType(target.charset), 'user-agent': 'baofoo-sandbox' } : { 'user-agent': 'baofoo-sandbox' },
         body: target.method === 'POST' ? body : undefined,
         redirect: 'manual',
         signal: AbortSignal.any([AbortSignal.timeout(this.settings.timeoutMs), this.stopping.signal]),

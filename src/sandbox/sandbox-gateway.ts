@@ -214,7 +214,7 @@ export async function startSandboxGateway(options: SandboxOptions = {}): Promise
     store: new PaymentStore(),
     faults: new FaultBook(resolved.faults),
     recorder,
-    notifier: new Notifier({ retryDelaysMs: resolved.retryDelaysMs, timeoutMs: resolved.notifyTimeoutMs, recorder, log: resolved.log }),
+    notifier: new Notifier({ retryDelaysMs: resolved.retryDelaysMs, timeoutMs: resolved.notifyTimeoutMs, labelCharset: resolved.labelCharset, recorder, log: resolved.log }),
     findMerchant: (memberId, terminalId) => merchants.get(`${memberId}/${terminalId}`),
   };
   let url = '';

@@ -42,6 +42,11 @@ export interface SandboxOptions {
   notifyTimeoutMs?: number;
   /** How the result reaches ReturnUrl: form POST (default) or GET query string. */
   notifyMethod?: NotifyMethod;
+  /**
+   * Label a POSTed result with its charset (`Content-Type: application/x-www-form-urlencoded; charset=GBK`),
+   * as some gateway front ends do; unlabelled by default, like the gateway's documented form.
+   */
+  labelCharset?: boolean;
   /** With the `after-browser` fault: how long after the redirect the notification starts (cashier only). */
   browserLeadMs?: number;
   /** Refuse a second query of the same order within this many ms (the gateway: 60 000); 0 = off (default). */
@@ -63,6 +68,7 @@ export interface ResolvedSandboxOptions {
   retryDelaysMs: readonly number[];
   notifyTimeoutMs: number;
   notifyMethod: NotifyMethod;
+  labelCharset: boolean;
   browserLeadMs: number;
   queryMinIntervalMs: number;
   faults: SandboxFaults;
@@ -109,6 +115,7 @@ export function resolveSandboxOptions(options: SandboxOptions = {}): ResolvedSan
     retryDelaysMs: Object.freeze(retryDelaysMs),
     notifyTimeoutMs,
     notifyMethod,
+    labelCharset: options.labelCharset ?? false,
     browserLeadMs: nonNegative(options.browserLeadMs ?? 300, 'browserLeadMs'),
     queryMinIntervalMs: nonNegative(options.queryMinIntervalMs ?? 0, 'queryMinIntervalMs'),
     faults: validateFaults(options.faults ?? {}),

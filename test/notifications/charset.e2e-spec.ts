@@ -1,14 +1,14 @@
 import iconv from 'iconv-lite';
 import request from 'supertest';
 import { deliverNotification, signedNotification } from '../../src/baofoo/testing/index.ts';
-import { useTestApp, testOptions } from '../support/baofoo-test-app.ts';
+import { ADAPTERS, useTestApp, testOptions } from '../support/baofoo-test-app.ts';
 import { formBody, ledgerRows, orderState, pendingOrder, specSign, successFields } from './notification-support.ts';
 
 /** Spec §8: the MD5 input and the form's percent-encoded bytes are in the merchant's charset. */
-describe.each(['gbk', 'utf-8'] as const)('a module configured for %s', (charset) => {
+describe.each(ADAPTERS.flatMap((a) => [[a, 'gbk'], [a, 'utf-8']] as const))('on %s, a module configured for %s', (adapter, charset) => {
   const other = charset === 'gbk' ? 'utf-8' : 'gbk';
   const info = '宝付测试订单：商品一件';
-  const t = useTestApp(testOptions({ charset }));
+  const t = useTestApp(testOptions({ charset }), { adapter });
 
   const post = (body: string) => request(t.app.getHttpServer()).post('/baofoo/notify').type('form').send(body);
 

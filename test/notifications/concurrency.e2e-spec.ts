@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { deliverNotification, signedNotification } from '../../src/baofoo/testing/index.ts';
-import { createTestApp, type TestApp } from '../support/baofoo-test-app.ts';
+import { ADAPTERS, createTestApp, type TestApp } from '../support/baofoo-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { ledgerRows, orderState, outboxRows, pendingOrder, specSign } from './notification-support.ts';
 
@@ -10,14 +10,14 @@ import { ledgerRows, orderState, outboxRows, pendingOrder, specSign } from './no
  * moment (spec §7.7). Whatever the interleaving, exactly one delivery moves
  * the order and every delivery is answered OK.
  */
-describe('identical notifications delivered concurrently', () => {
+describe.each(ADAPTERS)('identical notifications delivered concurrently (%s)', (adapter) => {
   let db: TestDatabase;
   let t: TestApp;
   let agent: http.Agent;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    t = await createTestApp(db.url);
+    t = await createTestApp(db.url, undefined, { adapter });
     agent = new http.Agent({ keepAlive: true, maxSockets: 500 });
   });
   afterAll(async () => {

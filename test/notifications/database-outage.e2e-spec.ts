@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { RefusalRecorder } from '../../src/baofoo/notifications/refusal.recorder.ts';
 import { deliverNotification, signedNotification } from '../../src/baofoo/testing/index.ts';
-import { createTestApp, type TestApp } from '../support/baofoo-test-app.ts';
+import { ADAPTERS, createTestApp, type TestApp } from '../support/baofoo-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { ledgerRows, orderState, outboxRows, pendingOrder, specSign, tableCounts } from './notification-support.ts';
 
@@ -13,14 +13,14 @@ import { ledgerRows, orderState, outboxRows, pendingOrder, specSign, tableCounts
  * connections and its sessions are ended, which the app sees exactly as a
  * stopped server: its connections die and new ones are refused.
  */
-describe('a notification while the database is unavailable', () => {
+describe.each(ADAPTERS)('a notification while the database is unavailable (%s)', (adapter) => {
   let db: TestDatabase;
   let t: TestApp;
   let admin: pg.Client;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    t = await createTestApp(db.url, undefined, { appOptions: { logger: false } });
+    t = await createTestApp(db.url, undefined, { appOptions: { logger: false }, adapter });
     const url = new URL(process.env.DATABASE_URL ?? '');
     url.pathname = '/postgres';
     admin = new pg.Client(url.toString());
@@ -126,7 +126,7 @@ describe('a notification while the database is unavailable', () => {
  * a network partition): a TCP relay between the app and PostgreSQL stops
  * passing bytes, and "restarting" it drops the connections it carried.
  */
-describe('a notification while the database does not answer', () => {
+describe.each(ADAPTERS)('a notification while the database does not answer (%s)', (adapter) => {
   let db: TestDatabase;
   let t: TestApp;
   let relay: net.Server;
@@ -154,7 +154,7 @@ describe('a notification while the database does not answer', () => {
     await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
     const viaRelay = new URL(db.url);
     viaRelay.port = String((relay.address() as net.AddressInfo).port);
-    t = await createTestApp(viaRelay.toString(), undefined, { appOptions: { logger: false } });
+    t = await createTestApp(viaRelay.toString(), undefined, { appOptions: { logger: false }, adapter });
   });
   afterAll(async () => {
     await t.close();

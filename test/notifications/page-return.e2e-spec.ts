@@ -1,12 +1,12 @@
 import request from 'supertest';
 import { signedNotification } from '../../src/baofoo/testing/index.ts';
-import { useTestApp, createTestApp, testOptions } from '../support/baofoo-test-app.ts';
+import { ADAPTERS, useTestApp, createTestApp, testOptions } from '../support/baofoo-test-app.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { formBody, orderState, pendingOrder, successFields, tableCounts } from './notification-support.ts';
 
 /** PageUrl shows the shopper where the order stands and never settles it (spec §1). */
-describe('the page-return route', () => {
-  const t = useTestApp();
+describe.each(ADAPTERS)('the page-return route (%s)', (adapter) => {
+  const t = useTestApp(undefined, { adapter });
 
   const status = (html: string) => /data-status="([^"]*)"/.exec(html)?.[1];
 
@@ -61,7 +61,7 @@ describe('the page-return route', () => {
 
   it('redirects to the configured page with the TransID and the current state', async () => {
     const otherDb = await createTestDatabase();
-    const other = await createTestApp(otherDb.url, testOptions({ notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', pageRedirectUrl: 'https://shop.example.com/orders/done?from=baofoo' } }));
+    const other = await createTestApp(otherDb.url, testOptions({ notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', pageRedirectUrl: 'https://shop.example.com/orders/done?from=baofoo' } }), { adapter });
     try {
       const { transId } = await pendingOrder(other, 1000);
       const res = await request(other.app.getHttpServer()).get(`/baofoo/return${signedNotification({ transId, result: 'success', factMoney: 1000 }).query}`);

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { signedNotification } from '../../src/baofoo/testing/index.ts';
 import { RefusalRecorder } from '../../src/baofoo/notifications/refusal.recorder.ts';
-import { createTestApp, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
+import { ADAPTERS, createTestApp, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { formBody, ledgerRows, orderState, outboxRows, pendingOrder, refusalCount, specSign, successFields, tableCounts, type OrderState } from './notification-support.ts';
 
@@ -37,7 +37,7 @@ async function expectCounted(t: TestApp, send: () => Promise<request.Response>, 
 
 const flipLowBit = (hex: string, at: number) => hex.slice(0, at) + (parseInt(hex[at], 16) ^ 1).toString(16) + hex.slice(at + 1);
 
-describe('a refused notification', () => {
+describe.each(ADAPTERS)('a refused notification (%s)', (adapter) => {
   let db: TestDatabase;
   let t: TestApp;
   let order: { transId: string; orderMoney: number };
@@ -56,6 +56,7 @@ describe('a refused notification', () => {
         ],
         notification: { ...testOptions().notification, refusals: SAMPLE_ALL },
       }),
+      { adapter },
     );
     order = await pendingOrder(t, 10000);
     before = await orderState(t.dataSource, order.transId);
@@ -163,13 +164,14 @@ describe('a refused notification', () => {
     expect(ledger.fields).toBeNull();
   });
 
-  it('records a body that the app\'s own body parser refuses as too large, before any guard runs', async () => {
+  it('refuses a body far over both limits before the app\'s own body parser sees it', async () => {
     const f = successFields(order.transId, 10000);
     await counted(() => post(`${formBody(f)}&Padding=${'x'.repeat(200_000)}`), 413, 'BODY_TOO_LARGE');
   });
 
-  it('records a JSON body that the app\'s own body parser cannot parse', async () => {
-    await counted(() => post('{"MemberID": ', 'application/json'), 400, 'FORM_MALFORMED');
+  it('refuses broken JSON with 415 before the app\'s own body parser sees it', async () => {
+    await counted(() => post('{"MemberID": ', 'application/json'), 415, 'CONTENT_TYPE_UNSUPPORTED');
+    expect((await ledgerRows(t.dataSource)).slice(-1)[0].rawBody).toBe('{"MemberID": ');
   });
 
   it('refuses a repeated parameter with 400: which copy was signed would be ambiguous', async () => {
@@ -208,7 +210,7 @@ describe('a refused notification', () => {
   });
 });
 
-describe('the notifier IP allowlist', () => {
+describe.each(ADAPTERS)('the notifier IP allowlist (%s)', (adapter) => {
   let db: TestDatabase;
   let direct: TestApp;
   let proxied: TestApp;
@@ -217,10 +219,11 @@ describe('the notifier IP allowlist', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     // Loopback is not an allowed notifier here: only 10.1.2.3 is.
-    direct = await createTestApp(db.url, testOptions({ notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['10.1.2.3'], refusals: SAMPLE_ALL } }));
+    direct = await createTestApp(db.url, testOptions({ notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['10.1.2.3'], refusals: SAMPLE_ALL } }), { adapter });
     proxied = await createTestApp(
       db.url,
       testOptions({ notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['10.1.2.3'], trustedProxies: ['127.0.0.1'], refusals: SAMPLE_ALL } }),
+      { adapter },
     );
     ({ transId } = await pendingOrder(direct, 700));
   });

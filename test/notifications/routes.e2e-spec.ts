@@ -10,7 +10,7 @@ import type { BaofooModuleOptions } from '../../src/baofoo/config/baofoo-options
 import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
 import { PaymentService } from '../../src/baofoo/payments/payment.service.ts';
 import { signedNotification } from '../../src/baofoo/testing/index.ts';
-import { testOptions } from '../support/baofoo-test-app.ts';
+import { ADAPTERS, createNestApp, testOptions } from '../support/baofoo-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { orderState, specSign } from './notification-support.ts';
 
@@ -19,10 +19,12 @@ const SECRET_PATHS: BaofooModuleOptions = testOptions({
 });
 
 /** Route paths are bound at boot from the options, which forRootAsync only knows once its factory ran. */
-describe.each<[string, () => DynamicModule]>([
+const BUILDS: [string, () => DynamicModule][] = [
   ['forRoot', () => BaofooModule.forRoot(SECRET_PATHS)],
   ['forRootAsync', () => BaofooModule.forRootAsync({ useFactory: async () => SECRET_PATHS })],
-])('the module built with %s', (_how, baofoo) => {
+];
+
+describe.each(ADAPTERS.flatMap((adapter) => BUILDS.map(([how, baofoo]) => [adapter, how, baofoo] as const)))('on %s, the module built with %s', (adapter, _how, baofoo) => {
   let db: TestDatabase;
   let app: INestApplication;
 
@@ -31,7 +33,7 @@ describe.each<[string, () => DynamicModule]>([
     const moduleRef = await Test.createTestingModule({
       imports: [TypeOrmModule.forRoot(baofooPostgresOptions({ url: db.url })), EventEmitterModule.forRoot(), baofoo()],
     }).compile();
-    app = moduleRef.createNestApplication({ rawBody: true, logger: ['error'] });
+    app = createNestApp(moduleRef, adapter);
     await app.listen(0, '127.0.0.1');
   });
   afterAll(async () => {

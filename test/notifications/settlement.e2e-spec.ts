@@ -1,11 +1,11 @@
 import request from 'supertest';
 import { RESULT_FIXTURES, describeFixture, deliverNotification, signedNotification, type ResultFixture } from '../../src/baofoo/testing/index.ts';
-import { useTestApp } from '../support/baofoo-test-app.ts';
+import { ADAPTERS, useTestApp } from '../support/baofoo-test-app.ts';
 import { formBody, ledgerRows, orderState, outboxRows, pendingOrder, successFields } from './notification-support.ts';
 
 /** What a valid notification does to an order (design.md §Order states), answered OK each time. */
-describe('a valid notification', () => {
-  const t = useTestApp();
+describe.each(ADAPTERS)('a valid notification (%s)', (adapter) => {
+  const t = useTestApp(undefined, { adapter });
 
   const deliver = (n: ReturnType<typeof signedNotification>, method: 'POST' | 'GET' = 'POST') => deliverNotification(t.app.getHttpServer(), '/baofoo/notify', n, { method });
   const success = (transId: string, factMoney: number) => signedNotification({ transId, result: 'success', factMoney, succTime: '20261125120000' });

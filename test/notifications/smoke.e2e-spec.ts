@@ -1,12 +1,12 @@
 import request from 'supertest';
 import { RefusalRecorder } from '../../src/baofoo/notifications/refusal.recorder.ts';
 import { PaymentService } from '../../src/baofoo/payments/payment.service.ts';
-import { useTestApp, TEST_MERCHANT } from '../support/baofoo-test-app.ts';
+import { ADAPTERS, useTestApp, TEST_MERCHANT } from '../support/baofoo-test-app.ts';
 import { md5 } from '../support/independent-md5.ts';
 
 
-describe('a notification end to end', () => {
-  const t = useTestApp();
+describe.each(ADAPTERS)('a notification end to end (%s)', (adapter) => {
+  const t = useTestApp(undefined, { adapter });
 
   it('settles a created payment once and answers OK', async () => {
     const { order, form } = await t.app.get(PaymentService).createPayment({ orderMoney: 100, payId: '3002' });

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import type { INestApplication, NestApplicationOptions, Provider } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { Test } from '@nestjs/testing';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DataSource as DataSourceToken } from 'typeorm';
@@ -27,6 +28,16 @@ export function testOptions(overrides: Partial<BaofooModuleOptions> = {}): Baofo
   };
 }
 
+/** The HTTP adapters the module supports; the notification suites run on each. */
+export const ADAPTERS = ['express', 'fastify'] as const;
+export type AdapterName = (typeof ADAPTERS)[number];
+
+/** A Nest app on the named adapter, quiet but for errors, with `rawBody` unless told otherwise. */
+export function createNestApp(moduleRef: TestingModule, adapter: AdapterName = 'express', appOptions: NestApplicationOptions = {}): INestApplication {
+  const options = { rawBody: true, logger: ['error' as const], ...appOptions };
+  return adapter === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter(), options) : moduleRef.createNestApplication(options);
+}
+
 export interface TestApp {
   app: INestApplication;
   dataSource: DataSource;
@@ -37,7 +48,16 @@ export interface TestApp {
 export async function createTestApp(
   databaseUrl: string,
   options: BaofooModuleOptions = testOptions(),
-  extra: { clock?: Clock; poolSize?: number; appOptions?: NestApplicationOptions; providers?: never[] } = {},
+  extra: {
+    clock?: Clock;
+    poolSize?: number;
+    appOptions?: NestApplicationOptions;
+    adapter?: AdapterName;
+    /** App-level providers, e.g. an APP_GUARD. */
+    providers?: Provider[];
+    /** Called before the app listens, e.g. to set a global prefix. */
+    configure?: (app: INestApplication) => void;
+  } = {},
 ): Promise<TestApp> {
   let builder = Test.createTestingModule({
     imports: [
@@ -45,11 +65,17 @@ export async function createTestApp(
       EventEmitterModule.forRoot(),
       BaofooModule.forRoot(options),
     ],
+    providers: extra.providers ?? [],
   });
   if (extra.clock) builder = builder.overrideProvider(BAOFOO_CLOCK).useValue(extra.clock);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication({ rawBody: true, logger: ['error'], ...extra.appOptions });
-  await app.listen(0, '127.0.0.1');
+  const app = createNestApp(moduleRef, extra.adapter, extra.appOptions);
+  extra.configure?.(app);
+  // An app that refuses to boot still holds its database pool.
+  await app.listen(0, '127.0.0.1').catch(async (e: unknown) => {
+    await app.close().catch(() => undefined);
+    throw e;
+  });
   return { app, dataSource: app.get(DataSourceToken), close: () => app.close() };
 }
 

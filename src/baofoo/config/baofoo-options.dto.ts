@@ -57,6 +57,8 @@ export class NotificationDto {
   @IsOptional() @IsArray() @IsString({ each: true }) trustedProxies?: string[];
   @IsOptional() @IsInt() @Min(512) @Max(1_048_576) maxBodyBytes?: number;
   @IsOptional() @IsInt() @Min(9) @Max(1000) maxParameters?: number;
+  @IsOptional() @IsInt() @Min(100) @Max(300_000) readTimeoutMs?: number;
+  @IsOptional() @IsArray() routeMetadata?: unknown[];
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) pageRedirectUrl?: string;
   @IsOptional() @IsIn(['review', 'settle']) additionalInfoMismatch?: 'review' | 'settle';
   @IsOptional() @ValidateNested() @Type(() => RefusalsDto) refusals?: RefusalsDto;

@@ -74,6 +74,19 @@ export interface BaofooNotificationOptions {
   maxBodyBytes?: number;
   /** Most accepted parameters in one notification. Default 32. */
   maxParameters?: number;
+  /**
+   * How long a notification's body may take to arrive, in milliseconds, from
+   * the moment its headers are in; a slower sender is answered 408 and
+   * disconnected instead of being held for Node's 300 s. Default 10000.
+   */
+  readTimeoutMs?: number;
+  /**
+   * Metadata set on the module's two controllers, as `[key, value]` pairs, for
+   * app-wide guards and interceptors that read it, e.g. the `@Public()` pattern:
+   * `routeMetadata: [[IS_PUBLIC_KEY, true]]` lets the gateway through an
+   * app-wide auth guard (the module's own IP and signature guards still run).
+   */
+  routeMetadata?: ReadonlyArray<readonly [key: string | symbol, value: unknown]>;
   /** Where the page-return route redirects the shopper (the order's TransID and state are appended); a friendly page is shown when absent. */
   pageRedirectUrl?: string;
   /**

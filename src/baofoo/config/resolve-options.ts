@@ -95,6 +95,8 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): 
       trustedProxies: n.trustedProxies ?? [],
       maxBodyBytes: n.maxBodyBytes ?? 8192,
       maxParameters: n.maxParameters ?? 32,
+      readTimeoutMs: n.readTimeoutMs ?? 10_000,
+      routeMetadata: n.routeMetadata ?? [],
       pageRedirectUrl: n.pageRedirectUrl,
       additionalInfoMismatch: n.additionalInfoMismatch ?? 'review',
       refusals: {

@@ -19,6 +19,8 @@ export interface ResolvedBaofooOptions {
     trustedProxies: string[];
     maxBodyBytes: number;
     maxParameters: number;
+    readTimeoutMs: number;
+    routeMetadata: ReadonlyArray<readonly [string | symbol, unknown]>;
     pageRedirectUrl?: string;
     additionalInfoMismatch: 'review' | 'settle';
     refusals: { windowSeconds: number; samplesPerSource: number; maxSources: number; maxPendingSamples: number; flushIntervalMs: number };

@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import { clientIpOf, IpRanges } from '../config/ip-ranges.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
+import { MountedRoutes } from '../mounted-routes.ts';
 import { NotificationRefusal } from './notification-refusal.ts';
 import { RefusalRecorder } from './refusal.recorder.ts';
 
@@ -33,16 +34,16 @@ export class BodyParserErrorRecorder implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     @Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions,
     private readonly refusals: RefusalRecorder,
+    private readonly routes: MountedRoutes,
   ) {}
 
   onModuleInit(): void {
     const adapter = this.adapterHost?.httpAdapter;
     if (adapter?.getType() !== 'express') return;
-    const path = this.options.notification.path;
     const proxies = new IpRanges(this.options.notification.trustedProxies);
     adapter.use((err: BodyParserError, req: Request, res: Response, next: NextFunction) => {
       const code = err?.type ? CODES[err.type] : undefined;
-      if (!code || !(req.originalUrl ?? req.url ?? '').split('?')[0].endsWith(path)) return next(err);
+      if (!code || this.routes.routeOf(req.originalUrl ?? req.url ?? '') !== 'notification') return next(err);
       const sourceIp = clientIpOf(req.socket?.remoteAddress ?? '', req.headers['x-forwarded-for'], proxies);
       const refusal = new NotificationRefusal(code, `the app's body parser refused the request (${err.type})`, err.status ?? 400, { method: req.method, sourceIp, rawBody: '', params: null });
       const answer = this.refusals.refuseUnverified(refusal);

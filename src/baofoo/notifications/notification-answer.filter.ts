@@ -1,9 +1,9 @@
 import { Catch, Injectable, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
 import type { NotificationAnswer } from './inbound-notification.ts';
 import { logText } from '../protocol/log-text.ts';
 import { NotificationRefusal } from './notification-refusal.ts';
 import { RefusalRecorder } from './refusal.recorder.ts';
+import { sendText, type TextReply } from './text-reply.ts';
 
 /**
  * Every answer to the gateway is text/plain. A guard's refusal goes to the
@@ -23,6 +23,6 @@ export class NotificationAnswerFilter implements ExceptionFilter {
       this.logger.error(`notification not processed: ${logText((exception as Error)?.message ?? exception)}`);
       answer = { status: 503, body: 'FAIL UNAVAILABLE' };
     }
-    host.switchToHttp().getResponse<Response>().status(answer.status).type('text/plain').send(answer.body);
+    sendText(host.switchToHttp().getResponse<TextReply>(), answer.status, answer.body);
   }
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Request } from 'express';
 import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { PaymentOrderRepository } from '../orders/payment-order.repository.ts';
@@ -8,6 +9,7 @@ import { formatYuan } from '../protocol/money.ts';
 import { readNotification } from '../protocol/notification.ts';
 import { BaofooSigner } from '../signing/baofoo-signer.service.ts';
 import { readNotificationRequest } from './notification-request.reader.ts';
+import { sendText, type TextReply } from './text-reply.ts';
 
 const MESSAGES: Record<string, string> = {
   PAID: 'Payment received. Thank you!',
@@ -16,6 +18,8 @@ const MESSAGES: Record<string, string> = {
   REVIEW: 'Your payment arrived and is being checked by our staff.',
   EXPIRED: 'This order has expired.',
 };
+
+const HTML = 'text/html; charset=utf-8';
 
 /**
  * The PageUrl route: the shopper's browser comes back here. It shows the
@@ -28,19 +32,20 @@ export class PageReturnController {
     @Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions,
     private readonly signer: BaofooSigner,
     private readonly orders: PaymentOrderRepository,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
 
   @Get()
-  async returnByGet(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async returnByGet(@Req() req: Request, @Res() res: TextReply): Promise<void> {
     await this.show(req, res);
   }
 
   @Post()
-  async returnByPost(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async returnByPost(@Req() req: Request, @Res() res: TextReply): Promise<void> {
     await this.show(req, res);
   }
 
-  private async show(req: Request, res: Response): Promise<void> {
+  private async show(req: Request, res: TextReply): Promise<void> {
     const { inbound, error } = await readNotificationRequest(req, req.socket?.remoteAddress ?? '', this.options);
     let fields;
     try {
@@ -49,7 +54,7 @@ export class PageReturnController {
       fields = null;
     }
     if (!fields || !this.signer.checkPaymentResult(fields).valid) {
-      res.status(400).type('html').send(this.page('We could not read the payment result', 'Please check your order in your account.'));
+      sendText(res, 400, this.page('We could not read the payment result', 'Please check your order in your account.'), HTML);
       return;
     }
     const order = await this.orders.findByTransId(fields.MemberID, fields.TransID);
@@ -58,11 +63,11 @@ export class PageReturnController {
       const target = new URL(this.options.notification.pageRedirectUrl);
       target.searchParams.set('transId', fields.TransID);
       target.searchParams.set('status', status);
-      res.redirect(303, target.toString());
+      this.adapterHost.httpAdapter.redirect(res, 303, target.toString());
       return;
     }
     const detail = order ? `Order ${order.transId}: ${formatYuan(order.orderMoney)} yuan.` : `Order ${fields.TransID}.`;
-    res.status(200).type('html').send(this.page(MESSAGES[status] ?? 'We could not find this order.', detail, status));
+    sendText(res, 200, this.page(MESSAGES[status] ?? 'We could not find this order.', detail, status), HTML);
   }
 
   private page(title: string, detail: string, status = ''): string {

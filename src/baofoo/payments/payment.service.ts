@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
+import { MountedRoutes } from '../mounted-routes.ts';
 import { PaymentOrderRepository, type OrderRow } from '../orders/payment-order.repository.ts';
 import { BaofooError } from '../protocol/errors.ts';
 import { paymentRequestViolations, type PaymentForm, type PaymentRequestInput } from '../protocol/payment-request.ts';
@@ -29,6 +30,7 @@ export class PaymentService {
     @Inject(BAOFOO_CLOCK) private readonly clock: Clock,
     private readonly orders: PaymentOrderRepository,
     private readonly signer: BaofooSigner,
+    private readonly routes: MountedRoutes,
   ) {}
 
   async createPayment(request: CreatePaymentDto): Promise<CreatedPayment> {
@@ -77,8 +79,8 @@ export class PaymentService {
       productName: dto.productName,
       username: dto.username,
       additionalInfo: dto.additionalInfo,
-      pageUrl: dto.pageUrl ?? `${base}${this.options.notification.pagePath}`,
-      returnUrl: dto.returnUrl ?? `${base}${this.options.notification.path}`,
+      pageUrl: dto.pageUrl ?? `${base}${this.routes.pagePath}`,
+      returnUrl: dto.returnUrl ?? `${base}${this.routes.notificationPath}`,
     };
   }
 
