@@ -6,6 +6,8 @@ import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
 import { resolveBaofooOptions } from './config/resolve-options.ts';
 import { systemClock } from './protocol/trade-time.ts';
 import { BaofooSigner } from './signing/baofoo-signer.service.ts';
+import { BaofooDatabase } from './database/baofoo-database.ts';
+import { BAOFOO_DATABASE_PROVIDERS } from './database/baofoo-database.provider.ts';
 import { BAOFOO_EVENT_EXPORTS, BAOFOO_EVENT_PROVIDERS } from './events/baofoo-event.providers.ts';
 import { BodyParserErrorRecorder } from './notifications/body-parser-error.recorder.ts';
 import { IpAllowlistGuard } from './notifications/ip-allowlist.guard.ts';
@@ -21,8 +23,9 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
  * `isGlobal: true` to share it app-wide. Options are validated at boot and a
  * configuration that is unsafe for its environment stops the app.
  *
- * Needs a TypeORM `DataSource` from the app (`TypeOrmModule.forRoot(baofooPostgresOptions(…))`,
- * or your own options with `BAOFOO_ENTITIES` and `BAOFOO_MIGRATIONS`). Create the app with
+ * Needs a PostgreSQL TypeORM `DataSource` from the app (`TypeOrmModule.forRoot(baofooPostgresOptions(…))`,
+ * or your own options with `BAOFOO_ENTITIES` and `BAOFOO_MIGRATIONS`; name another one with the
+ * `dataSource` extra). The module connects like it, on a pool of its own (`BaofooDatabase`). Create the app with
  * `{ rawBody: true }` so notifications are verified over the exact bytes the gateway sent.
  */
 @Module({
@@ -31,6 +34,7 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
     { provide: BAOFOO_OPTIONS, useFactory: (o: BaofooModuleOptions) => resolveBaofooOptions(o), inject: [BAOFOO_MODULE_OPTIONS] },
     { provide: BAOFOO_CLOCK, useValue: systemClock },
     BaofooSigner,
+    ...BAOFOO_DATABASE_PROVIDERS,
     PaymentOrderRepository,
     PaymentService,
     NotificationService,
@@ -40,6 +44,6 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
     ...BAOFOO_EVENT_PROVIDERS,
     ...RECONCILIATION_PROVIDERS,
   ],
-  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooSigner, PaymentOrderRepository, PaymentService, NotificationService, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
+  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooDatabase, BaofooSigner, PaymentOrderRepository, PaymentService, NotificationService, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
 })
 export class BaofooModule extends BaofooConfigurableModule {}

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { BaofooDatabase } from '../baofoo/database/baofoo-database.ts';
 
 export interface Fulfilment {
   eventId: string;
@@ -7,16 +7,22 @@ export interface Fulfilment {
   fulfilledAt: string;
 }
 
-/** Ships a paid order. Idempotent: the unique keys of `demo_fulfilments` make a second call a no-op. */
+/**
+ * Ships a paid order. Idempotent: the unique keys of `demo_fulfilments` make a
+ * second call a no-op. The row is written through the module's database, whose
+ * `query` resolves only once the statement is known to be committed: the
+ * listener never reports a fulfilment that a lost transaction took back, so
+ * its delivery record and its effect cannot disagree.
+ */
 @Injectable()
 export class FulfilmentService {
   private readonly logger = new Logger('DemoFulfilment');
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: BaofooDatabase) {}
 
   /** True when this call fulfilled the order; false when the event or the order was already handled. */
   async fulfil(eventId: string, transId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows = await this.db.query(
       `INSERT INTO demo_fulfilments (event_id, trans_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`,
       [eventId, transId],
     );
@@ -25,7 +31,7 @@ export class FulfilmentService {
   }
 
   async forOrder(transId: string): Promise<Fulfilment[]> {
-    const rows: { event_id: string; trans_id: string; fulfilled_at: Date }[] = await this.dataSource.query(
+    const rows = await this.db.query<{ event_id: string; trans_id: string; fulfilled_at: Date }>(
       'SELECT event_id, trans_id, fulfilled_at FROM demo_fulfilments WHERE trans_id = $1 ORDER BY id',
       [transId],
     );

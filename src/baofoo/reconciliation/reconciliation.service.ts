@@ -4,7 +4,7 @@ import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { PaymentOrderRepository, type ClaimedOrder, type OrderRow } from '../orders/payment-order.repository.ts';
 import { BaofooError } from '../protocol/errors.ts';
 import type { Clock } from '../protocol/trade-time.ts';
-import { mapBounded } from './bounded-map.ts';
+import { mapBounded } from '../common/bounded-map.ts';
 import { GatewayQueryClient, type GatewayQueryResult } from './gateway-query.client.ts';
 import { GatewayQueryError } from './gateway-query.errors.ts';
 import { QueryAnswerApplier, reconciliationTimings } from './query-answer.applier.ts';
