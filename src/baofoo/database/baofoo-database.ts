@@ -131,6 +131,15 @@ export class BaofooDatabase {
     }
   }
 
+  /**
+   * Another pool to the same server with other settings: a background
+   * worker (the outbox relay) gets connections of its own, so it never makes
+   * a notification wait for one. The caller ends it.
+   */
+  derive(settings: Partial<BaofooDatabaseSettings>, applicationName: string): BaofooDatabase {
+    return new BaofooDatabase(this.connection, { ...this.settings, ...settings }, applicationName);
+  }
+
   /** Settings for a connection of its own (e.g. a LISTEN connection), like the pool's. */
   connectionSettings(applicationName: string): pg.ClientConfig {
     return { ...this.clientConfig(), application_name: applicationName };

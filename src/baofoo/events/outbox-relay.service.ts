@@ -3,6 +3,7 @@ import { EventEmitter2, EventEmitterReadinessWatcher } from '@nestjs/event-emitt
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
+import { BatchedWriter } from '../common/batched-writer.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { BaofooDatabase } from '../database/baofoo-database.ts';
 import type { BaofooEvent } from './baofoo-events.ts';
@@ -13,7 +14,7 @@ import { LagWindow } from './lag-window.ts';
 import { callListener, describeFailure } from './listener-call.ts';
 import { BAOFOO_OUTBOX_TUNING, type OutboxTuning } from './outbox.constants.ts';
 import { outboxRow } from './outbox-row.ts';
-import { claimDueEvents, finishEvents, insertOutboxRows, loadDeliveryStates, releaseEvents, saveDeliveries, type ClaimedEvent } from './outbox-store.ts';
+import { claimDueEvents, finishEvents, insertOutboxRows, loadDeliveryStates, releaseEvents, saveDeliveries, type ClaimedEvent, type EventDeliveryWrite } from './outbox-store.ts';
 import { OutboxWakeup } from './outbox-wakeup.ts';
 
 /**
@@ -39,7 +40,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('BaofooOutbox');
   private readonly lag = new LagWindow();
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Events whose listener calls a stop cut short: handed back to the queue at once. */
+  private readonly abandoned = new Set<string>();
   private abort = new AbortController();
+  private db: BaofooDatabase | null = null;
+  private records: BatchedWriter<EventDeliveryWrite> | null = null;
+  private finishes: BatchedWriter<{ id: string; done: boolean }> | null = null;
   private wakeup: OutboxWakeup | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private claiming: Promise<void> | null = null;
@@ -54,7 +60,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions,
     @Inject(BAOFOO_OUTBOX_TUNING) private readonly tuning: OutboxTuning,
     private readonly registry: EventListenerRegistry,
-    @Inject(BaofooDatabase) private readonly db: BaofooDatabase,
+    @Inject(BaofooDatabase) private readonly database: BaofooDatabase,
     @Optional() @Inject(EventEmitter2) private readonly emitter?: EventEmitter2,
     @Optional() @Inject(EventEmitterReadinessWatcher) private readonly emitterReady?: EventEmitterReadinessWatcher,
   ) {}
@@ -66,6 +72,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
     // Listener names are checked now, so a clash stops the boot instead of a delivery.
     this.registry.all();
+    // A pool of its own, with room for a busy database: the relay never takes a connection a notification is waiting for.
+    const db = this.database.derive({ poolSize: this.tuning.connections, statementTimeoutMs: 10_000, connectTimeoutMs: 10_000, answerWithinMs: 20_000 }, 'baofoo-outbox');
+    this.db = db;
+    // Outcomes that settle while a write runs share the next one: one statement per burst, not per listener.
+    this.records = new BatchedWriter((writes) => saveDeliveries(db, writes));
+    this.finishes = new BatchedWriter((events) => finishEvents(db, events));
     this.abort = new AbortController();
     // Every listener call in flight listens for the abort: far more than the default warning threshold of 10.
     setMaxListeners(0, this.abort.signal);
@@ -132,6 +144,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.pollTimer = null;
     await this.wakeup?.stop();
     await this.claiming;
+    try {
+      await this.finishDeliveries();
+    } finally {
+      const db = this.db;
+      this.db = null;
+      await db?.end();
+    }
+  }
+
+  private async finishDeliveries(): Promise<void> {
     if (this.inFlight.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
@@ -142,10 +164,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     ]);
     clearTimeout(timer);
     if (finished) return;
-    const abandoned = [...this.inFlight.keys()];
-    this.logger.warn(`stopping with ${abandoned.length} deliveries still running after ${this.tuning.shutdownGraceMs} ms: abandoning them, their events will be delivered again`);
+    this.logger.warn(`stopping with ${this.inFlight.size} deliveries still running after ${this.tuning.shutdownGraceMs} ms: abandoning them, their events will be delivered again`);
+    // Only listener calls are cut short: outcomes already settled are still written, so they are not repeated.
     this.abort.abort();
-    await releaseEvents(this.db, abandoned).catch((e: unknown) => this.logger.warn(`could not hand abandoned events back (their leases will run out): ${describeFailure(e, 300)}`));
+    await Promise.all(this.inFlight.values());
+    const abandoned = [...this.abandoned];
+    this.abandoned.clear();
+    await releaseEvents(this.db!, abandoned).catch((e: unknown) => this.logger.warn(`could not hand abandoned events back (their leases will run out): ${describeFailure(e, 300)}`));
   }
 
   private get leaseMs(): number {
@@ -156,7 +181,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     // @OnEvent subscribers are attached during bootstrap too: wait for them, so the first events reach them.
     await this.emitterReady?.waitUntilReady().catch(() => undefined);
     if (this.stopped) return;
-    this.wakeup = new OutboxWakeup(this.db.connectionSettings('baofoo-outbox-listen'), () => this.wake(), this.tuning.reconnectMs, this.logger);
+    this.wakeup = new OutboxWakeup(this.database.connectionSettings('baofoo-outbox-listen'), () => this.wake(), this.tuning.reconnectMs, this.logger);
     this.wakeup.start();
     this.wake();
   }
@@ -177,23 +202,25 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async claim(): Promise<void> {
+    const db = this.db;
+    if (!db) return;
     try {
       for (;;) {
         this.again = false;
         const limit = Math.min(this.tuning.concurrency - this.inFlight.size, this.tuning.batchSize);
         if (limit <= 0 || this.stopped) break;
-        const events = await claimDueEvents(this.db, limit, this.leaseMs);
+        const events = await claimDueEvents(db, limit, this.leaseMs);
         const claimedAt = performance.now();
         if (this.stopped) {
           await releaseEvents(
-            this.db,
+            db,
             events.map((e) => e.id),
           );
           break;
         }
         // Only an event claimed before can have delivery records (a replayed one was claimed before it died).
         const seen = events.filter((e) => e.claims > 1).map((e) => e.eventId);
-        const states = seen.length > 0 ? await loadDeliveryStates(this.db, seen) : new Map<string, Map<string, DeliveryState>>();
+        const states = seen.length > 0 ? await loadDeliveryStates(db, seen) : new Map<string, Map<string, DeliveryState>>();
         for (const event of events) this.start(event, states.get(event.eventId) ?? new Map(), claimedAt);
         if (events.length < limit) break;
       }
@@ -238,11 +265,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         return write;
       }),
     );
-    if (signal.aborted) return;
+    if (signal.aborted) {
+      this.abandoned.add(event.id);
+      return;
+    }
     // Fire-and-forget subscribers hear an event on its first claim only: a retry of one listener must not replay it to them.
     if (event.claims === 1) this.emit(payload);
     const done = !plan.waiting && writes.every((w) => w !== null && w.status !== 'failed');
-    await finishEvents(this.db, [{ id: event.id, done }]);
+    await this.finishes!.add({ id: event.id, done });
     if (done) this.delivered += 1;
   }
 
@@ -266,12 +296,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private async record(event: ClaimedEvent, write: DeliveryWrite): Promise<void> {
     const row = { ...write, eventId: event.eventId, eventType: event.type };
     if (write.status !== 'dead') {
-      await saveDeliveries(this.db, [row]);
+      await this.records!.add(row);
       return;
     }
     // A listener of the dead-letter event that gives up is logged, not reported again: no report loop.
     const report = event.type === 'baofoo.delivery.dead_lettered' ? [] : [outboxRow(deadLetterEvent({ eventId: event.eventId, type: event.type, payload: event.payload }, write))];
-    await this.db.transaction(async (tx) => {
+    await this.db!.transaction(async (tx) => {
       await saveDeliveries(tx, [row]);
       await insertOutboxRows(tx, report);
     });

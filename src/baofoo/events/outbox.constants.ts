@@ -21,6 +21,8 @@ export interface OutboxTuning {
   leaseMarginMs: number;
   /** On shutdown, how long deliveries in flight may finish before they are abandoned (their events go back to the queue at once). */
   shutdownGraceMs: number;
+  /** Connections of the relay's own pool (claims, outcome records); notifications never wait for them. */
+  connections: number;
   /** Wait before reconnecting the LISTEN connection after it dropped. */
   reconnectMs: number;
   backoff: RetryBackoff;
@@ -28,10 +30,11 @@ export interface OutboxTuning {
 
 export const DEFAULT_OUTBOX_TUNING: OutboxTuning = {
   batchSize: 200,
-  concurrency: 16,
+  concurrency: 64,
   listenerTimeoutMs: 30_000,
   leaseMarginMs: 10_000,
   shutdownGraceMs: 10_000,
+  connections: 3,
   reconnectMs: 1000,
   backoff: DEFAULT_RETRY_BACKOFF,
 };
