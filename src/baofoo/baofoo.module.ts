@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from './baofoo.constants.ts';
 import { BAOFOO_MODULE_OPTIONS, BaofooConfigurableModule } from './baofoo.module-definition.ts';
@@ -6,6 +6,8 @@ import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
 import { resolveBaofooOptions } from './config/resolve-options.ts';
 import { systemClock } from './protocol/trade-time.ts';
 import { BaofooSigner } from './signing/baofoo-signer.service.ts';
+import type { ResolvedBaofooOptions } from './config/resolved-options.ts';
+import { AnswerDeadlineMiddleware } from './database/answer-deadline.middleware.ts';
 import { BaofooDatabase } from './database/baofoo-database.ts';
 import { BAOFOO_DATABASE_PROVIDERS } from './database/baofoo-database.provider.ts';
 import { BAOFOO_EVENT_EXPORTS, BAOFOO_EVENT_PROVIDERS } from './events/baofoo-event.providers.ts';
@@ -46,4 +48,12 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
   ],
   exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooDatabase, BaofooSigner, PaymentOrderRepository, PaymentService, NotificationService, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
 })
-export class BaofooModule extends BaofooConfigurableModule {}
+export class BaofooModule extends BaofooConfigurableModule implements NestModule {
+  constructor(@Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions) {
+    super();
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AnswerDeadlineMiddleware).forRoutes({ path: this.options.notification.path, method: RequestMethod.ALL });
+  }
+}

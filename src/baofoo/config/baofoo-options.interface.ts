@@ -84,15 +84,16 @@ export interface BaofooOutboxOptions {
 export interface BaofooDatabaseOptions {
   /** Connections in the module's pool. Default 10. */
   poolSize?: number;
-  /** Server-side cap on one statement of the module (`statement_timeout`), in ms. Default 2000. */
+  /** Server-side cap on one statement of the module (`statement_timeout`), in ms. Default 1500. */
   statementTimeoutMs?: number;
   /** Longest wait for a connection (a pooled one or a new one), in ms. Default 1000. */
   connectTimeoutMs?: number;
   /**
    * One statement, waiting for its connection included, gives up on the
-   * client side after this long, in ms, and its connection is destroyed: a
-   * frozen database still gets the gateway a prompt "not OK" (which it
-   * retries). Default 2500.
+   * client side after this long, in ms, and its connection is destroyed; the
+   * statements of one notification share this budget. A frozen database
+   * still gets the gateway a "not OK" (which it retries) within 3 s, with
+   * a second left for the HTTP round trip on a busy machine. Default 2000.
    */
   answerWithinMs?: number;
 }

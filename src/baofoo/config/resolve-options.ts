@@ -125,6 +125,6 @@ export function resolveBaofooOptions(options: BaofooModuleOptions): ResolvedBaof
       queryTimeoutMs: r.queryTimeoutMs ?? 10_000,
     },
     outbox: { pollIntervalMs: ob.pollIntervalMs ?? 1000, maxAttempts: ob.maxAttempts ?? 8, enabled: ob.enabled ?? true },
-    database: { poolSize: d.poolSize ?? 10, statementTimeoutMs: d.statementTimeoutMs ?? 2000, connectTimeoutMs: d.connectTimeoutMs ?? 1000, answerWithinMs: d.answerWithinMs ?? 2500 },
+    database: { poolSize: d.poolSize ?? 10, statementTimeoutMs: d.statementTimeoutMs ?? 1500, connectTimeoutMs: d.connectTimeoutMs ?? 1000, answerWithinMs: d.answerWithinMs ?? 2000 },
   };
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { BaofooError } from '../protocol/errors.ts';
 
@@ -38,7 +39,12 @@ export const DATABASE_ERRORS = {
   transactionLeftOpen: 'DATABASE_TRANSACTION_LEFT_OPEN',
   /** COMMIT did not commit (the transaction had failed) or did not end the transaction. */
   commitUnconfirmed: 'DATABASE_COMMIT_UNCONFIRMED',
+  /** The caller's answer deadline had passed (or passed while waiting for a connection): nothing was sent. */
+  deadlinePassed: 'DATABASE_DEADLINE_PASSED',
 } as const;
+
+/** The time (epoch ms) by which the work running in this async context must have its answer. */
+const answerDeadline = new AsyncLocalStorage<number>();
 
 /*
  * Why a connection is destroyed rather than returned after most errors:
@@ -85,10 +91,19 @@ export class BaofooDatabase {
     private readonly applicationName = 'baofoo',
   ) {}
 
+  /**
+   * Runs `work` with one deadline for every statement it makes through this
+   * class, however many: a request that reads, then writes, then records
+   * still gets its answer by `at` (epoch ms) when the database stalls.
+   */
+  answerBy<T>(at: number, work: () => T): T {
+    return answerDeadline.run(Math.min(at, answerDeadline.getStore() ?? Infinity), work);
+  }
+
   /** Runs one autocommit statement; resolves with its rows once it is known to be committed. */
   async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-    const deadline = Date.now() + this.settings.answerWithinMs;
-    const client = await this.connect();
+    const deadline = Math.min(Date.now() + this.settings.answerWithinMs, answerDeadline.getStore() ?? Infinity);
+    const client = await this.connect(deadline);
     let result: pg.QueryResult;
     try {
       result = await client.query({ text: sql, values: params as unknown[], query_timeout: Math.max(1, deadline - Date.now()) } as pg.QueryConfig);
@@ -113,11 +128,15 @@ export class BaofooDatabase {
    * destroyed (the server rolls the transaction back), never reused.
    */
   async transaction<T>(work: (tx: BaofooTransaction) => Promise<T>): Promise<T> {
-    const client = await this.connect();
+    const deadline = answerDeadline.getStore() ?? Infinity;
+    const client = await this.connect(deadline);
+    // Each statement gets the usual budget, cut to the caller's deadline when it has one.
+    const run = (text: string, values: readonly unknown[] = []) =>
+      client.query({ text, values: values as unknown[], query_timeout: Math.max(1, Math.min(this.settings.answerWithinMs, deadline - Date.now())) } as pg.QueryConfig);
     try {
-      await client.query('BEGIN');
-      const value = await work({ query: async <R extends Row>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as R[] });
-      const commit = await client.query('COMMIT');
+      await run('BEGIN');
+      const value = await work({ query: async <R extends Row>(sql: string, params: readonly unknown[] = []) => (await run(sql, params)).rows as R[] });
+      const commit = await run('COMMIT');
       const status = client.getTransactionStatus();
       // COMMIT of a failed transaction answers ROLLBACK, without an error.
       if (commit.command !== 'COMMIT' || status !== 'I') {
@@ -157,10 +176,23 @@ export class BaofooDatabase {
     await pool?.end();
   }
 
-  private async connect(): Promise<pg.PoolClient> {
+  /** A connection by `deadline`; one that arrives later goes back to the pool unused (it ran nothing, so it is clean). */
+  private async connect(deadline: number): Promise<pg.PoolClient> {
     if (this.ended) throw new BaofooError('DATABASE_CLOSED', 'the Baofoo database pool is closed (the app is shutting down)');
-    this.pool ??= this.createPool();
-    return this.pool.connect();
+    const pool = (this.pool ??= this.createPool());
+    const left = deadline - Date.now();
+    const passed = () => new BaofooDatabaseError(DATABASE_ERRORS.deadlinePassed, 'no database answer in time: the deadline passed before a connection was free', { deadline });
+    if (left <= 0) throw passed();
+    if (left >= this.settings.connectTimeoutMs) return pool.connect();
+    const connecting = pool.connect();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), left);
+    });
+    const client = await Promise.race([connecting, late]).finally(() => clearTimeout(timer));
+    if (client) return client;
+    connecting.then((c) => c.release(), () => undefined);
+    throw passed();
   }
 
   private clientConfig(): pg.ClientConfig {
