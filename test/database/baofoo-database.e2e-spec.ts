@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { BaofooDatabase, DATABASE_ERRORS } from '../../src/baofoo/database/baofoo-database.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -12,6 +13,17 @@ describe('BaofooDatabase', () => {
   let database: BaofooDatabase;
 
   const backend = async () => (await database.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0].pid;
+
+  /** A statement on a connection of its own, outside the pool under test. */
+  async function plain(sql: string): Promise<unknown[]> {
+    const client = new pg.Client(db.url);
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  }
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -29,14 +41,15 @@ describe('BaofooDatabase', () => {
   }
 
   it('destroys a connection whose transaction a client-side timeout left open, and the next statement runs outside it', async () => {
-    open({ answerWithinMs: 300 });
-    await database.query('CREATE TABLE t (n int)');
+    // Long enough for a new connection on a loaded machine, far shorter than the statement below.
+    open({ answerWithinMs: 1500 });
+    await plain('CREATE TABLE t (n int)');
     let inside = 0;
 
     const cut = database.transaction(async (tx) => {
       inside = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0].pid;
       await tx.query('INSERT INTO t VALUES (1)');
-      await tx.query('SELECT pg_sleep(2)');
+      await tx.query('SELECT pg_sleep(5)');
     });
 
     await expect(cut).rejects.toThrow(/Query read timeout/);
@@ -44,7 +57,7 @@ describe('BaofooDatabase', () => {
     expect(after[0].pid).not.toBe(inside);
     expect(after[0].open).toBe(false);
     // What the cut transaction wrote never became visible: it was rolled back with its connection.
-    expect(await database.query('SELECT n FROM t')).toEqual([]);
+    expect(await plain('SELECT n FROM t')).toEqual([]);
   });
 
   it('refuses an autocommit statement that leaves a transaction open, and never reuses its connection', async () => {
