@@ -33,6 +33,7 @@ class LagRecorder {
       notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['127.0.0.1', '::1'] },
       reconciliation: { enabled: false },
       outbox: { enabled: true },
+      database: { poolSize: Number(env('POOL_SIZE')) },
     }),
   ],
   providers: [LagRecorder],

@@ -1,8 +1,18 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { BAOFOO_OPTIONS, BAOFOO_ROUTES } from './baofoo.constants.ts';
 import { bindRoutes, routeControllers } from './baofoo-routes.ts';
 import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
 import type { ResolvedBaofooOptions } from './config/resolved-options.ts';
+import { BAOFOO_DATA_SOURCE } from './database/baofoo-database.provider.ts';
+
+/** Module-definition options beside the Baofoo options, for `forRoot` and `forRootAsync` alike. */
+export interface BaofooModuleExtras {
+  /** Share the module app-wide. Default false. */
+  isGlobal?: boolean;
+  /** Name of the app's TypeORM DataSource to connect like (`TypeOrmModule.forRoot({ name })`); the default DataSource when absent. */
+  dataSource?: string;
+}
 
 export const {
   ConfigurableModuleClass: BaofooConfigurableModule,
@@ -11,7 +21,7 @@ export const {
   ASYNC_OPTIONS_TYPE: BAOFOO_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<BaofooModuleOptions>({ moduleName: 'Baofoo' })
   .setClassMethodName('forRoot')
-  .setExtras({ isGlobal: false }, (definition, extras) => {
+  .setExtras<BaofooModuleExtras>({ isGlobal: false, dataSource: undefined }, (definition, extras) => {
     const controllers = routeControllers();
     return {
       ...definition,
@@ -19,6 +29,7 @@ export const {
       controllers: [...(definition.controllers ?? []), controllers.notification, controllers.pageReturn],
       providers: [
         ...(definition.providers ?? []),
+        { provide: BAOFOO_DATA_SOURCE, useExisting: getDataSourceToken(extras.dataSource) },
         { provide: BAOFOO_ROUTES, useFactory: (o: ResolvedBaofooOptions) => bindRoutes(controllers, o), inject: [BAOFOO_OPTIONS] },
       ],
     };

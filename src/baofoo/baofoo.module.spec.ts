@@ -21,7 +21,7 @@ import { md5 } from '../../test/support/independent-md5.ts';
  * specs free of PostgreSQL; the e2e suites boot against a real one.
  */
 @Global()
-@Module({ providers: [{ provide: DataSource, useValue: {} }], exports: [DataSource] })
+@Module({ providers: [{ provide: DataSource, useValue: { options: { type: 'postgres' } } }], exports: [DataSource] })
 class NoDatabaseModule {}
 
 const testingModule = (...imports: NonNullable<ModuleMetadata['imports']>) => Test.createTestingModule({ imports: [NoDatabaseModule, ...imports] });

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from './baofoo.constants.ts';
 import { BAOFOO_MODULE_OPTIONS, BaofooConfigurableModule } from './baofoo.module-definition.ts';
@@ -6,6 +6,10 @@ import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
 import { resolveBaofooOptions } from './config/resolve-options.ts';
 import { systemClock, type Clock } from './protocol/trade-time.ts';
 import { BaofooSigner } from './signing/baofoo-signer.service.ts';
+import type { ResolvedBaofooOptions } from './config/resolved-options.ts';
+import { AnswerDeadlineMiddleware } from './database/answer-deadline.middleware.ts';
+import { BaofooDatabase } from './database/baofoo-database.ts';
+import { BAOFOO_DATABASE_PROVIDERS } from './database/baofoo-database.provider.ts';
 import { BAOFOO_EVENT_EXPORTS, BAOFOO_EVENT_PROVIDERS } from './events/baofoo-event.providers.ts';
 import { MountedRoutes } from './mounted-routes.ts';
 import { BodyParserErrorRecorder } from './notifications/body-parser-error.recorder.ts';
@@ -26,9 +30,10 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
  * `isGlobal: true` to share it app-wide. Options are validated at boot and a
  * configuration that is unsafe for its environment stops the app.
  *
- * Needs a TypeORM `DataSource` from the app (`TypeOrmModule.forRoot(baofooPostgresOptions(…))`,
- * or your own options with `BAOFOO_ENTITIES` and `BAOFOO_MIGRATIONS`). Runs on Express or
- * Fastify; notification bodies are read before the app's body parsers (NotificationIntake).
+ * Needs a PostgreSQL TypeORM `DataSource` from the app (`TypeOrmModule.forRoot(baofooPostgresOptions(…))`,
+ * or your own options with `BAOFOO_ENTITIES` and `BAOFOO_MIGRATIONS`; name another one with the
+ * `dataSource` extra). The module connects like it, on a pool of its own (`BaofooDatabase`). Runs on
+ * Express or Fastify; notification bodies are read before the app's body parsers (NotificationIntake).
  */
 @Module({
   imports: [DiscoveryModule],
@@ -36,6 +41,7 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
     { provide: BAOFOO_OPTIONS, useFactory: (o: BaofooModuleOptions, clock: Clock) => resolveBaofooOptions(o, clock()), inject: [BAOFOO_MODULE_OPTIONS, BAOFOO_CLOCK] },
     { provide: BAOFOO_CLOCK, useValue: systemClock },
     BaofooSigner,
+    ...BAOFOO_DATABASE_PROVIDERS,
     PaymentOrderRepository,
     SettlementService,
     PaymentService,
@@ -50,6 +56,14 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
     ...BAOFOO_EVENT_PROVIDERS,
     ...RECONCILIATION_PROVIDERS,
   ],
-  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooSigner, PaymentOrderRepository, PaymentService, NotificationService, RefusalRecorder, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
+  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooDatabase, BaofooSigner, PaymentOrderRepository, PaymentService, NotificationService, RefusalRecorder, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
 })
-export class BaofooModule extends BaofooConfigurableModule {}
+export class BaofooModule extends BaofooConfigurableModule implements NestModule {
+  constructor(@Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions) {
+    super();
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AnswerDeadlineMiddleware).forRoutes({ path: this.options.notification.path, method: RequestMethod.ALL });
+  }
+}

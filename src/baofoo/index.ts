@@ -2,6 +2,7 @@
 export { BaofooModule } from './baofoo.module.ts';
 export { BAOFOO_CLOCK, BAOFOO_OPTIONS } from './baofoo.constants.ts';
 export type {
+  BaofooDatabaseOptions,
   BaofooEnvironment,
   BaofooKeyOptions,
   BaofooKeyStorage,
@@ -21,6 +22,8 @@ export { resolveKeySecret, type KeySource } from './config/key-source.ts';
 export { BAOFOO_ENTITIES } from './database/baofoo-entities.ts';
 export { BAOFOO_MIGRATIONS } from './database/baofoo-migrations.ts';
 export { baofooPostgresOptions, type BaofooPostgresOptions } from './database/postgres-options.ts';
+export { BaofooDatabase, BaofooDatabaseError, DATABASE_ERRORS, type BaofooDatabaseSettings, type BaofooTransaction } from './database/baofoo-database.ts';
+export type { BaofooModuleExtras } from './baofoo.module-definition.ts';
 export { PaymentOrderEntity } from './orders/payment-order.entity.ts';
 export { PaymentOrderRepository, type OrderRow } from './orders/payment-order.repository.ts';
 export type { OrderStatus, SettlementSource } from './orders/order-status.ts';

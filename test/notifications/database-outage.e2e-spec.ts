@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { BaofooDatabase } from '../../src/baofoo/database/baofoo-database.ts';
 import { RefusalRecorder } from '../../src/baofoo/notifications/refusal.recorder.ts';
 import { deliverNotification, signedNotification } from '../../src/baofoo/testing/index.ts';
 import { ADAPTERS, createTestApp, type TestApp } from '../support/baofoo-test-app.ts';
@@ -163,8 +164,8 @@ describe.each(ADAPTERS)('a notification while the database does not answer (%s)'
     await db.drop();
   });
 
-  /** The pg pool under TypeORM, to see its connections go after the restart. */
-  const pool = () => (t.dataSource.driver as unknown as { master: pg.Pool }).master;
+  /** The module's own pool, to see its connections go after the restart. */
+  const pool = () => t.app.get(BaofooDatabase);
 
   it('answers 503 not OK within 3 seconds, writes nothing, and settles once after the database comes back', async () => {
     const { transId } = await pendingOrder(t, 1400);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { DataSource } from 'typeorm';
+import type { BaofooDatabase } from '../../src/baofoo/database/baofoo-database.ts';
 import { BAOFOO_OPTIONS } from '../../src/baofoo/baofoo.constants.ts';
 import type { ResolvedBaofooOptions } from '../../src/baofoo/config/resolved-options.ts';
 import type { VerifiedNotification } from '../../src/baofoo/notifications/inbound-notification.ts';
@@ -117,7 +117,7 @@ describe('the order lifecycle under random notifications, queries and crashes', 
     await runner.connect();
     await runner.startTransaction();
     try {
-      const uncommitted = new PaymentOrderRepository({ query: (sql: string, params?: unknown[]) => runner.query(sql, params) } as unknown as DataSource);
+      const uncommitted = new PaymentOrderRepository({ query: (sql: string, params?: unknown[]) => runner.query(sql, params) } as unknown as BaofooDatabase);
       const clock = () => new Date();
       await new NotificationService(new SettlementService(uncommitted, clock, options), t.app.get(RefusalRecorder)).apply(n);
     } finally {

@@ -82,6 +82,13 @@ export class OutboxDto {
   @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
+export class DatabaseDto {
+  @IsOptional() @IsInt() @Min(1) @Max(1000) poolSize?: number;
+  @IsOptional() @IsInt() @Min(10) @Max(600_000) statementTimeoutMs?: number;
+  @IsOptional() @IsInt() @Min(10) @Max(600_000) connectTimeoutMs?: number;
+  @IsOptional() @IsInt() @Min(10) @Max(600_000) answerWithinMs?: number;
+}
+
 export class BaofooOptionsDto {
   @IsIn(['sandbox', 'test', 'production'], { message: 'environment must be sandbox, test or production (BAOFOO_ENV)' }) environment!: string;
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'sandboxUrl must be an http(s) URL like http://127.0.0.1:3100 (BAOFOO_SANDBOX_URL)' })
@@ -98,4 +105,5 @@ export class BaofooOptionsDto {
   @IsOptional() @ValidateNested() @Type(() => NotificationDto) notification?: NotificationDto;
   @IsOptional() @ValidateNested() @Type(() => ReconciliationDto) reconciliation?: ReconciliationDto;
   @IsOptional() @ValidateNested() @Type(() => OutboxDto) outbox?: OutboxDto;
+  @IsOptional() @ValidateNested() @Type(() => DatabaseDto) database?: DatabaseDto;
 }

@@ -145,6 +145,28 @@ export interface BaofooOutboxOptions {
   enabled?: boolean;
 }
 
+/**
+ * The module's own connection pool. It connects like the app's DataSource
+ * (same server, credentials, ssl) but keeps its own short timeouts, which
+ * apply only to the module's statements, never to the app's other queries.
+ */
+export interface BaofooDatabaseOptions {
+  /** Connections in the module's pool. Default 10. */
+  poolSize?: number;
+  /** Server-side cap on one statement of the module (`statement_timeout`), in ms. Default 1500. */
+  statementTimeoutMs?: number;
+  /** Longest wait for a connection (a pooled one or a new one), in ms. Default 1000. */
+  connectTimeoutMs?: number;
+  /**
+   * One statement, waiting for its connection included, gives up on the
+   * client side after this long, in ms, and its connection is destroyed; the
+   * statements of one notification share this budget. A frozen database
+   * still gets the gateway a "not OK" (which it retries) within 3 s, with
+   * a second left for the HTTP round trip on a busy machine. Default 2000.
+   */
+  answerWithinMs?: number;
+}
+
 /** Options of `BaofooModule.forRoot` / `forRootAsync`. */
 export interface BaofooModuleOptions {
   /** `sandbox` (a local gateway at `sandboxUrl`), `test` (vgw.baofoo.com) or `production` (gw.baofoo.com). */
@@ -169,4 +191,5 @@ export interface BaofooModuleOptions {
   notification?: BaofooNotificationOptions;
   reconciliation?: BaofooReconciliationOptions;
   outbox?: BaofooOutboxOptions;
+  database?: BaofooDatabaseOptions;
 }

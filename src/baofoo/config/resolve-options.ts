@@ -80,6 +80,7 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): 
   const n = options.notification ?? {};
   const r = options.reconciliation ?? {};
   const ob = options.outbox ?? {};
+  const d = options.database ?? {};
   return {
     environment: env,
     endpoints: gatewayEndpoints(env, options.sandboxUrl),
@@ -119,5 +120,6 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): 
       maxQueriesPerMinute: r.maxQueriesPerMinute ?? 30,
     },
     outbox: { pollIntervalMs: ob.pollIntervalMs ?? 1000, maxAttempts: ob.maxAttempts ?? 8, enabled: ob.enabled ?? true },
+    database: { poolSize: d.poolSize ?? 10, statementTimeoutMs: d.statementTimeoutMs ?? 1500, connectTimeoutMs: d.connectTimeoutMs ?? 1000, answerWithinMs: d.answerWithinMs ?? 2000 },
   };
 }

@@ -1,3 +1,4 @@
+import type { BaofooDatabaseSettings } from '../database/baofoo-database.ts';
 import type { BaofooCharset } from '../protocol/charset.ts';
 import type { BaofooEnvironment } from './baofoo-options.interface.ts';
 import type { GatewayEndpoints } from './gateway-hosts.ts';
@@ -37,4 +38,5 @@ export interface ResolvedBaofooOptions {
     maxQueriesPerMinute: number;
   };
   outbox: { pollIntervalMs: number; maxAttempts: number; enabled: boolean };
+  database: BaofooDatabaseSettings;
 }

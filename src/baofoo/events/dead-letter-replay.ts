@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { BaofooTransaction } from '../database/baofoo-database.ts';
 import { OUTBOX_CHANNEL } from './outbox.constants.ts';
 
 /** Which dead-lettered deliveries to act on; the fields combine (AND). Empty means all. */
@@ -26,7 +26,8 @@ export interface DeadLetter {
   replays: number;
 }
 
-type Queryable = Pick<pg.ClientBase, 'query'>;
+/** The module's database, or one of its transactions. */
+type Queryable = BaofooTransaction;
 
 const WHERE = `d.status = 'dead'
   AND ($1::uuid[] IS NULL OR d.event_id = ANY($1::uuid[]))
@@ -61,7 +62,7 @@ const toDeadLetter = (r: Row): DeadLetter => ({
 
 /** The dead-lettered deliveries that match, oldest first. */
 export async function listDeadLetters(db: Queryable, filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {
-  const { rows } = await db.query<Row>(
+  const rows = await db.query<Row>(
     `SELECT d.event_id, d.event_type, d.listener, d.attempts, d.last_error, d.dead_at, d.replays
        FROM baofoo_event_deliveries d WHERE ${WHERE} ORDER BY d.dead_at, d.id LIMIT $6`,
     params(filter),
@@ -76,7 +77,7 @@ export async function listDeadLetters(db: Queryable, filter: DeadLetterFilter = 
  * the relays. Returns what was replayed, as it was before the replay.
  */
 export async function replayDeadLetters(db: Queryable, filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {
-  const { rows } = await db.query<Row>(
+  const rows = await db.query<Row>(
     `WITH picked AS (
        SELECT d.id FROM baofoo_event_deliveries d WHERE ${WHERE} ORDER BY d.dead_at, d.id LIMIT $6 FOR UPDATE
      ), revived AS (

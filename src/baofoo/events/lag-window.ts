@@ -32,14 +32,4 @@ export class LagWindow {
     recent.sort((a, b) => a - b);
     return recent[Math.min(recent.length - 1, Math.max(0, Math.ceil((p / 100) * recent.length) - 1))];
   }
-
-  /** Every recent sample, oldest first (for benchmarks). */
-  samples(now = Date.now()): number[] {
-    const out: number[] = [];
-    for (let k = 0; k < this.size; k++) {
-      const i = (this.next - this.size + k + this.capacity) % this.capacity;
-      if (now - this.takenAt[i] <= this.maxAgeMs) out.push(this.values[i]);
-    }
-    return out;
-  }
 }

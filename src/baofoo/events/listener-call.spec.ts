@@ -1,31 +1,31 @@
 import { describe, expect, it } from '@jest/globals';
-import { callWithTimeout, DeliveryAbortedError, describeFailure, ListenerTimeoutError } from './listener-call.ts';
+import { callListener, DeliveryAbortedError, describeFailure, ListenerTimeoutError } from './listener-call.ts';
 
-describe('callWithTimeout', () => {
+describe('callListener', () => {
   it('settles with the call', async () => {
-    await expect(callWithTimeout(async () => 'done', 1000)).resolves.toBe('done');
-    await expect(callWithTimeout(() => Promise.reject(new Error('no')), 1000)).rejects.toThrow('no');
+    await expect(callListener(async () => 'done', 1000)).resolves.toBe('done');
+    await expect(callListener(() => Promise.reject(new Error('no')), 1000)).rejects.toThrow('no');
   });
 
   it('turns a synchronous throw into a rejection', async () => {
     await expect(
-      callWithTimeout(() => {
+      callListener(() => {
         throw new Error('sync');
       }, 1000),
     ).rejects.toThrow('sync');
   });
 
   it('fails a call that outlives its timeout', async () => {
-    await expect(callWithTimeout(() => new Promise(() => undefined), 10)).rejects.toBeInstanceOf(ListenerTimeoutError);
+    await expect(callListener(() => new Promise(() => undefined), 10)).rejects.toBeInstanceOf(ListenerTimeoutError);
   });
 
   it('fails at once when aborted, before or during the call', async () => {
     const before = new AbortController();
     before.abort();
-    await expect(callWithTimeout(async () => 'x', 1000, before.signal)).rejects.toBeInstanceOf(DeliveryAbortedError);
+    await expect(callListener(async () => 'x', 1000, before.signal)).rejects.toBeInstanceOf(DeliveryAbortedError);
 
     const during = new AbortController();
-    const call = callWithTimeout(() => new Promise(() => undefined), 60_000, during.signal);
+    const call = callListener(() => new Promise(() => undefined), 60_000, during.signal);
     during.abort();
     await expect(call).rejects.toBeInstanceOf(DeliveryAbortedError);
   });

@@ -1,3 +1,5 @@
+import { callWithTimeout } from '../common/call-with-timeout.ts';
+
 /** Why a listener call did not count. */
 export class ListenerTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
@@ -13,32 +15,9 @@ export class DeliveryAbortedError extends Error {
   }
 }
 
-/**
- * Runs `call` and settles when it does, when `timeoutMs` passes, or when
- * `signal` aborts, whichever is first; the timer never outlives the call.
- */
-export function callWithTimeout<T>(call: () => Promise<T> | T, timeoutMs: number, signal?: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    if (signal?.aborted) return reject(new DeliveryAbortedError());
-    const onAbort = () => finish(() => reject(new DeliveryAbortedError()));
-    const timer = setTimeout(() => finish(() => reject(new ListenerTimeoutError(timeoutMs))), timeoutMs);
-    timer.unref();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let settled = false;
-    function finish(settle: () => void) {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      settle();
-    }
-    Promise.resolve()
-      .then(call)
-      .then(
-        (value) => finish(() => resolve(value)),
-        (error: unknown) => finish(() => reject(error)),
-      );
-  });
+/** One listener call, bounded by the listener timeout and the relay's stop. */
+export function callListener<T>(call: () => Promise<T> | T, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+  return callWithTimeout(call, timeoutMs, { signal, timedOut: (ms) => new ListenerTimeoutError(ms), aborted: () => new DeliveryAbortedError() });
 }
 
 /** A short, single-line-first description of what a listener threw, for the delivery record. */

@@ -1,17 +1,16 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BaofooDatabase } from '../database/baofoo-database.ts';
 import { listDeadLetters, replayDeadLetters, type DeadLetter, type DeadLetterFilter } from './dead-letter-replay.ts';
-import { pgPoolOf } from './pg-pool.ts';
 
 /** Ops actions on the outbox: see and replay the deliveries listeners gave up on. */
 @Injectable()
 export class OutboxAdminService {
   private readonly logger = new Logger('BaofooOutbox');
 
-  constructor(@Optional() @Inject(DataSource) private readonly dataSource?: DataSource) {}
+  constructor(@Inject(BaofooDatabase) private readonly db: BaofooDatabase) {}
 
   listDeadLetters(filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {
-    return listDeadLetters(this.pool(), filter);
+    return listDeadLetters(this.db, filter);
   }
 
   /**
@@ -20,13 +19,8 @@ export class OutboxAdminService {
    * called. Fix the listener (or what it depends on) first.
    */
   async replayDeadLetters(filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {
-    const replayed = await replayDeadLetters(this.pool(), filter);
+    const replayed = await replayDeadLetters(this.db, filter);
     if (replayed.length > 0) this.logger.log(`replaying ${replayed.length} dead-lettered deliver${replayed.length === 1 ? 'y' : 'ies'}`);
     return replayed;
-  }
-
-  private pool() {
-    if (!this.dataSource) throw new Error('the Baofoo outbox admin needs TypeORM: import TypeOrmModule.forRoot(baofooPostgresOptions({ url })) in the app');
-    return pgPoolOf(this.dataSource);
   }
 }

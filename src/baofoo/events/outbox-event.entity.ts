@@ -39,11 +39,15 @@ export class OutboxEventEntity {
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
   deliveredAt!: Date | null;
 
-  /** When the relay may claim it next: at once for a new event, later while a listener waits out its backoff. */
+  /**
+   * When a relay may claim it next: at once for a new event; while a relay
+   * delivers it, the end of that relay's lease; later while a listener waits
+   * out its backoff.
+   */
   @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
   nextAttemptAt!: Date;
 
-  /** Relay passes that completed over this event (a pass cut short by a crash is rolled back and not counted). */
+  /** Times a relay claimed this event (a claim whose relay died counts too). */
   @Column({ type: 'integer', default: 0 })
   attempts!: number;
 }

@@ -1,7 +1,6 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { BaofooDatabase } from '../database/baofoo-database.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
-import { pgPoolOf } from './pg-pool.ts';
 
 /** The outbox as a health check sees it. */
 export interface OutboxHealth {
@@ -22,12 +21,11 @@ export interface OutboxHealth {
 export class OutboxMonitor {
   constructor(
     private readonly relay: OutboxRelay,
-    @Optional() @Inject(DataSource) private readonly dataSource?: DataSource,
+    @Inject(BaofooDatabase) private readonly db: BaofooDatabase,
   ) {}
 
   async snapshot(): Promise<OutboxHealth> {
-    if (!this.dataSource) throw new Error('the Baofoo outbox monitor needs TypeORM: import TypeOrmModule.forRoot(baofooPostgresOptions({ url })) in the app');
-    const { rows } = await pgPoolOf(this.dataSource).query<{ pending: number; oldest_ms: number | null; dead: number }>(
+    const rows = await this.db.query<{ pending: number; oldest_ms: number | null; dead: number }>(
       `SELECT (SELECT count(*) FROM baofoo_outbox WHERE delivered_at IS NULL)::int AS pending,
               (SELECT (extract(epoch FROM clock_timestamp() - min(created_at)) * 1000)::float8 FROM baofoo_outbox WHERE delivered_at IS NULL) AS oldest_ms,
               (SELECT count(*) FROM baofoo_event_deliveries WHERE status = 'dead')::int AS dead`,

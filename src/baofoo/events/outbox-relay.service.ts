@@ -2,61 +2,54 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { EventEmitter2, EventEmitterReadinessWatcher } from '@nestjs/event-emitter';
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type pg from 'pg';
-import { DataSource } from 'typeorm';
 import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
+import { BatchedWriter } from '../common/batched-writer.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
+import { BaofooDatabase } from '../database/baofoo-database.ts';
 import type { BaofooEvent } from './baofoo-events.ts';
 import { deadLetterEvent } from './dead-letter-event.ts';
-import { planDelivery, settleDelivery, type DeliveryState, type ListenerResult, type SettledEvent } from './delivery-plan.ts';
+import { planDelivery, settleDelivery, type DeliveryState, type DeliveryWrite, type DueListener, type ListenerResult } from './delivery-plan.ts';
 import { EventListenerRegistry } from './event-listener-registry.service.ts';
 import { LagWindow } from './lag-window.ts';
-import { callWithTimeout, describeFailure } from './listener-call.ts';
+import { callListener, describeFailure } from './listener-call.ts';
 import { BAOFOO_OUTBOX_TUNING, type OutboxTuning } from './outbox.constants.ts';
 import { outboxRow } from './outbox-row.ts';
-import { claimDueEvents, finishEvents, insertOutboxRows, loadDeliveryStates, saveDeliveries, type ClaimedEvent, type EventDeliveryWrite } from './outbox-store.ts';
+import { claimDueEvents, finishEvents, insertOutboxRows, loadDeliveryStates, releaseEvents, saveDeliveries, type ClaimedEvent, type EventDeliveryWrite } from './outbox-store.ts';
 import { OutboxWakeup } from './outbox-wakeup.ts';
-import { connectionSettingsOf, pgPoolOf } from './pg-pool.ts';
-
-interface Pass {
-  readonly client: pg.PoolClient;
-  readonly abort: AbortController;
-  released: boolean;
-}
-
-/** A listener that gave up, reported once its pass has committed. */
-interface DeadLetterReport {
-  eventId: string;
-  type: string;
-  listener: string;
-  attempts: number;
-  lastError: string | null;
-}
 
 /**
  * Delivers committed outbox events to the app's listeners, at least once.
  *
- * A pass is one transaction: claim due events with `FOR UPDATE SKIP LOCKED`,
- * call each due `@OnBaofooEvent` listener (awaited, with a timeout), record
- * every listener's outcome, mark finished events delivered, commit. The row
- * locks are held for the whole pass, so two relays never deliver one event at
- * once, and a relay that dies mid-pass loses its connection, which rolls the
- * pass back and frees the rows for the next poll of any relay: nothing is lost.
+ * Nothing is held open while listeners run. A relay claims due events with a
+ * lease in one short autocommit statement (`UPDATE … WHERE id IN (SELECT …
+ * FOR UPDATE SKIP LOCKED) RETURNING …`), then calls each due
+ * `@OnBaofooEvent` listener with no transaction open (awaited, with a
+ * timeout), and writes each listener's outcome as soon as that listener has
+ * settled. An event whose listeners have all settled is marked finished on
+ * its own: up to `concurrency` events are in flight, each finishing
+ * independently, so a slow listener holds only its own event. A relay that
+ * dies leaves its claims to run out; the event is claimed again and only the
+ * listeners with no outcome on record are called again.
  *
- * Passes run when a NOTIFY from the outbox's insert trigger arrives, and
- * every `outbox.pollIntervalMs` whatever happens (retries that came due, a
- * lost LISTEN connection, another instance that died holding rows).
+ * Claims run when a NOTIFY from the outbox's insert trigger arrives, when a
+ * delivery slot frees up, and every `outbox.pollIntervalMs` whatever happens
+ * (retries that came due, a lost LISTEN connection, leases that ran out).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('BaofooOutbox');
   private readonly lag = new LagWindow();
-  private pool: pg.Pool | null = null;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Events whose listener calls a stop cut short: handed back to the queue at once. */
+  private readonly abandoned = new Set<string>();
+  private abort = new AbortController();
+  private db: BaofooDatabase | null = null;
+  private records: BatchedWriter<EventDeliveryWrite> | null = null;
+  private finishes: BatchedWriter<{ id: string; done: boolean }> | null = null;
   private wakeup: OutboxWakeup | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
-  private draining: Promise<void> | null = null;
+  private claiming: Promise<void> | null = null;
   private begun: Promise<void> = Promise.resolve();
-  private current: Pass | null = null;
   private again = false;
   private started = false;
   private stopped = false;
@@ -67,7 +60,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions,
     @Inject(BAOFOO_OUTBOX_TUNING) private readonly tuning: OutboxTuning,
     private readonly registry: EventListenerRegistry,
-    @Optional() @Inject(DataSource) private readonly dataSource?: DataSource,
+    @Inject(BaofooDatabase) private readonly database: BaofooDatabase,
     @Optional() @Inject(EventEmitter2) private readonly emitter?: EventEmitter2,
     @Optional() @Inject(EventEmitterReadinessWatcher) private readonly emitterReady?: EventEmitterReadinessWatcher,
   ) {}
@@ -77,10 +70,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.log('outbox relay disabled in this process (outbox.enabled = false)');
       return;
     }
-    if (!this.dataSource) throw new Error('the Baofoo outbox relay needs TypeORM: import TypeOrmModule.forRoot(baofooPostgresOptions({ url })) in the app');
-    this.pool = pgPoolOf(this.dataSource);
     // Listener names are checked now, so a clash stops the boot instead of a delivery.
     this.registry.all();
+    // A pool of its own, with room for a busy database: the relay never takes a connection a notification is waiting for.
+    const db = this.database.derive({ poolSize: this.tuning.connections, statementTimeoutMs: 10_000, connectTimeoutMs: 10_000, answerWithinMs: 20_000 }, 'baofoo-outbox');
+    this.db = db;
+    // Outcomes that settle while a write runs share the next one: one statement per burst, not per listener.
+    this.records = new BatchedWriter((writes) => saveDeliveries(db, writes));
+    this.finishes = new BatchedWriter((events) => finishEvents(db, events));
+    this.abort = new AbortController();
+    // Every listener call in flight listens for the abort: far more than the default warning threshold of 10.
+    setMaxListeners(0, this.abort.signal);
     this.started = true;
     this.stopped = false;
     this.begun = this.begin();
@@ -101,9 +101,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     await this.wakeup?.listeningOnce;
   }
 
-  /** Resolves when the passes running now have committed (or failed): what listeners did is then on record. */
+  /** Resolves when the claim and the deliveries running now have settled: what their listeners did is then on record. */
   async settled(): Promise<void> {
-    await this.draining;
+    await this.claiming;
+    await Promise.all(this.inFlight.values());
   }
 
   /** p99 of the commit→listener lag of first deliveries over the last minutes, in ms; null before any. */
@@ -111,35 +112,30 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return this.lag.percentile(99);
   }
 
-  /** Recent commit→listener lags in ms, for benchmarks. */
-  lagSamples(): number[] {
-    return this.lag.samples();
-  }
-
   /** Events this process finished delivering since it started. */
   get deliveredCount(): number {
     return this.delivered;
   }
 
-  /** Runs a pass now (and more while events keep coming) instead of at the next poll. */
+  /** Claims due events now (and more while they keep coming and slots are free) instead of at the next poll. */
   wake(): void {
     if (!this.started || this.stopped) return;
-    if (this.draining) {
+    if (this.claiming) {
       this.again = true;
       return;
     }
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.pollTimer = null;
-    this.draining = this.drain().finally(() => {
-      this.draining = null;
+    this.claiming = this.claim().finally(() => {
+      this.claiming = null;
       this.schedulePoll();
     });
   }
 
   /**
-   * Stops the relay: no new pass; a pass in flight gets `shutdownGraceMs` to
-   * finish, then its connection is cut so the database rolls it back and
-   * another relay delivers its events.
+   * Stops the relay: no new claim; deliveries in flight get `shutdownGraceMs`
+   * to finish, then they are abandoned and their events handed back to the
+   * queue at once (what their listeners already settled stays on record).
    */
   async stop(): Promise<void> {
     if (!this.started || this.stopped) return;
@@ -147,27 +143,45 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.pollTimer = null;
     await this.wakeup?.stop();
-    const draining = this.draining;
-    if (!draining) return;
+    await this.claiming;
+    try {
+      await this.finishDeliveries();
+    } finally {
+      const db = this.db;
+      this.db = null;
+      await db?.end();
+    }
+  }
+
+  private async finishDeliveries(): Promise<void> {
+    if (this.inFlight.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
-      draining.then(() => true),
+      Promise.all(this.inFlight.values()).then(() => true),
       new Promise<false>((resolve) => {
         timer = setTimeout(() => resolve(false), this.tuning.shutdownGraceMs);
       }),
     ]);
     clearTimeout(timer);
-    if (!finished) {
-      this.logger.warn(`stopping with a pass still running after ${this.tuning.shutdownGraceMs} ms: rolling it back, its events will be delivered again`);
-      this.abort(this.current);
-    }
+    if (finished) return;
+    this.logger.warn(`stopping with ${this.inFlight.size} deliveries still running after ${this.tuning.shutdownGraceMs} ms: abandoning them, their events will be delivered again`);
+    // Only listener calls are cut short: outcomes already settled are still written, so they are not repeated.
+    this.abort.abort();
+    await Promise.all(this.inFlight.values());
+    const abandoned = [...this.abandoned];
+    this.abandoned.clear();
+    await releaseEvents(this.db!, abandoned).catch((e: unknown) => this.logger.warn(`could not hand abandoned events back (their leases will run out): ${describeFailure(e, 300)}`));
+  }
+
+  private get leaseMs(): number {
+    return this.tuning.listenerTimeoutMs + this.tuning.leaseMarginMs;
   }
 
   private async begin(): Promise<void> {
     // @OnEvent subscribers are attached during bootstrap too: wait for them, so the first events reach them.
     await this.emitterReady?.waitUntilReady().catch(() => undefined);
-    if (this.stopped || !this.pool) return;
-    this.wakeup = new OutboxWakeup(connectionSettingsOf(this.pool, 'baofoo-outbox-listen'), () => this.wake(), this.tuning.reconnectMs, this.logger);
+    if (this.stopped) return;
+    this.wakeup = new OutboxWakeup(this.database.connectionSettings('baofoo-outbox-listen'), () => this.wake(), this.tuning.reconnectMs, this.logger);
     this.wakeup.start();
     this.wake();
   }
@@ -179,6 +193,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       this.wake();
       return;
     }
+    if (this.pollTimer) return;
     this.pollTimer = setTimeout(() => {
       this.pollTimer = null;
       this.wake();
@@ -186,81 +201,53 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.pollTimer.unref();
   }
 
-  private async drain(): Promise<void> {
+  private async claim(): Promise<void> {
+    const db = this.db;
+    if (!db) return;
     try {
-      let claimed: number;
-      do {
+      for (;;) {
         this.again = false;
-        claimed = await this.pass();
-      } while (!this.stopped && (claimed === this.tuning.batchSize || this.again));
+        const limit = Math.min(this.tuning.concurrency - this.inFlight.size, this.tuning.batchSize);
+        if (limit <= 0 || this.stopped) break;
+        const events = await claimDueEvents(db, limit, this.leaseMs);
+        const claimedAt = performance.now();
+        if (this.stopped) {
+          await releaseEvents(
+            db,
+            events.map((e) => e.id),
+          );
+          break;
+        }
+        // Only an event claimed before can have delivery records (a replayed one was claimed before it died).
+        const seen = events.filter((e) => e.claims > 1).map((e) => e.eventId);
+        const states = seen.length > 0 ? await loadDeliveryStates(db, seen) : new Map<string, Map<string, DeliveryState>>();
+        for (const event of events) this.start(event, states.get(event.eventId) ?? new Map(), claimedAt);
+        if (events.length < limit) break;
+      }
       if (this.failing) this.logger.log('outbox relay recovered');
       this.failing = false;
     } catch (e) {
       if (this.stopped) return;
-      // One warning per outage, not one per poll.
-      if (!this.failing) this.logger.warn(`outbox relay pass failed, retrying every ${this.options.outbox.pollIntervalMs} ms: ${describeFailure(e, 500)}`);
-      this.failing = true;
+      this.warnOnce(`outbox relay claim failed, retrying every ${this.options.outbox.pollIntervalMs} ms: ${describeFailure(e, 500)}`);
     }
   }
 
-  private async pass(): Promise<number> {
-    const pool = this.pool;
-    if (!pool || this.stopped) return 0;
-    const pass: Pass = { client: await pool.connect(), abort: new AbortController(), released: false };
-    // Every listener call of the pass listens for the abort: far more than the default warning threshold of 10.
-    setMaxListeners(0, pass.abort.signal);
-    this.current = pass;
-    const { client } = pass;
-    try {
-      await client.query('BEGIN');
-      const events = await claimDueEvents(client, this.tuning.batchSize);
-      const claimedAt = performance.now();
-      if (events.length === 0) {
-        await client.query('COMMIT');
-        return 0;
-      }
-      // Delivery records are written only by a pass that also counts itself on the event: one never passed over has none.
-      const seen = events.filter((e) => e.passes > 0).map((e) => e.eventId);
-      const states = seen.length > 0 ? await loadDeliveryStates(client, seen) : new Map<string, Map<string, DeliveryState>>();
-      const settled = await mapLimit(events, this.tuning.concurrency, (event) => this.deliver(event, states.get(event.eventId) ?? new Map(), claimedAt, pass.abort.signal));
-      if (pass.abort.signal.aborted) return 0;
-      const writes: EventDeliveryWrite[] = [];
-      const reports: DeadLetterReport[] = [];
-      settled.forEach((s, i) => {
-        const { eventId, type } = events[i];
-        for (const w of s.writes) writes.push({ ...w, eventId, eventType: type });
-        for (const w of s.deadLettered) reports.push({ eventId, type, listener: w.listener, attempts: w.attempts, lastError: w.lastError });
+  private start(event: ClaimedEvent, states: ReadonlyMap<string, DeliveryState>, claimedAt: number): void {
+    const delivery = this.deliver(event, states, claimedAt)
+      .catch((e: unknown) => {
+        // The claim's lease brings the event back; outcomes already recorded are kept.
+        if (!this.stopped) this.warnOnce(`outbox relay could not record the delivery of event ${event.eventId} (${event.type}); it is retried when its lease ends: ${describeFailure(e, 500)}`);
+      })
+      .finally(() => {
+        this.inFlight.delete(event.id);
+        // Refill once half the slots are free: one claim statement per several events, not per event.
+        if (this.inFlight.size <= this.tuning.concurrency / 2) this.wake();
       });
-      await saveDeliveries(client, writes);
-      await finishEvents(
-        client,
-        events.map((e, i) => ({ id: e.id, done: settled[i].done })),
-      );
-      // A listener of the dead-letter event that gives up is logged, not reported again: no report loop.
-      const reported = reports.filter((r) => r.type !== 'baofoo.delivery.dead_lettered');
-      await insertOutboxRows(
-        client,
-        reported.map((r) => outboxRow(deadLetterEvent({ eventId: r.eventId, type: r.type, payload: events.find((e) => e.eventId === r.eventId)?.payload ?? {} }, r))),
-      );
-      await client.query('COMMIT');
-      this.delivered += settled.filter((s) => s.done).length;
-      for (const r of reports) {
-        this.logger.error(`listener ${r.listener} gave up on event ${r.eventId} (${r.type}) after ${r.attempts} attempts; dead-lettered: ${firstLine(r.lastError)}`);
-      }
-      return events.length;
-    } catch (e) {
-      if (!pass.released) await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      if (this.current === pass) this.current = null;
-      if (!pass.released) {
-        pass.released = true;
-        client.release();
-      }
-    }
+    this.inFlight.set(event.id, delivery);
   }
 
-  private async deliver(event: ClaimedEvent, states: ReadonlyMap<string, DeliveryState>, claimedAt: number, signal: AbortSignal): Promise<SettledEvent> {
+  private async deliver(event: ClaimedEvent, states: ReadonlyMap<string, DeliveryState>, claimedAt: number): Promise<void> {
+    const { signal } = this.abort;
     const listeners = this.registry.listenersFor(event.type);
     const plan = planDelivery(
       listeners.map((l) => l.id),
@@ -268,27 +255,57 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     );
     const payload = event.payload as unknown as BaofooEvent;
     const lagNow = () => event.ageMs + (performance.now() - claimedAt);
-    if (event.passes === 0) this.lag.record(lagNow());
-    const results = await Promise.all(
-      plan.due.map(async (due): Promise<ListenerResult> => {
-        const listener = listeners.find((l) => l.id === due.listener);
-        if (!listener) return { ...due, error: 'listener not registered' };
-        try {
-          // Each listener gets its own copy: one that mutates the event cannot change what the next one sees.
-          await callWithTimeout(() => listener.invoke(structuredClone(payload), { listener: listener.id, attempt: due.attempt, lagMs: lagNow() }), this.tuning.listenerTimeoutMs, signal);
-          return due;
-        } catch (e) {
-          const error = describeFailure(e);
-          if (!signal.aborted && due.attempt < this.options.outbox.maxAttempts) {
-            this.logger.warn(`listener ${due.listener} failed on event ${event.eventId} (${event.type}), attempt ${due.attempt} of ${this.options.outbox.maxAttempts}: ${firstLine(error)}`);
-          }
-          return { ...due, error };
-        }
+    if (event.claims === 1) this.lag.record(lagNow());
+    const writes = await Promise.all(
+      plan.due.map(async (due): Promise<DeliveryWrite | null> => {
+        const result = await this.call(event, payload, due, lagNow, signal);
+        if (signal.aborted) return null;
+        const [write] = settleDelivery({ due: [due], waiting: false }, [result], this.options.outbox.maxAttempts, this.tuning.backoff).writes;
+        await this.record(event, write);
+        return write;
       }),
     );
-    // Fire-and-forget subscribers hear an event on its first pass only: a retry of one listener must not replay it to them.
-    if (event.passes === 0 && !signal.aborted) this.emit(payload);
-    return settleDelivery(plan, results, this.options.outbox.maxAttempts, this.tuning.backoff);
+    if (signal.aborted) {
+      this.abandoned.add(event.id);
+      return;
+    }
+    // Fire-and-forget subscribers hear an event on its first claim only: a retry of one listener must not replay it to them.
+    if (event.claims === 1) this.emit(payload);
+    const done = !plan.waiting && writes.every((w) => w !== null && w.status !== 'failed');
+    await this.finishes!.add({ id: event.id, done });
+    if (done) this.delivered += 1;
+  }
+
+  private async call(event: ClaimedEvent, payload: BaofooEvent, due: DueListener, lagNow: () => number, signal: AbortSignal): Promise<ListenerResult> {
+    const listener = this.registry.listenersFor(event.type).find((l) => l.id === due.listener);
+    if (!listener) return { ...due, error: 'listener not registered' };
+    try {
+      // Each listener gets its own copy: one that mutates the event cannot change what the next one sees.
+      await callListener(() => listener.invoke(structuredClone(payload), { listener: listener.id, attempt: due.attempt, lagMs: lagNow() }), this.tuning.listenerTimeoutMs, signal);
+      return due;
+    } catch (e) {
+      const error = describeFailure(e);
+      if (!signal.aborted && due.attempt < this.options.outbox.maxAttempts) {
+        this.logger.warn(`listener ${due.listener} failed on event ${event.eventId} (${event.type}), attempt ${due.attempt} of ${this.options.outbox.maxAttempts}: ${firstLine(error)}`);
+      }
+      return { ...due, error };
+    }
+  }
+
+  /** One listener's outcome, on record as soon as it settled; a dead letter and its report event commit together. */
+  private async record(event: ClaimedEvent, write: DeliveryWrite): Promise<void> {
+    const row = { ...write, eventId: event.eventId, eventType: event.type };
+    if (write.status !== 'dead') {
+      await this.records!.add(row);
+      return;
+    }
+    // A listener of the dead-letter event that gives up is logged, not reported again: no report loop.
+    const report = event.type === 'baofoo.delivery.dead_lettered' ? [] : [outboxRow(deadLetterEvent({ eventId: event.eventId, type: event.type, payload: event.payload }, write))];
+    await this.db!.transaction(async (tx) => {
+      await saveDeliveries(tx, [row]);
+      await insertOutboxRows(tx, report);
+    });
+    this.logger.error(`listener ${write.listener} gave up on event ${event.eventId} (${event.type}) after ${write.attempts} attempts; dead-lettered: ${firstLine(write.lastError)}`);
   }
 
   private emit(event: BaofooEvent): void {
@@ -300,29 +317,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private abort(pass: Pass | null): void {
-    if (!pass || pass.released) return;
-    pass.abort.abort();
-    pass.released = true;
-    // Destroying the connection (not returning it) is what ends the transaction and frees the rows.
-    pass.client.release(true);
+  // One warning per outage, not one per poll.
+  private warnOnce(message: string): void {
+    if (!this.failing) this.logger.warn(message);
+    this.failing = true;
   }
 }
 
 function firstLine(text: string | null): string {
   return (text ?? '').split('\n', 1)[0];
-}
-
-/** `fn` over `items`, at most `limit` at a time, results in order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

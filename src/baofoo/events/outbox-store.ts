@@ -1,38 +1,46 @@
-import type pg from 'pg';
+import type { BaofooTransaction } from '../database/baofoo-database.ts';
 import type { DeliveryState, DeliveryWrite } from './delivery-plan.ts';
 import { outboxInsertStatement, type OutboxRow } from './outbox-row.ts';
 
 /**
- * The relay's SQL. Every statement runs inside the pass transaction that
- * holds the claimed rows' locks, so a crash anywhere rolls the whole pass
- * back and the rows are free for the next relay at once.
+ * The relay's SQL. Each function is one short statement, run on its own
+ * (autocommit) or in a short transaction of the module's database: no
+ * transaction is ever open while a listener runs.
  */
+
+type Sql = BaofooTransaction;
 
 export interface ClaimedEvent {
   id: string;
   eventId: string;
   type: string;
   payload: Record<string, unknown>;
-  /** Passes completed over this event before: 0 on its first delivery. */
-  passes: number;
+  /** Claims of this event, this one included: 1 on its first delivery. */
+  claims: number;
   /** Commit → claim on the database clock, in ms (measured from the writer's transaction start). */
   ageMs: number;
 }
 
 /**
- * Locks up to `limit` due events. SKIP LOCKED lets several relays share the
- * queue: each takes rows nobody holds, none waits, and no row is held by two.
+ * Claims up to `limit` due events with a lease, in one autocommit statement:
+ * their `next_attempt_at` moves `leaseMs` ahead, so no relay claims them
+ * again while this one delivers, and they come back by themselves if it dies.
+ * SKIP LOCKED lets several relays claim at once without waiting on each other.
  */
-export async function claimDueEvents(client: pg.ClientBase, limit: number): Promise<ClaimedEvent[]> {
-  const { rows } = await client.query<{ id: string; event_id: string; type: string; order_id: string | null; trans_id: string | null; payload: Record<string, unknown>; attempts: number; age_ms: number }>(
-    `SELECT id, event_id, type, order_id, trans_id, payload, attempts,
-            (extract(epoch FROM clock_timestamp() - created_at) * 1000)::float8 AS age_ms
-       FROM baofoo_outbox
-      WHERE delivered_at IS NULL AND next_attempt_at <= now()
-      ORDER BY next_attempt_at, id
-      LIMIT $1
-        FOR UPDATE SKIP LOCKED`,
-    [limit],
+export async function claimDueEvents(db: Sql, limit: number, leaseMs: number): Promise<ClaimedEvent[]> {
+  const rows = await db.query<{ id: string; event_id: string; type: string; order_id: string | null; trans_id: string | null; payload: Record<string, unknown>; attempts: number; age_ms: number }>(
+    `WITH claimed AS (
+       UPDATE baofoo_outbox o
+          SET next_attempt_at = clock_timestamp() + $2::int * interval '1 millisecond', attempts = o.attempts + 1
+        WHERE o.id IN (SELECT id FROM baofoo_outbox
+                        WHERE delivered_at IS NULL AND next_attempt_at <= now()
+                        ORDER BY next_attempt_at, id
+                        LIMIT $1
+                          FOR UPDATE SKIP LOCKED)
+       RETURNING o.id, o.event_id, o.type, o.order_id, o.trans_id, o.payload, o.attempts,
+                 (extract(epoch FROM clock_timestamp() - o.created_at) * 1000)::float8 AS age_ms)
+     SELECT * FROM claimed ORDER BY id`,
+    [limit, leaseMs],
   );
   // The columns are the truth for identity: a writer that left them out of the payload still delivers a complete event.
   return rows.map((r) => ({
@@ -40,14 +48,14 @@ export async function claimDueEvents(client: pg.ClientBase, limit: number): Prom
     eventId: r.event_id,
     type: r.type,
     payload: { ...r.payload, eventId: r.event_id, type: r.type, orderId: r.order_id, transId: r.payload.transId ?? r.trans_id },
-    passes: r.attempts,
+    claims: r.attempts,
     ageMs: Math.max(0, r.age_ms),
   }));
 }
 
 /** The listeners' records of these events, by event id then listener. */
-export async function loadDeliveryStates(client: pg.ClientBase, eventIds: readonly string[]): Promise<Map<string, Map<string, DeliveryState>>> {
-  const { rows } = await client.query<{ event_id: string; listener: string; status: DeliveryState['status']; attempts: number; due: boolean }>(
+export async function loadDeliveryStates(db: Sql, eventIds: readonly string[]): Promise<Map<string, Map<string, DeliveryState>>> {
+  const rows = await db.query<{ event_id: string; listener: string; status: DeliveryState['status']; attempts: number; due: boolean }>(
     `SELECT event_id, listener, status, attempts, coalesce(next_attempt_at <= now(), false) AS due
        FROM baofoo_event_deliveries WHERE event_id = ANY($1::uuid[])`,
     [eventIds],
@@ -67,9 +75,9 @@ export interface EventDeliveryWrite extends DeliveryWrite {
 }
 
 /** Records each listener's outcome; a failure keeps the error of an earlier attempt only until it has one of its own. */
-export async function saveDeliveries(client: pg.ClientBase, writes: readonly EventDeliveryWrite[]): Promise<void> {
+export async function saveDeliveries(db: Sql, writes: readonly EventDeliveryWrite[]): Promise<void> {
   if (writes.length === 0) return;
-  await client.query(
+  await db.query(
     `INSERT INTO baofoo_event_deliveries AS d
             (event_id, event_type, listener, status, attempts, last_error, next_attempt_at, delivered_at, dead_at, first_attempt_at, last_attempt_at)
      SELECT u.event_id, u.event_type, u.listener, u.status, u.attempts, u.last_error,
@@ -100,15 +108,14 @@ export async function saveDeliveries(client: pg.ClientBase, writes: readonly Eve
 }
 
 /**
- * Ends the pass over each event: a finished event leaves the queue; an
+ * Ends a claim of each event: a finished event leaves the queue; an
  * unfinished one sleeps until its earliest listener retry is due.
  */
-export async function finishEvents(client: pg.ClientBase, events: readonly { id: string; done: boolean }[]): Promise<void> {
+export async function finishEvents(db: Sql, events: readonly { id: string; done: boolean }[]): Promise<void> {
   if (events.length === 0) return;
-  await client.query(
+  await db.query(
     `UPDATE baofoo_outbox o
-        SET attempts = o.attempts + 1,
-            delivered_at = CASE WHEN u.done THEN clock_timestamp() END,
+        SET delivered_at = CASE WHEN u.done THEN clock_timestamp() END,
             next_attempt_at = CASE WHEN u.done THEN o.next_attempt_at ELSE coalesce(
               (SELECT min(d.next_attempt_at) FROM baofoo_event_deliveries d WHERE d.event_id = o.event_id AND d.status = 'failed'),
               clock_timestamp() + interval '1 second') END
@@ -118,9 +125,15 @@ export async function finishEvents(client: pg.ClientBase, events: readonly { id:
   );
 }
 
+/** Gives claimed events back to the queue at once (a relay that stops before it finished them). */
+export async function releaseEvents(db: Sql, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(`UPDATE baofoo_outbox SET next_attempt_at = now() WHERE id = ANY($1::bigint[]) AND delivered_at IS NULL`, [ids]);
+}
+
 /** Writes events in the caller's transaction (the relay's own dead-letter events, tests). */
-export async function insertOutboxRows(client: Pick<pg.ClientBase, 'query'>, rows: readonly OutboxRow[]): Promise<void> {
+export async function insertOutboxRows(db: Sql, rows: readonly OutboxRow[]): Promise<void> {
   if (rows.length === 0) return;
   const { text, params } = outboxInsertStatement(rows);
-  await client.query(text, params);
+  await db.query(text, params);
 }

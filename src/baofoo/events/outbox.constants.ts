@@ -7,14 +7,22 @@ export const OUTBOX_CHANNEL = 'baofoo_outbox';
 export const BAOFOO_OUTBOX_TUNING = Symbol('BAOFOO_OUTBOX_TUNING');
 
 export interface OutboxTuning {
-  /** Events claimed per relay pass (one transaction). */
+  /** Most events one claim statement takes. */
   batchSize: number;
-  /** Events of a pass delivered at once. */
+  /** Events being delivered at once by one relay; each finishes on its own, so a slow one holds only its own slot. */
   concurrency: number;
   /** A listener still running after this long counts as failed (its promise is left to finish on its own). */
   listenerTimeoutMs: number;
-  /** On shutdown, how long a pass in flight may finish before its transaction is cut (its events go back to the queue). */
+  /**
+   * A claim keeps other relays off an event for `listenerTimeoutMs` plus this
+   * long (time to record the outcomes); an event whose relay died is claimed
+   * again when the lease ends.
+   */
+  leaseMarginMs: number;
+  /** On shutdown, how long deliveries in flight may finish before they are abandoned (their events go back to the queue at once). */
   shutdownGraceMs: number;
+  /** Connections of the relay's own pool (claims, outcome records); notifications never wait for them. */
+  connections: number;
   /** Wait before reconnecting the LISTEN connection after it dropped. */
   reconnectMs: number;
   backoff: RetryBackoff;
@@ -22,9 +30,11 @@ export interface OutboxTuning {
 
 export const DEFAULT_OUTBOX_TUNING: OutboxTuning = {
   batchSize: 200,
-  concurrency: 16,
+  concurrency: 64,
   listenerTimeoutMs: 30_000,
+  leaseMarginMs: 10_000,
   shutdownGraceMs: 10_000,
+  connections: 3,
   reconnectMs: 1000,
   backoff: DEFAULT_RETRY_BACKOFF,
 };

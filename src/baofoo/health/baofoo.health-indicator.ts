@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { DataSource } from 'typeorm';
 import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
+import { callWithTimeout } from '../common/call-with-timeout.ts';
+import { BaofooDatabase } from '../database/baofoo-database.ts';
 
 export interface BaofooHealthLimits {
   /** Oldest undelivered event older than this: down (listeners are not being served). Default 60 s. */
@@ -39,12 +40,12 @@ const SNAPSHOT_SQL = `SELECT
 export class BaofooHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
-    private readonly dataSource: DataSource,
+    private readonly db: BaofooDatabase,
     @Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions,
   ) {}
 
   async snapshot(): Promise<BaofooHealthSnapshot> {
-    const [row] = (await this.dataSource.query(SNAPSHOT_SQL)) as Record<string, string | number>[];
+    const [row] = await this.db.query<Record<string, string | number>>(SNAPSHOT_SQL);
     return {
       outboxLagMs: Math.round(Number(row.outbox_lag_ms)),
       undeliveredEvents: Number(row.undelivered),
@@ -61,7 +62,7 @@ export class BaofooHealthIndicator {
     const maxReconciliationLagMs = limits.maxReconciliationLagMs ?? 300_000;
     let snapshot: BaofooHealthSnapshot;
     try {
-      snapshot = await withTimeout(this.snapshot(), limits.timeoutMs ?? 2000);
+      snapshot = await callWithTimeout(() => this.snapshot(), limits.timeoutMs ?? 2000);
     } catch (e) {
       return session.down({ database: 'unreachable', message: (e as Error).message });
     }
@@ -77,12 +78,4 @@ export class BaofooHealthIndicator {
     if (warnings.length > 0) return session.degraded(data);
     return session.up(data);
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

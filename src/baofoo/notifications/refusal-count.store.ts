@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { BaofooDatabase } from '../database/baofoo-database.ts';
 import type { RefusalCount, RefusalSample } from './refusal-tally.ts';
 
 /*
@@ -28,7 +28,7 @@ const wellFormed = (_key: string, value: unknown) => (typeof value === 'string' 
 /** Writes drained refusal batches. */
 @Injectable()
 export class RefusalCountStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: BaofooDatabase) {}
 
   async write(counts: readonly RefusalCount[], samples: readonly RefusalSample[]): Promise<void> {
     const sampleRows = samples.map((s) => ({
@@ -54,6 +54,6 @@ export class RefusalCountStore {
       sample_method: c.sampleMethod,
       sample_body: c.sampleBody,
     }));
-    await this.dataSource.query(FLUSH_SQL, [JSON.stringify(sampleRows, wellFormed), JSON.stringify(countRows, wellFormed)]);
+    await this.db.query(FLUSH_SQL, [JSON.stringify(sampleRows, wellFormed), JSON.stringify(countRows, wellFormed)]);
   }
 }

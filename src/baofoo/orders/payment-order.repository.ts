@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { BaofooDatabase } from '../database/baofoo-database.ts';
 import { readFen } from '../database/bigint-money.transformer.ts';
 import type { Fen } from '../protocol/money.ts';
 import type { OrderStatus } from './order-status.ts';
@@ -100,10 +100,10 @@ const NOTE_QUERY_SQL = `WITH noted AS (UPDATE baofoo_payment_orders
  */
 @Injectable()
 export class PaymentOrderRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: BaofooDatabase) {}
 
   async insertPending(o: NewOrder): Promise<OrderRow> {
-    const rows: RawOrder[] = await this.dataSource.query(
+    const rows: RawOrder[] = await this.db.query(
       `INSERT INTO baofoo_payment_orders (member_id, terminal_id, trans_id, pay_id, trade_date, order_money, status, version,
          product_name, additional_info, page_url, return_url, next_query_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', 1, $7, $8, $9, $10, $11)
@@ -114,7 +114,7 @@ export class PaymentOrderRepository {
   }
 
   async findByTransId(memberId: string, transId: string): Promise<OrderRow | null> {
-    const rows: RawOrder[] = await this.dataSource.query(`SELECT ${ORDER_COLUMNS} FROM baofoo_payment_orders WHERE member_id = $1 AND trans_id = $2`, [
+    const rows: RawOrder[] = await this.db.query(`SELECT ${ORDER_COLUMNS} FROM baofoo_payment_orders WHERE member_id = $1 AND trans_id = $2`, [
       memberId,
       transId,
     ]);
@@ -124,7 +124,7 @@ export class PaymentOrderRepository {
   /** Applies the change with its ledger row and events atomically; false when another writer got there first. */
   async transition(change: OrderChange, ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<boolean> {
     const { text, params } = settlementStatement((p) => transitionUpdateSql(change, p), ledger, events);
-    const rows: { changed: number }[] = await this.dataSource.query(text, params);
+    const rows: { changed: number }[] = await this.db.query(text, params);
     return rows[0].changed === 1;
   }
 
@@ -135,25 +135,25 @@ export class PaymentOrderRepository {
    */
   async settlePending(s: PendingSettlement, ledger: LedgerEntry, events: readonly OutboxEntry[]): Promise<boolean> {
     const { text, params } = settlementStatement((p) => settlePendingUpdateSql(s, p), ledger, events, true);
-    const rows: { changed: number }[] = await this.dataSource.query(text, params);
+    const rows: { changed: number }[] = await this.db.query(text, params);
     return rows[0].changed === 1;
   }
 
   /** Records a ledger row and events that change no order (duplicates, rejections, anomalies). */
   async record(ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<void> {
     const { text, params } = recordStatement(ledger, events);
-    await this.dataSource.query(text, params);
+    await this.db.query(text, params);
   }
 
   /** Claims up to `limit` PENDING (or REVIEW awaiting money) orders (of `memberId`, when given) due at `now` for an order query, leasing each for `leaseSeconds`. */
   async claimDueForQuery(now: Date, leaseSeconds: number, limit: number, minIntervalSeconds: number, memberId: string | null = null): Promise<ClaimedOrder[]> {
-    const rows: (RawOrder & { queryAttempts: number })[] = await this.dataSource.query(CLAIM_DUE_SQL, [now, leaseSeconds, limit, minIntervalSeconds, memberId]);
+    const rows: (RawOrder & { queryAttempts: number })[] = await this.db.query(CLAIM_DUE_SQL, [now, leaseSeconds, limit, minIntervalSeconds, memberId]);
     return rows.map((r) => ({ ...toOrder(r), queryAttempts: r.queryAttempts }));
   }
 
   /** Claims one order (any status) for an on-demand query; null when it was queried within `minIntervalSeconds` or is being claimed. */
   async claimForQuery(orderId: string, now: Date, leaseSeconds: number, minIntervalSeconds: number): Promise<ClaimedOrder | null> {
-    const rows: (RawOrder & { queryAttempts: number })[] = await this.dataSource.query(CLAIM_ONE_SQL, [orderId, now, leaseSeconds, minIntervalSeconds]);
+    const rows: (RawOrder & { queryAttempts: number })[] = await this.db.query(CLAIM_ONE_SQL, [orderId, now, leaseSeconds, minIntervalSeconds]);
     return rows.length ? { ...toOrder(rows[0]), queryAttempts: rows[0].queryAttempts } : null;
   }
 
@@ -163,7 +163,7 @@ export class PaymentOrderRepository {
    * again). False when a newer claim owns the order.
    */
   async noteQueryOutcome(orderId: string, queryAttempts: number, checkResult: string, nextQueryAt: Date | null): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(NOTE_QUERY_SQL, [orderId, queryAttempts, checkResult.slice(0, 32), nextQueryAt]);
+    const rows: unknown[] = await this.db.query(NOTE_QUERY_SQL, [orderId, queryAttempts, checkResult.slice(0, 32), nextQueryAt]);
     return rows.length === 1;
   }
 }

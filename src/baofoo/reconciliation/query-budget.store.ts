@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { BaofooDatabase } from '../database/baofoo-database.ts';
 
 /*
  * One atomic statement per grant: the row lock of the (merchant, minute) row
@@ -26,17 +26,17 @@ export function minuteOf(at: Date): Date {
 /** The per-merchant, per-minute query budget in PostgreSQL, shared by all instances. */
 @Injectable()
 export class QueryBudgetStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: BaofooDatabase) {}
 
   /** Takes up to `wanted` queries of `memberId`'s budget for the minute of `at` (cap `perMinute`); returns how many it got. */
   async take(memberId: string, at: Date, wanted: number, perMinute: number): Promise<number> {
     if (wanted <= 0) return 0;
-    const rows: { granted: number }[] = await this.dataSource.query(TAKE_SQL, [memberId, minuteOf(at), wanted, perMinute]);
+    const rows: { granted: number }[] = await this.db.query(TAKE_SQL, [memberId, minuteOf(at), wanted, perMinute]);
     return rows[0].granted;
   }
 
   /** Gives back queries taken but not sent (fewer orders were due than granted). */
   async giveBack(memberId: string, at: Date, unused: number): Promise<void> {
-    if (unused > 0) await this.dataSource.query(GIVE_BACK_SQL, [memberId, minuteOf(at), unused]);
+    if (unused > 0) await this.db.query(GIVE_BACK_SQL, [memberId, minuteOf(at), unused]);
   }
 }

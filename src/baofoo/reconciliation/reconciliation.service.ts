@@ -5,7 +5,7 @@ import { PaymentOrderRepository, type ClaimedOrder, type OrderRow } from '../ord
 import { BaofooError } from '../protocol/errors.ts';
 import { logText } from '../protocol/log-text.ts';
 import type { Clock } from '../protocol/trade-time.ts';
-import { mapBounded } from './bounded-map.ts';
+import { mapBounded } from '../common/bounded-map.ts';
 import { GatewayQueryClient, type GatewayQueryResult } from './gateway-query.client.ts';
 import { GatewayQueryError } from './gateway-query.errors.ts';
 import { QueryAnswerApplier, reconciliationTimings } from './query-answer.applier.ts';

@@ -1,28 +1,37 @@
 import 'reflect-metadata';
-import { Injectable, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Injectable } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BaofooModule } from '../../../src/baofoo/baofoo.module.ts';
 import { baofooPostgresOptions } from '../../../src/baofoo/database/postgres-options.ts';
 import type { BaofooEventMap } from '../../../src/baofoo/events/baofoo-events.ts';
 import { OnBaofooEvent } from '../../../src/baofoo/events/on-baofoo-event.decorator.ts';
+import { BAOFOO_OUTBOX_TUNING, DEFAULT_OUTBOX_TUNING } from '../../../src/baofoo/events/outbox.constants.ts';
 
 /**
  * An app instance in a process of its own, for the test that kills it with
- * SIGKILL: its listener reports each event to the parent and then never
- * returns, so the process dies holding the claim, mid-delivery.
+ * SIGKILL mid-delivery: each event has a listener that settles at once
+ * (`crash.fast`) and one that reports the event to the parent and then never
+ * returns (`crash.slow`), so the process dies with part of each event's
+ * listener calls on record and part not.
  */
 @Injectable()
+class FastListener {
+  @OnBaofooEvent('baofoo.payment.succeeded', { listenerId: 'crash.fast' })
+  onPaid(): void {}
+}
+
+@Injectable()
 class HangingListener {
-  @OnBaofooEvent('baofoo.payment.succeeded')
+  @OnBaofooEvent('baofoo.payment.succeeded', { listenerId: 'crash.slow' })
   onPaid(event: BaofooEventMap['baofoo.payment.succeeded']): Promise<void> {
     process.send?.({ holding: event.eventId });
     return new Promise(() => undefined);
   }
 }
 
-@Module({
+const module = await Test.createTestingModule({
   imports: [
     TypeOrmModule.forRoot(baofooPostgresOptions({ url: process.env.DATABASE_URL ?? '', poolSize: 2 })),
     EventEmitterModule.forRoot(),
@@ -34,10 +43,11 @@ class HangingListener {
       outbox: { pollIntervalMs: Number(process.env.POLL_INTERVAL_MS ?? 100) },
     }),
   ],
-  providers: [HangingListener],
+  providers: [FastListener, HangingListener],
 })
-class ChildModule {}
-
-const app = await NestFactory.createApplicationContext(ChildModule, { logger: false });
-await app.init();
+  .overrideProvider(BAOFOO_OUTBOX_TUNING)
+  .useValue({ ...DEFAULT_OUTBOX_TUNING, listenerTimeoutMs: Number(process.env.LISTENER_TIMEOUT_MS ?? 30_000), leaseMarginMs: Number(process.env.LEASE_MARGIN_MS ?? 10_000) })
+  .compile();
+module.useLogger(false);
+await module.init();
 process.send?.({ ready: true });

@@ -1,0 +1,24 @@
+import { describe, expect, it } from '@jest/globals';
+import type { DataSource } from 'typeorm';
+import { resolveBaofooOptions } from '../config/resolve-options.ts';
+import { BaofooDatabase } from './baofoo-database.ts';
+import { baofooDatabaseOf } from './baofoo-database.provider.ts';
+
+const OPTIONS = resolveBaofooOptions({
+  environment: 'sandbox',
+  sandboxUrl: 'http://127.0.0.1:3100',
+  merchants: [{ memberId: '100000178', terminalId: '10000001', keys: [{ id: 'k1', secret: 'abcdefg' }] }],
+});
+
+describe('baofooDatabaseOf', () => {
+  it('refuses a DataSource that is not PostgreSQL, saying how to fix it', () => {
+    expect(() => baofooDatabaseOf({ options: { type: 'mysql' } } as unknown as DataSource, OPTIONS)).toThrow(/needs a PostgreSQL DataSource, got mysql: .*dataSource: 'name'/);
+  });
+
+  it('takes the module’s own timeouts, not the DataSource’s', () => {
+    const database = baofooDatabaseOf({ options: { type: 'postgres' } } as unknown as DataSource, OPTIONS);
+
+    expect(database).toBeInstanceOf(BaofooDatabase);
+    expect(database.settings).toEqual({ poolSize: 10, statementTimeoutMs: 1500, connectTimeoutMs: 1000, answerWithinMs: 2000 });
+  });
+});

@@ -1,0 +1,215 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pg from 'pg';
+import { BaofooError } from '../protocol/errors.ts';
+
+/** Timeouts and size of the module's own connection pool. */
+export interface BaofooDatabaseSettings {
+  /** Connections in the pool. */
+  poolSize: number;
+  /** Server-side cap on one statement (`statement_timeout`), in ms. */
+  statementTimeoutMs: number;
+  /** Longest wait for a connection (a pooled one or a new one), in ms. */
+  connectTimeoutMs: number;
+  /**
+   * The whole of one `query()` (wait for a connection + the statement) gives up
+   * on the client side after this long, in ms, so a frozen server still gets
+   * the caller an answer in time.
+   */
+  answerWithinMs: number;
+}
+
+/** Rows come back as pg returns them (bigint as text). */
+export type Row = object;
+
+/** What a transaction callback may run: statements on the transaction's own connection. */
+export interface BaofooTransaction {
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+}
+
+/**
+ * A statement whose outcome is not known for sure: the connection was lost or
+ * timed out on the client side, or a statement left a transaction open. The
+ * connection is destroyed; the caller must not report success.
+ */
+export class BaofooDatabaseError extends BaofooError {}
+
+/** Stable codes of `BaofooDatabaseError`. */
+export const DATABASE_ERRORS = {
+  /** An autocommit statement finished with a transaction still open (it was not committed). */
+  transactionLeftOpen: 'DATABASE_TRANSACTION_LEFT_OPEN',
+  /** COMMIT did not commit (the transaction had failed) or did not end the transaction. */
+  commitUnconfirmed: 'DATABASE_COMMIT_UNCONFIRMED',
+  /** The caller's answer deadline had passed (or passed while waiting for a connection): nothing was sent. */
+  deadlinePassed: 'DATABASE_DEADLINE_PASSED',
+} as const;
+
+/** The time (epoch ms) by which the work running in this async context must have its answer. */
+const answerDeadline = new AsyncLocalStorage<number>();
+
+/*
+ * Why a connection is destroyed rather than returned after most errors:
+ * node-pg neither cancels a statement on a client-side timeout nor sends a
+ * query queued behind it, so a `ROLLBACK` queued after a timeout is never
+ * sent, and a connection handed back to the pool can still be inside a
+ * transaction (holding its locks). The next borrower's statements then run
+ * inside that foreign transaction, "succeed", and are rolled back when the
+ * connection finally closes. Only an error the server itself reported on an
+ * autocommit statement leaves a connection provably clean.
+ */
+function provablyClean(error: unknown, inTransaction: boolean): boolean {
+  return !inTransaction && error instanceof pg.DatabaseError;
+}
+
+function destroy(client: pg.PoolClient, cause: unknown): void {
+  client.release(cause instanceof Error ? cause : new Error(String(cause)));
+}
+
+/**
+ * The module's database access: its own `pg.Pool` with its own timeouts, and
+ * two ways to run SQL, each of which answers only once the outcome is known.
+ *
+ * - `query()` runs one autocommit statement; it resolves only when the
+ *   statement finished and the connection is idle outside any transaction
+ *   (`getTransactionStatus() === 'I'`), so a write it reports is committed.
+ * - `transaction()` runs BEGIN … COMMIT on one connection and resolves only
+ *   when COMMIT really committed.
+ *
+ * Any failure whose effect on the connection is not provably clean destroys
+ * the connection (`release(err)`); it is never handed to another caller.
+ */
+export class BaofooDatabase {
+  private pool: pg.Pool | null = null;
+  private ended = false;
+
+  /**
+   * @param connection how to reach the server (a DataSource's pool options, a URL…);
+   *   the settings' timeouts and pool size replace whatever it says about them.
+   */
+  constructor(
+    private readonly connection: () => pg.ClientConfig,
+    readonly settings: BaofooDatabaseSettings,
+    private readonly applicationName = 'baofoo',
+  ) {}
+
+  /**
+   * Runs `work` with one deadline for every statement it makes through this
+   * class, however many: a request that reads, then writes, then records
+   * still gets its answer by `at` (epoch ms) when the database stalls.
+   */
+  answerBy<T>(at: number, work: () => T): T {
+    return answerDeadline.run(Math.min(at, answerDeadline.getStore() ?? Infinity), work);
+  }
+
+  /** Runs one autocommit statement; resolves with its rows once it is known to be committed. */
+  async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    const deadline = Math.min(Date.now() + this.settings.answerWithinMs, answerDeadline.getStore() ?? Infinity);
+    const client = await this.connect(deadline);
+    let result: pg.QueryResult;
+    try {
+      result = await client.query({ text: sql, values: params as unknown[], query_timeout: Math.max(1, deadline - Date.now()) } as pg.QueryConfig);
+    } catch (e) {
+      if (provablyClean(e, false)) client.release();
+      else destroy(client, e);
+      throw e;
+    }
+    const status = client.getTransactionStatus();
+    if (status !== 'I') {
+      const error = new BaofooDatabaseError(DATABASE_ERRORS.transactionLeftOpen, `a statement finished inside a transaction (status ${status}): nothing it wrote is committed`, { status });
+      destroy(client, error);
+      throw error;
+    }
+    client.release();
+    return result.rows as R[];
+  }
+
+  /**
+   * Runs `work` in one transaction on one connection. Resolves with what
+   * `work` returned once COMMIT is confirmed; on any error the connection is
+   * destroyed (the server rolls the transaction back), never reused.
+   */
+  async transaction<T>(work: (tx: BaofooTransaction) => Promise<T>): Promise<T> {
+    const deadline = answerDeadline.getStore() ?? Infinity;
+    const client = await this.connect(deadline);
+    // Each statement gets the usual budget, cut to the caller's deadline when it has one.
+    const run = (text: string, values: readonly unknown[] = []) =>
+      client.query({ text, values: values as unknown[], query_timeout: Math.max(1, Math.min(this.settings.answerWithinMs, deadline - Date.now())) } as pg.QueryConfig);
+    try {
+      await run('BEGIN');
+      const value = await work({ query: async <R extends Row>(sql: string, params: readonly unknown[] = []) => (await run(sql, params)).rows as R[] });
+      const commit = await run('COMMIT');
+      const status = client.getTransactionStatus();
+      // COMMIT of a failed transaction answers ROLLBACK, without an error.
+      if (commit.command !== 'COMMIT' || status !== 'I') {
+        throw new BaofooDatabaseError(DATABASE_ERRORS.commitUnconfirmed, `COMMIT was answered ${commit.command} (status ${status}): nothing of the transaction is committed`, { command: commit.command, status });
+      }
+      client.release();
+      return value;
+    } catch (e) {
+      destroy(client, e);
+      throw e;
+    }
+  }
+
+  /**
+   * Another pool to the same server with other settings: a background
+   * worker (the outbox relay) gets connections of its own, so it never makes
+   * a notification wait for one. The caller ends it.
+   */
+  derive(settings: Partial<BaofooDatabaseSettings>, applicationName: string): BaofooDatabase {
+    return new BaofooDatabase(this.connection, { ...this.settings, ...settings }, applicationName);
+  }
+
+  /** Settings for a connection of its own (e.g. a LISTEN connection), like the pool's. */
+  connectionSettings(applicationName: string): pg.ClientConfig {
+    return { ...this.clientConfig(), application_name: applicationName };
+  }
+
+  /** Connections open now (idle or in use). */
+  get totalCount(): number {
+    return this.pool?.totalCount ?? 0;
+  }
+
+  async end(): Promise<void> {
+    this.ended = true;
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.end();
+  }
+
+  /** A connection by `deadline`; one that arrives later goes back to the pool unused (it ran nothing, so it is clean). */
+  private async connect(deadline: number): Promise<pg.PoolClient> {
+    if (this.ended) throw new BaofooError('DATABASE_CLOSED', 'the Baofoo database pool is closed (the app is shutting down)');
+    const pool = (this.pool ??= this.createPool());
+    const left = deadline - Date.now();
+    const passed = () => new BaofooDatabaseError(DATABASE_ERRORS.deadlinePassed, 'no database answer in time: the deadline passed before a connection was free', { deadline });
+    if (left <= 0) throw passed();
+    if (left >= this.settings.connectTimeoutMs) return pool.connect();
+    const connecting = pool.connect();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), left);
+    });
+    const client = await Promise.race([connecting, late]).finally(() => clearTimeout(timer));
+    if (client) return client;
+    connecting.then((c) => c.release(), () => undefined);
+    throw passed();
+  }
+
+  private clientConfig(): pg.ClientConfig {
+    const s = this.settings;
+    return {
+      ...this.connection(),
+      application_name: this.applicationName,
+      statement_timeout: s.statementTimeoutMs,
+      query_timeout: s.answerWithinMs,
+      connectionTimeoutMillis: s.connectTimeoutMs,
+    };
+  }
+
+  private createPool(): pg.Pool {
+    const pool = new pg.Pool({ ...this.clientConfig(), max: this.settings.poolSize });
+    // An idle connection that dies (server restart, SIGKILLed backend) must not crash the app.
+    pool.on('error', () => undefined);
+    return pool;
+  }
+}
