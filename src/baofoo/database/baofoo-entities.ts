@@ -1,7 +1,8 @@
 import { EventDeliveryEntity } from '../events/event-delivery.entity.ts';
 import { OutboxEventEntity } from '../events/outbox-event.entity.ts';
 import { NotificationLedgerEntity } from '../notifications/notification-ledger.entity.ts';
+import { NotificationLedgerArchiveEntity } from '../operations/notification-ledger-archive.entity.ts';
 import { PaymentOrderEntity } from '../orders/payment-order.entity.ts';
 
 /** Add these to your TypeORM `entities` (or `autoLoadEntities: true`). */
-export const BAOFOO_ENTITIES = [PaymentOrderEntity, NotificationLedgerEntity, OutboxEventEntity, EventDeliveryEntity];
+export const BAOFOO_ENTITIES = [PaymentOrderEntity, NotificationLedgerEntity, OutboxEventEntity, EventDeliveryEntity, NotificationLedgerArchiveEntity];

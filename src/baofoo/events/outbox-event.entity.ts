@@ -10,6 +10,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('baofoo_outbox_event_id', ['eventId'], { unique: true })
 @Index('baofoo_outbox_undelivered', ['id'], { where: '"delivered_at" IS NULL' })
 @Index('baofoo_outbox_due', ['nextAttemptAt', 'id'], { where: '"delivered_at" IS NULL' })
+@Index('baofoo_outbox_delivered', ['deliveredAt'], { where: '"delivered_at" IS NOT NULL' })
+@Index('baofoo_outbox_order_id', ['orderId'])
 export class OutboxEventEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
