@@ -10,11 +10,12 @@ import { encryptKeyCommand } from './commands/encrypt-key.command.ts';
 import { parseQueryAnswerCommand } from './commands/parse-query-answer.command.ts';
 import { queryCommand } from './commands/query.command.ts';
 import { replayDeadLettersCommand } from './commands/replay-dead-letters.command.ts';
+import { resolveReviewCommand } from './commands/resolve-review.command.ts';
 import { signRequestCommand } from './commands/sign-request.command.ts';
 import { verifyNotificationCommand } from './commands/verify-notification.command.ts';
 
 /** One line per command; a new command is a file in commands/ and a line here. */
-export const COMMANDS: readonly CliCommand[] = [signRequestCommand, verifyNotificationCommand, parseQueryAnswerCommand, encryptKeyCommand, doctorCommand, queryCommand, replayDeadLettersCommand];
+export const COMMANDS: readonly CliCommand[] = [signRequestCommand, verifyNotificationCommand, parseQueryAnswerCommand, encryptKeyCommand, doctorCommand, queryCommand, replayDeadLettersCommand, resolveReviewCommand];
 
 export function usage(commands: readonly CliCommand[] = COMMANDS): string {
   return [

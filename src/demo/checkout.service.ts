@@ -25,7 +25,7 @@ export class CheckoutService {
     // An HTML form posts text; the API may post a number: both mean fen.
     const orderMoney = typeof request.orderMoney === 'string' && /^[0-9]+$/.test(request.orderMoney) ? Number(request.orderMoney) : request.orderMoney;
     try {
-      const { order, form } = await this.payments.createPayment({ orderMoney: orderMoney as number, payId, productName: 'Demo product' });
+      const { order, form } = await this.payments.createPayment({ orderMoney: orderMoney as number, payId, productName: '演示商品 (demo product)' });
       return { transId: order.transId, form: { action: form.action, fields: form.fields }, html: form.html };
     } catch (e) {
       if (e instanceof PaymentRequestError) throw new BadRequestException({ message: e.message, code: e.code, evidence: e.evidence });

@@ -4,9 +4,11 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BaofooBoardModule } from '../baofoo/board/baofoo-board.module.ts';
 import { BaofooModule } from '../baofoo/baofoo.module.ts';
 import { baofooConfig } from '../baofoo/config/baofoo-env.config.ts';
 import { baofooPostgresOptions } from '../baofoo/database/postgres-options.ts';
+import { BaofooOperationsModule } from '../baofoo/operations/baofoo-operations.module.ts';
 import { BaofooHealthIndicator } from '../baofoo/health/baofoo.health-indicator.ts';
 import { CheckoutService } from './checkout.service.ts';
 import { DEMO_MIGRATIONS } from './demo-migrations.ts';
@@ -14,6 +16,8 @@ import { DEMO_RUNTIME, demoBaofooOptions, type DemoRuntime } from './demo-runtim
 import { FulfilmentListener } from './fulfilment.listener.ts';
 import { FulfilmentService } from './fulfilment.service.ts';
 import { HealthController } from './health.controller.ts';
+import { LoopbackAdminGuard } from './loopback-admin.guard.ts';
+import { MetricsController } from './metrics.controller.ts';
 import { OrderViewService } from './order-view.service.ts';
 import { OrdersApiController } from './orders-api.controller.ts';
 import { ShopController } from './shop.controller.ts';
@@ -40,8 +44,10 @@ export class DemoModule {
           inject: [baofooConfig.KEY],
           useFactory: (fromEnv: ConfigType<typeof baofooConfig>) => demoBaofooOptions(fromEnv, runtime),
         }),
+        BaofooOperationsModule.forRoot({ metrics: true }),
+        BaofooBoardModule.register({ path: 'admin', guards: [LoopbackAdminGuard] }),
       ],
-      controllers: [ShopController, OrdersApiController, HealthController],
+      controllers: [ShopController, OrdersApiController, HealthController, MetricsController],
       providers: [runtimeProvider, CheckoutService, OrderViewService, FulfilmentService, FulfilmentListener, BaofooHealthIndicator],
     };
   }

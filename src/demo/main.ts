@@ -10,6 +10,8 @@ async function main(): Promise<void> {
   console.log(`  Orders:          ${demo.url}/orders`);
   console.log(`  JSON API:        ${demo.url}/api/orders`);
   console.log(`  Health:          ${demo.url}/health`);
+  console.log(`  Operator board:  ${demo.url}/admin`);
+  console.log(`  Metrics:         ${demo.url}/metrics`);
   if (demo.sandbox) console.log(`  Sandbox gateway: ${demo.sandbox.url}/_sandbox/records`);
   console.log('');
   let stopping = false;

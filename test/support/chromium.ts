@@ -13,16 +13,26 @@ function aptGet(args: string[]): void {
   execFileSync(cmd, rest, { stdio: 'inherit', env: INSTALL_ENV, timeout: 600_000 });
 }
 
-/** Debian's chromium, installed on first use: a fresh CI image has no browser. */
-export function ensureChromium(): string {
-  if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
+const CJK_FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
+
+function aptInstall(packages: string[]): void {
   try {
-    aptGet(['install', '-y', '--no-install-recommends', 'chromium']);
+    aptGet(['install', '-y', '--no-install-recommends', ...packages]);
   } catch {
     // A fresh image has empty package lists; refreshing them costs time, so only on failure.
     aptGet(['update']);
-    aptGet(['install', '-y', '--no-install-recommends', 'chromium']);
+    aptGet(['install', '-y', '--no-install-recommends', ...packages]);
   }
+}
+
+/**
+ * Debian's chromium, with the Noto CJK fonts beside it so Chinese bank and
+ * product names render in screenshots, installed on first use: a fresh CI
+ * image has neither.
+ */
+export function ensureChromium(): string {
+  const missing = [...(existsSync(CHROMIUM_PATH) ? [] : ['chromium']), ...(existsSync(CJK_FONT) ? [] : ['fonts-noto-cjk'])];
+  if (missing.length > 0) aptInstall(missing);
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`chromium was installed but ${CHROMIUM_PATH} is missing`);
   return CHROMIUM_PATH;
 }

@@ -2,6 +2,13 @@ import { BaofooInitialSchema1764100000000 } from './migrations/1764100000000-bao
 import { BaofooEventDelivery1764250000000 } from './migrations/1764250000000-baofoo-event-delivery.ts';
 import { BaofooReviewRequery1764300000000 } from './migrations/1764300000000-baofoo-review-requery.ts';
 import { BaofooRefusalCountsQueryBudget1764310000000 } from './migrations/1764310000000-baofoo-refusal-counts-query-budget.ts';
+import { BaofooOperations1764320000000 } from './migrations/1764320000000-baofoo-operations.ts';
 
 /** Add these to your TypeORM `migrations` and run them (never `synchronize` in production). */
-export const BAOFOO_MIGRATIONS = [BaofooInitialSchema1764100000000, BaofooEventDelivery1764250000000, BaofooReviewRequery1764300000000, BaofooRefusalCountsQueryBudget1764310000000];
+export const BAOFOO_MIGRATIONS = [
+  BaofooInitialSchema1764100000000,
+  BaofooEventDelivery1764250000000,
+  BaofooReviewRequery1764300000000,
+  BaofooRefusalCountsQueryBudget1764310000000,
+  BaofooOperations1764320000000,
+];

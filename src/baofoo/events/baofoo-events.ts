@@ -16,8 +16,14 @@ export const BAOFOO_EVENT_NAMES = [
 
 export type BaofooEventName = (typeof BAOFOO_EVENT_NAMES)[number];
 
-/** Where the news came from: a gateway notification, an order query, the expiry of a pending order, or the module itself. */
-export type BaofooEventSource = 'notification' | 'query' | 'expiry' | 'system';
+/** Where the news came from: a gateway notification, an order query, the expiry of a pending order, an operator resolving a REVIEW, or the module itself. */
+export type BaofooEventSource = 'notification' | 'query' | 'expiry' | 'operator' | 'system';
+
+/** Who resolved a REVIEW order by hand, and why (`ReviewResolutionService`). */
+export interface OperatorResolution {
+  by: string;
+  why: string;
+}
 
 /**
  * What every event carries. Delivery is at least once: a listener can see the
@@ -60,12 +66,16 @@ export interface PaymentSucceededEvent extends BaofooEventBase<'baofoo.payment.s
   shortfall: Fen;
   /** Why the payment is special (partial, AdditionalInfo flagged), or null. */
   reason: string | null;
+  /** Set when an operator resolved a REVIEW order to PAID. */
+  resolvedBy?: OperatorResolution;
 }
 
 /** The order is FAILED; `resultDesc` is the gateway's code (protocol §5). */
 export interface PaymentFailedEvent extends BaofooEventBase<'baofoo.payment.failed'> {
   resultDesc: string | null;
   succTime: string | null;
+  /** Set when an operator resolved a REVIEW order to FAILED. */
+  resolvedBy?: OperatorResolution;
 }
 
 /** Money arrived but does not match the order (or the gateway kept answering P): a person decides. */

@@ -12,6 +12,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('baofoo_outbox_due', ['nextAttemptAt', 'id'], { where: '"delivered_at" IS NULL' })
 // One anomaly per order and reason, however many copies replay it: an expression index (migration 1764310000000), which TypeORM cannot describe.
 @Index('baofoo_outbox_anomaly_once', { synchronize: false })
+@Index('baofoo_outbox_delivered', ['deliveredAt'], { where: '"delivered_at" IS NOT NULL' })
+@Index('baofoo_outbox_order_id', ['orderId'])
 export class OutboxEventEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;

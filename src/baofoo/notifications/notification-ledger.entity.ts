@@ -5,6 +5,8 @@ import type { NotificationVerdict } from './notification-verdict.ts';
 @Entity({ name: 'baofoo_notification_ledger' })
 @Index('baofoo_notification_ledger_trans_id', ['transId'])
 @Index('baofoo_notification_ledger_order_id', ['orderId'])
+@Index('baofoo_notification_ledger_received_at', ['receivedAt'])
+@Index('baofoo_notification_ledger_mismatch', ['receivedAt'], { where: `"reason_code" = 'RECONCILIATION_MISMATCH'` })
 export class NotificationLedgerEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;

@@ -4,4 +4,4 @@ export const ORDER_STATUSES = ['PENDING', 'PAID', 'FAILED', 'REVIEW', 'EXPIRED']
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** Who brought the news that settled an order. */
-export type SettlementSource = 'notification' | 'query';
+export type SettlementSource = 'notification' | 'query' | 'operator';

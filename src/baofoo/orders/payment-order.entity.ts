@@ -11,6 +11,9 @@ import type { OrderStatus, SettlementSource } from './order-status.ts';
 @Entity({ name: 'baofoo_payment_orders' })
 @Index('baofoo_payment_orders_merchant_trans_id', ['memberId', 'transId'], { unique: true })
 @Index('baofoo_payment_orders_due_query', ['nextQueryAt'], { where: `"status" IN ('PENDING', 'REVIEW')` })
+@Index('baofoo_payment_orders_trans_id', ['transId'])
+@Index('baofoo_payment_orders_status_updated', ['status', 'updatedAt'])
+@Index('baofoo_payment_orders_created_at', ['createdAt'])
 @Check('baofoo_payment_orders_status', `"status" IN ('PENDING', 'PAID', 'FAILED', 'REVIEW', 'EXPIRED')`)
 @Check('baofoo_payment_orders_money', `"order_money" > 0 AND ("fact_money" IS NULL OR "fact_money" >= 0)`)
 export class PaymentOrderEntity {

@@ -1,6 +1,6 @@
-import { BaofooDatabase } from '../../baofoo/database/baofoo-database.ts';
 import { listDeadLetters, replayDeadLetters, type DeadLetter, type DeadLetterFilter } from '../../baofoo/events/dead-letter-replay.ts';
 import type { CliCommand } from '../cli-command.ts';
+import { openCliDatabase } from '../cli-database.ts';
 import type { CliEnv } from '../cli-env.ts';
 import { CliFailure, EXIT_OK } from '../cli-failure.ts';
 import type { CliIo } from '../cli-io.ts';
@@ -52,15 +52,8 @@ const deliveries = (n: number) => `${n} dead-lettered deliver${n === 1 ? 'y' : '
  */
 export async function runReplayDeadLetters(args: readonly string[], env: CliEnv, io: CliIo): Promise<number> {
   const { filter, dryRun } = filterFrom(args);
-  if (!env.DATABASE_URL) throw new CliFailure('DATABASE_URL is not set: point it at the app\'s database');
-  // The module's own database layer: one statement at a time, each known to be committed before it is reported.
-  const db = new BaofooDatabase(() => ({ connectionString: env.DATABASE_URL }), { poolSize: 1, statementTimeoutMs: 60_000, connectTimeoutMs: 5000, answerWithinMs: 65_000 }, 'baofoo-cli-replay');
+  const db = await openCliDatabase(env, 'baofoo-cli-replay');
   try {
-    try {
-      await db.query('SELECT 1');
-    } catch (e) {
-      throw new CliFailure(`cannot connect with DATABASE_URL (${(e as Error).message})`);
-    }
     const found = dryRun ? await listDeadLetters(db, filter) : await replayDeadLetters(db, filter);
     for (const d of found) io.out(describe(d));
     io.out(dryRun ? `${deliveries(found.length)} would be replayed (dry run)` : `${deliveries(found.length)} replayed`);

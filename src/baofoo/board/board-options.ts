@@ -1,0 +1,27 @@
+import type { CanActivate, Type } from '@nestjs/common';
+
+/** Where and behind what the operator board is mounted (`BaofooBoardModule.register`). */
+export interface BaofooBoardOptions {
+  /** The board's path, under the app's global prefix. Default `baofoo-board`. */
+  path?: string;
+  /**
+   * Guards on every route of the board: the app's own authentication and
+   * authorisation. The board can pay orders by hand; never mount it unguarded
+   * outside a test.
+   */
+  guards?: (CanActivate | Type<CanActivate>)[];
+  /**
+   * Who is acting, from the request (e.g. the user the app's guard put on
+   * it). When given, the resolve form does not ask for a name, and the name
+   * written to the ledger is this one.
+   */
+  operatorOf?: (request: unknown) => string | undefined;
+  /** Days shown in the orders-by-status chart. Default 14. */
+  chartDays?: number;
+}
+
+export const BAOFOO_BOARD_OPTIONS = Symbol('BAOFOO_BOARD_OPTIONS');
+
+export function boardPath(options: BaofooBoardOptions): string {
+  return (options.path ?? 'baofoo-board').replace(/^\/+|\/+$/g, '');
+}

@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { BaofooDatabase } from '../database/baofoo-database.ts';
+
+/** Orders created on one day (in the protocol's time zone) that now have `status`. */
+export interface DailyStatusCount {
+  day: string;
+  status: string;
+  orders: number;
+}
+
+export interface ReviewItem {
+  id: string;
+  memberId: string;
+  transId: string;
+  orderMoney: string;
+  factMoney: string | null;
+  reviewReason: string | null;
+  productName: string;
+  updatedAt: Date;
+}
+
+export interface MismatchItem {
+  receivedAt: Date;
+  transId: string | null;
+  reason: string | null;
+  checkResult: string | null;
+  toStatus: string | null;
+}
+
+export interface ReconciliationBacklog {
+  pending: number;
+  due: number;
+  oldestDueAt: Date | null;
+  overdue: { transId: string; memberId: string; nextQueryAt: Date; queryAttempts: number; lastCheckResult: string | null }[];
+}
+
+export interface OrderStory {
+  order: Record<string, unknown>;
+  ledger: Record<string, unknown>[];
+  events: Record<string, unknown>[];
+  deliveries: Record<string, unknown>[];
+}
+
+/*
+ * Every query is bounded (LIMIT or an indexed range) and served by an index of
+ * migrations 1764100000000 or 1764300000000; test/operations/explain checks
+ * the plans on a million orders.
+ */
+export const BOARD_SQL = {
+  chart: `SELECT to_char(created_at AT TIME ZONE $2, 'YYYY-MM-DD') AS day, status, count(*)::int AS orders
+      FROM baofoo_payment_orders WHERE created_at >= $1::timestamptz GROUP BY 1, 2 ORDER BY 1, 2`,
+  review: `SELECT id::text AS id, member_id AS "memberId", trans_id AS "transId", order_money::text AS "orderMoney", fact_money::text AS "factMoney",
+        review_reason AS "reviewReason", product_name AS "productName", updated_at AS "updatedAt"
+      FROM baofoo_payment_orders WHERE status = 'REVIEW' ORDER BY updated_at LIMIT $1`,
+  mismatches: `SELECT received_at AS "receivedAt", trans_id AS "transId", reason, fields->>'CheckResult' AS "checkResult", to_status AS "toStatus"
+      FROM baofoo_notification_ledger WHERE reason_code = 'RECONCILIATION_MISMATCH' ORDER BY received_at DESC LIMIT $1`,
+  backlog: `SELECT count(*)::int AS pending, (count(*) FILTER (WHERE next_query_at <= $1::timestamptz))::int AS due,
+        min(next_query_at) FILTER (WHERE next_query_at <= $1::timestamptz) AS "oldestDueAt"
+      FROM baofoo_payment_orders WHERE status = 'PENDING'`,
+  overdue: `SELECT trans_id AS "transId", member_id AS "memberId", next_query_at AS "nextQueryAt", query_attempts AS "queryAttempts", last_check_result AS "lastCheckResult"
+      FROM baofoo_payment_orders WHERE status = 'PENDING' AND next_query_at <= $1::timestamptz ORDER BY next_query_at LIMIT $2`,
+  orders: `SELECT id::text AS id, member_id AS "memberId", terminal_id AS "terminalId", trans_id AS "transId", pay_id AS "payId", status, version,
+        order_money::text AS "orderMoney", fact_money::text AS "factMoney", product_name AS "productName", result_desc AS "resultDesc", succ_time AS "succTime",
+        settled_by AS "settledBy", settled_at AS "settledAt", review_reason AS "reviewReason", next_query_at AS "nextQueryAt", query_attempts AS "queryAttempts",
+        last_check_result AS "lastCheckResult", created_at AS "createdAt", updated_at AS "updatedAt"
+      FROM baofoo_payment_orders WHERE trans_id = $1 ORDER BY member_id LIMIT 10`,
+  ledger: `SELECT * FROM (
+        SELECT id::text AS id, order_id::text AS "orderId", received_at AS "receivedAt", method, source_ip AS "sourceIp", verdict, reason_code AS "reasonCode", reason,
+          from_status AS "fromStatus", to_status AS "toStatus", http_status AS "httpStatus", fields, false AS archived
+        FROM baofoo_notification_ledger WHERE trans_id = $1
+        UNION ALL
+        SELECT id::text, order_id::text, received_at, method, source_ip, verdict, reason_code, reason, from_status, to_status, http_status, fields, true
+        FROM baofoo_notification_ledger_archive WHERE trans_id = $1) l
+      ORDER BY "receivedAt", id::bigint LIMIT 500`,
+  events: `SELECT event_id::text AS "eventId", order_id::text AS "orderId", type, created_at AS "createdAt", delivered_at AS "deliveredAt", attempts, payload->>'source' AS source
+      FROM baofoo_outbox WHERE order_id = ANY($1::bigint[]) ORDER BY id LIMIT 200`,
+  deliveries: `SELECT event_id::text AS "eventId", listener, status, attempts, last_error AS "lastError", delivered_at AS "deliveredAt", dead_at AS "deadAt", replays
+      FROM baofoo_event_deliveries WHERE event_id = ANY($1::uuid[]) ORDER BY id LIMIT 1000`,
+} as const;
+
+/** The board's SQL, in one place. */
+@Injectable()
+export class BoardReader {
+  constructor(private readonly db: BaofooDatabase) {}
+
+  chart(since: Date, timeZone: string): Promise<DailyStatusCount[]> {
+    return this.db.query(BOARD_SQL.chart, [since, timeZone]);
+  }
+
+  reviewQueue(limit: number): Promise<ReviewItem[]> {
+    return this.db.query(BOARD_SQL.review, [limit]);
+  }
+
+  mismatches(limit: number): Promise<MismatchItem[]> {
+    return this.db.query(BOARD_SQL.mismatches, [limit]);
+  }
+
+  async backlog(now: Date, limit: number): Promise<ReconciliationBacklog> {
+    const [[counts], overdue] = await Promise.all([
+      this.db.query<Omit<ReconciliationBacklog, 'overdue'>>(BOARD_SQL.backlog, [now]),
+      this.db.query<ReconciliationBacklog['overdue'][number]>(BOARD_SQL.overdue, [now, limit]),
+    ]);
+    return { ...counts, overdue };
+  }
+
+  /** Every order with this TransID (one per merchant) with its whole story; empty when none. */
+  async stories(transId: string): Promise<OrderStory[]> {
+    const orders: Record<string, unknown>[] = await this.db.query(BOARD_SQL.orders, [transId]);
+    if (orders.length === 0) return [];
+    const [ledger, events]: Record<string, unknown>[][] = await Promise.all([
+      this.db.query<Record<string, unknown>>(BOARD_SQL.ledger, [transId]),
+      this.db.query<Record<string, unknown>>(BOARD_SQL.events, [orders.map((o) => o.id)]),
+    ]);
+    const deliveries: Record<string, unknown>[] = events.length ? await this.db.query(BOARD_SQL.deliveries, [events.map((e) => e.eventId)]) : [];
+    // A refused notification may name the TransID without an order: it belongs to every story of that TransID.
+    return orders.map((order) => {
+      const ownEvents = events.filter((e) => e.orderId === order.id);
+      const eventIds = new Set(ownEvents.map((e) => e.eventId));
+      return {
+        order,
+        ledger: ledger.filter((l) => l.orderId === order.id || l.orderId === null),
+        events: ownEvents,
+        deliveries: deliveries.filter((d) => eventIds.has(d.eventId)),
+      };
+    });
+  }
+}

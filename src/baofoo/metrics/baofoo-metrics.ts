@@ -1,0 +1,125 @@
+import type { Registry } from 'prom-client';
+import type { LedgerEntry } from '../notifications/ledger-entry.ts';
+import { ORDER_STATUSES } from '../orders/order-status.ts';
+import type { GaugeReading } from './metrics.reader.ts';
+import { codeLabel, eventLabel, outcomeLabel, verdictLabel } from './metric-labels.ts';
+
+/** What the instrumentation reports; `NO_METRICS` when metrics are off. */
+export interface BaofooMetrics {
+  ledgerWritten(entry: Pick<LedgerEntry, 'method' | 'verdict' | 'reasonCode' | 'toStatus'>): void;
+  eventsWritten(types: readonly string[]): void;
+  settled(source: 'notification', seconds: number): void;
+  reconciliationQuery(outcome: string): void;
+  gatewayQuery(outcome: string, seconds: number): void;
+}
+
+export const NO_METRICS: BaofooMetrics = {
+  ledgerWritten: () => undefined,
+  eventsWritten: () => undefined,
+  settled: () => undefined,
+  reconciliationQuery: () => undefined,
+  gatewayQuery: () => undefined,
+};
+
+export interface PrometheusSetup {
+  registry?: Registry;
+  prefix: string;
+  gaugeCacheMs: number;
+  readGauges: () => Promise<GaugeReading>;
+  /** p99 commit→listener lag of this process's relay, ms; null before any delivery. */
+  lagP99Ms: () => number | null;
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const GATEWAY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20];
+
+/** The cached reading several gauges share, so one scrape is one query. */
+function sharedReading(read: () => Promise<GaugeReading>, ttlMs: number): () => Promise<GaugeReading> {
+  let cached: { at: number; value: Promise<GaugeReading> } | null = null;
+  return () => {
+    const now = Date.now();
+    if (!cached || now - cached.at >= ttlMs) {
+      const value = read();
+      cached = { at: now, value };
+      // A failed read is not kept: the next scrape tries again.
+      value.catch(() => {
+        if (cached?.value === value) cached = null;
+      });
+    }
+    return cached.value;
+  };
+}
+
+/**
+ * The module's Prometheus metrics on the app's registry. prom-client is an
+ * optional peer dependency, loaded only when metrics are on. Registering again
+ * (a second app in the same process) replaces the earlier metric of that name.
+ */
+export async function prometheusMetrics(setup: PrometheusSetup): Promise<BaofooMetrics> {
+  const client = await import('prom-client');
+  const registry = setup.registry ?? client.register;
+  const name = (n: string) => `${setup.prefix}${n}`;
+  const fresh = (n: string) => {
+    registry.removeSingleMetric(name(n));
+    return { name: name(n), registers: [registry] };
+  };
+  const reading = sharedReading(setup.readGauges, setup.gaugeCacheMs);
+
+  const notifications = new client.Counter({ ...fresh('notifications_total'), help: 'Gateway notifications recorded in the ledger, by verdict and reason code', labelNames: ['verdict', 'reason_code'] });
+  const resolutions = new client.Counter({ ...fresh('review_resolutions_total'), help: 'REVIEW orders resolved by an operator, by outcome', labelNames: ['to'] });
+  const events = new client.Counter({ ...fresh('events_written_total'), help: 'Events written to the outbox, by type', labelNames: ['type'] });
+  const settlement = new client.Histogram({ ...fresh('settlement_duration_seconds'), help: 'Time from a verified notification to its committed settlement', labelNames: ['source'], buckets: LATENCY_BUCKETS });
+  const queries = new client.Counter({ ...fresh('reconciliation_queries_total'), help: 'Order queries by outcome', labelNames: ['outcome'] });
+  const gateway = new client.Histogram({ ...fresh('gateway_query_duration_seconds'), help: "The gateway's order-query latency, by outcome (answered or the error code)", labelNames: ['outcome'], buckets: GATEWAY_BUCKETS });
+
+  new client.Gauge({
+    ...fresh('orders'),
+    help: 'Orders by status',
+    labelNames: ['status'],
+    async collect() {
+      const r = await reading();
+      for (const s of ORDER_STATUSES) this.set({ status: s }, r.ordersByStatus[s]);
+    },
+  });
+  const gauge = (n: string, help: string, value: (r: GaugeReading) => number) =>
+    new client.Gauge({
+      ...fresh(n),
+      help,
+      async collect() {
+        this.set(value(await reading()));
+      },
+    });
+  gauge('outbox_backlog', 'Events not yet delivered to every listener', (r) => r.outboxBacklog);
+  gauge('outbox_oldest_pending_seconds', 'Age of the oldest undelivered event', (r) => r.outboxOldestSeconds);
+  gauge('dead_letters', 'Listener deliveries that gave up and wait for a replay', (r) => r.deadLetters);
+  gauge('reconciliation_due', 'PENDING orders whose next order query is due', (r) => r.reconciliationDue);
+  gauge('reconciliation_mismatches', 'Order-query answers that contradicted a settled order (ledger rows)', (r) => r.mismatches);
+  new client.Gauge({
+    ...fresh('outbox_delivery_lag_p99_seconds'),
+    help: "p99 commit-to-listener lag of this process's recent first deliveries",
+    collect() {
+      const ms = setup.lagP99Ms();
+      if (ms !== null) this.set(ms / 1000);
+    },
+  });
+
+  return {
+    ledgerWritten({ method, verdict, reasonCode, toStatus }) {
+      if (method === 'QUERY') return;
+      if (method === 'OPERATOR') resolutions.inc({ to: toStatus === 'PAID' || toStatus === 'FAILED' ? toStatus : 'other' });
+      else notifications.inc({ verdict: verdictLabel(verdict), reason_code: codeLabel(reasonCode) });
+    },
+    eventsWritten(types) {
+      for (const t of types) events.inc({ type: eventLabel(t) });
+    },
+    settled(source, seconds) {
+      settlement.observe({ source }, seconds);
+    },
+    reconciliationQuery(outcome) {
+      queries.inc({ outcome: outcomeLabel(outcome) });
+    },
+    gatewayQuery(outcome, seconds) {
+      gateway.observe({ outcome: outcome === 'answered' ? outcome : codeLabel(outcome) }, seconds);
+    },
+  };
+}

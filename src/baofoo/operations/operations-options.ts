@@ -1,0 +1,75 @@
+import type { Registry } from 'prom-client';
+
+/** Prometheus metrics of the module (needs the `prom-client` package). */
+export interface BaofooMetricsOptions {
+  /**
+   * The registry to register on. Default: prom-client's default registry,
+   * which `@willsoto/nestjs-prometheus` serves on the app's `/metrics`, so no
+   * second endpoint is needed.
+   */
+  registry?: Registry;
+  /** Prefix of every metric name. Default `baofoo_`. */
+  prefix?: string;
+  /**
+   * How long the database gauges (orders by status, outbox backlog, dead
+   * letters, mismatches, reconciliation backlog) reuse one reading, so that
+   * several scrapers or a fast scrape interval cost one query. Default 10 000 ms.
+   */
+  gaugeCacheMs?: number;
+}
+
+/** Deleting what is no longer needed, on a schedule; every instance may run it. */
+export interface BaofooHousekeepingOptions {
+  /** Run on the schedule. Default true. `HousekeepingService.runOnce()` can be called either way. */
+  enabled?: boolean;
+  /** Cron expression. Default every ten minutes, at second 30. */
+  cron?: string;
+  /** Delivered events (and their per-listener delivery records) are kept this many days. Default 30. */
+  outboxRetentionDays?: number;
+  /** Rows deleted per statement, so no statement holds many locks or runs long. Default 1000. */
+  batchSize?: number;
+  /** Batches per run at most; the rest waits for the next run. Default 100. */
+  maxBatchesPerRun?: number;
+}
+
+/**
+ * Options of `BaofooOperationsModule`: metrics, tracing, REVIEW resolution
+ * and housekeeping. Every part is off or cheap unless asked for.
+ */
+export interface BaofooOperationsOptions {
+  /** Prometheus metrics; off unless given (`true` for the defaults). */
+  metrics?: boolean | BaofooMetricsOptions;
+  /**
+   * OpenTelemetry spans around notification handling, settlement, relay
+   * passes and gateway queries, through `@opentelemetry/api` only: without an
+   * SDK registered by the app they are no-ops. Default true (when the package is installed).
+   */
+  tracing?: boolean;
+  housekeeping?: BaofooHousekeepingOptions;
+}
+
+export interface ResolvedHousekeepingOptions {
+  enabled: boolean;
+  cron: string;
+  outboxRetentionDays: number;
+  batchSize: number;
+  maxBatchesPerRun: number;
+}
+
+export const DEFAULT_HOUSEKEEPING: ResolvedHousekeepingOptions = { enabled: true, cron: '30 */10 * * * *', outboxRetentionDays: 30, batchSize: 1000, maxBatchesPerRun: 100 };
+
+function positive(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) throw new RangeError(`housekeeping.${name} must be a whole number of at least ${min}, not ${value}`);
+  return value;
+}
+
+export function resolveHousekeeping(options: BaofooHousekeepingOptions = {}): ResolvedHousekeepingOptions {
+  const h = { ...DEFAULT_HOUSEKEEPING, ...options };
+  return {
+    enabled: h.enabled,
+    cron: h.cron,
+    outboxRetentionDays: positive('outboxRetentionDays', h.outboxRetentionDays, 1),
+    batchSize: positive('batchSize', h.batchSize, 1),
+    maxBatchesPerRun: positive('maxBatchesPerRun', h.maxBatchesPerRun, 1),
+  };
+}

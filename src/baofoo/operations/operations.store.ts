@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { BaofooDatabase } from '../database/baofoo-database.ts';
+import { OPERATOR_METHOD, REVIEW_RESOLVED } from './review-resolution.ts';
+
+/** One housekeeping batch: how many events (and their delivery records) went. */
+export interface PurgedBatch {
+  events: number;
+  deliveries: number;
+}
+
+/*
+ * An event goes when it was delivered before the cut-off and none of its
+ * listeners is still owed it: a dead-lettered delivery also marks the event
+ * delivered, and must stay until it is replayed. SKIP LOCKED lets every
+ * instance run the job at once without waiting on (or deleting under) another
+ * instance's batch or a relay pass that holds a row.
+ */
+const PURGE_DELIVERED_SQL = `WITH doomed AS (
+    SELECT o.id, o.event_id FROM baofoo_outbox o
+     WHERE o.delivered_at IS NOT NULL AND o.delivered_at < $1::timestamptz
+       AND NOT EXISTS (SELECT 1 FROM baofoo_event_deliveries d WHERE d.event_id = o.event_id AND d.status <> 'delivered')
+     ORDER BY o.delivered_at LIMIT $2 FOR UPDATE OF o SKIP LOCKED),
+  deliveries AS (DELETE FROM baofoo_event_deliveries d USING doomed WHERE d.event_id = doomed.event_id RETURNING d.id),
+  events AS (DELETE FROM baofoo_outbox o USING doomed WHERE o.id = doomed.id RETURNING o.id)
+  SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM deliveries)::int AS deliveries`;
+
+const LEDGER_COLUMNS = `id, received_at, order_id, member_id, terminal_id, trans_id, source_ip, method, fields, raw_body, verdict, reason_code, reason, key_id, from_status, to_status, http_status`;
+
+// One statement is one transaction: the rows are in exactly one of the two tables at any time.
+const ARCHIVE_MONTH_SQL = `WITH moved AS (
+    DELETE FROM baofoo_notification_ledger WHERE received_at >= $1::timestamptz AND received_at < $2::timestamptz RETURNING ${LEDGER_COLUMNS})
+  , archived AS (INSERT INTO baofoo_notification_ledger_archive (${LEDGER_COLUMNS}) SELECT ${LEDGER_COLUMNS} FROM moved RETURNING id)
+  SELECT count(*)::int AS moved FROM archived`;
+
+/** The operations' SQL, in one place so the way it runs can be switched in one place. */
+@Injectable()
+export class OperationsStore {
+  constructor(private readonly db: BaofooDatabase) {}
+
+  /** The merchants that have an order with this TransID. */
+  async merchantsOf(transId: string): Promise<string[]> {
+    const rows: { memberId: string }[] = await this.db.query(`SELECT member_id AS "memberId" FROM baofoo_payment_orders WHERE trans_id = $1 ORDER BY member_id`, [transId]);
+    return rows.map((r) => r.memberId);
+  }
+
+  /** The ledger fields of the order's latest hand resolution, or null. */
+  async lastResolution(orderId: string): Promise<Record<string, string> | null> {
+    const rows: { fields: Record<string, string> | null }[] = await this.db.query(
+      `SELECT fields FROM baofoo_notification_ledger WHERE order_id = $1 AND method = $2 AND reason_code = $3 ORDER BY id DESC LIMIT 1`,
+      [orderId, OPERATOR_METHOD, REVIEW_RESOLVED],
+    );
+    return rows[0]?.fields ?? null;
+  }
+
+  async purgeDeliveredBatch(deliveredBefore: Date, limit: number): Promise<PurgedBatch> {
+    const rows: PurgedBatch[] = await this.db.query(PURGE_DELIVERED_SQL, [deliveredBefore, limit]);
+    return rows[0];
+  }
+
+  /** Moves the ledger rows received in [from, to) to the archive table; how many moved. */
+  async archiveLedger(from: Date, to: Date): Promise<number> {
+    const rows: { moved: number }[] = await this.db.query(ARCHIVE_MONTH_SQL, [from, to]);
+    return rows[0].moved;
+  }
+}

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import type { BaofooDatabase } from '../../src/baofoo/database/baofoo-database.ts';
+import { BOARD_SQL } from '../../src/baofoo/board/board.reader.ts';
+import { OperationsStore } from '../../src/baofoo/operations/operations.store.ts';
+import { PaymentOrderRepository } from '../../src/baofoo/orders/payment-order.repository.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+const ORDERS = 1_000_000;
+const NOW = new Date('2026-12-01T04:00:00Z');
+
+/**
+ * The queries that run all the time (reconciliation's claim, housekeeping) or
+ * on every board view, planned by PostgreSQL on a million orders: each must
+ * reach the orders through an index, never a sequential scan.
+ */
+describe(`Query plans on ${ORDERS.toLocaleString('en')} orders`, () => {
+  let db: TestDatabase;
+  // A plain connection: the module's pool options cut statements at a few seconds, and the bulk insert takes longer.
+  let client: pg.Client;
+
+  /** The plan of `sql`, as the statement the code sends (EXPLAIN plans, it does not run). */
+  async function plan(sql: string, params: unknown[]): Promise<PlanNode[]> {
+    const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+    return nodes(rows[0]['QUERY PLAN'][0].Plan);
+  }
+
+  /** A DataSource stand-in that plans each statement it is given instead of running it. */
+  function planning(into: PlanNode[][]): BaofooDatabase {
+    return { query: async (sql: string, params: unknown[]) => (into.push(await plan(sql, params)), []) } as unknown as BaofooDatabase;
+  }
+
+  function expectIndexed(planNodes: PlanNode[], relation: string, index?: string): void {
+    const scans = planNodes.filter((n) => n['Relation Name'] === relation && n['Node Type'].endsWith('Scan'));
+    expect(scans.length).toBeGreaterThan(0);
+    for (const scan of scans) expect(scan['Node Type']).not.toBe('Seq Scan');
+    if (index) expect(planNodes.some((n) => n['Index Name'] === index)).toBe(true);
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    // A throwaway database: skipping the WAL makes the bulk insert several times faster and changes no plan.
+    for (const table of ['baofoo_payment_orders', 'baofoo_outbox', 'baofoo_notification_ledger']) await client.query(`ALTER TABLE ${table} SET UNLOGGED`);
+    // Building the indexes once after the insert is much faster than keeping them up row by row; the definitions are the migrations' own.
+    const { rows: indexes } = await client.query<{ name: string; definition: string }>(
+      `SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE tablename = 'baofoo_payment_orders' AND indexname NOT LIKE 'PK_%'`,
+    );
+    for (const index of indexes) await client.query(`DROP INDEX "${index.name}"`);
+    // A year of orders: 0.1% still PENDING (half of them due), 0.1% in REVIEW, the rest settled.
+    await client.query(
+      `INSERT INTO baofoo_payment_orders (member_id, terminal_id, trans_id, pay_id, trade_date, order_money, fact_money, status, version, page_url, return_url,
+         next_query_at, created_at, updated_at)
+       SELECT '100000178', '10000001', 'T' || lpad(i::text, 12, '0'), '3002', '20261201120000', 1000 + i % 5000, CASE WHEN i % 1000 = 1 THEN 999 END,
+         CASE WHEN i % 1000 = 0 THEN 'PENDING' WHEN i % 1000 = 1 THEN 'REVIEW' WHEN i % 10 = 2 THEN 'FAILED' WHEN i % 10 = 3 THEN 'EXPIRED' ELSE 'PAID' END, 2,
+         'http://shop/p', 'http://shop/r',
+         CASE WHEN i % 1000 = 0 THEN $1::timestamptz + make_interval(secs => (i % 7 - 3) * 60) END,
+         $1::timestamptz - make_interval(secs => (i * 31) % 31536000), $1::timestamptz - make_interval(secs => (i * 17) % 31536000)
+       FROM generate_series(1, ${ORDERS}) AS i`,
+      [NOW],
+    );
+    await client.query(`SET maintenance_work_mem = '256MB'`);
+    for (const index of indexes) await client.query(index.definition);
+    // Their events, one in five long delivered (housekeeping's work), and a ledger with a few mismatches.
+    await client.query(
+      `INSERT INTO baofoo_outbox (event_id, type, order_id, trans_id, payload, created_at, delivered_at)
+       SELECT gen_random_uuid(), 'baofoo.payment.succeeded', i, 'T' || lpad(i::text, 12, '0'), '{}', $1::timestamptz - make_interval(days => i % 60), $1::timestamptz - make_interval(days => i % 60)
+       FROM generate_series(1, 200000) AS i`,
+      [NOW],
+    );
+    await client.query(
+      `INSERT INTO baofoo_notification_ledger (received_at, order_id, trans_id, source_ip, method, raw_body, verdict, reason_code, http_status)
+       SELECT $1::timestamptz - make_interval(secs => i * 60), i, 'T' || lpad(i::text, 12, '0'), '127.0.0.1', 'POST', '', 'applied',
+         CASE WHEN i % 5000 = 0 THEN 'RECONCILIATION_MISMATCH' END, 200
+       FROM generate_series(1, 200000) AS i`,
+      [NOW],
+    );
+    await client.query(`ANALYZE baofoo_payment_orders, baofoo_outbox, baofoo_notification_ledger, baofoo_event_deliveries`);
+  }, 240_000);
+
+  afterAll(async () => {
+    await client?.end();
+    await db?.drop();
+  });
+
+  it("plans reconciliation's claim of due orders on the partial due-query index", async () => {
+    const plans: PlanNode[][] = [];
+    await new PaymentOrderRepository(planning(plans)).claimDueForQuery(NOW, 120, 100, 55);
+    expectIndexed(plans[0], 'baofoo_payment_orders', 'baofoo_payment_orders_due_query');
+  });
+
+  it("plans the board's REVIEW queue, chart, backlog and TransID search on indexes", async () => {
+    expectIndexed(await plan(BOARD_SQL.review, [100]), 'baofoo_payment_orders', 'baofoo_payment_orders_status_updated');
+    expectIndexed(await plan(BOARD_SQL.chart, [new Date(NOW.getTime() - 15 * 86_400_000), 'Asia/Shanghai']), 'baofoo_payment_orders', 'baofoo_payment_orders_created_at');
+    expectIndexed(await plan(BOARD_SQL.backlog, [NOW]), 'baofoo_payment_orders');
+    expectIndexed(await plan(BOARD_SQL.overdue, [NOW, 20]), 'baofoo_payment_orders', 'baofoo_payment_orders_due_query');
+    expectIndexed(await plan(BOARD_SQL.orders, ['T000000123456']), 'baofoo_payment_orders', 'baofoo_payment_orders_trans_id');
+    expectIndexed(await plan(BOARD_SQL.mismatches, [50]), 'baofoo_notification_ledger', 'baofoo_notification_ledger_mismatch');
+    expectIndexed(await plan(BOARD_SQL.ledger, ['T000000123456']), 'baofoo_notification_ledger', 'baofoo_notification_ledger_trans_id');
+    expectIndexed(await plan(BOARD_SQL.events, [['123456']]), 'baofoo_outbox', 'baofoo_outbox_order_id');
+  });
+
+  it("plans housekeeping's batch on the delivered-events index", async () => {
+    const plans: PlanNode[][] = [];
+    await new OperationsStore(planning(plans)).purgeDeliveredBatch(NOW, 1000);
+    expectIndexed(plans[0], 'baofoo_outbox');
+  });
+});

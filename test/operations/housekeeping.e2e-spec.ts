@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { BAOFOO_OPTIONS } from '../../src/baofoo/baofoo.constants.ts';
+import { OperationsStore } from '../../src/baofoo/operations/operations.store.ts';
+import { HousekeepingService } from '../../src/baofoo/operations/housekeeping.service.ts';
+import { BaofooOperationsError } from '../../src/baofoo/operations/operations.errors.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { createOperationsApp, type OperationsApp } from './operations-test-app.ts';
+
+const NOW = new Date('2026-12-01T04:00:00Z');
+
+/** `n` outbox events delivered at `deliveredAt` (null: not yet), each with one delivery record of `status`. */
+async function events(t: OperationsApp, n: number, deliveredAt: string | null, status: 'delivered' | 'dead' | 'failed', tag: string): Promise<void> {
+  await t.dataSource.query(
+    `WITH e AS (INSERT INTO baofoo_outbox (event_id, type, payload, created_at, delivered_at)
+       SELECT gen_random_uuid(), 'baofoo.payment.succeeded', jsonb_build_object('tag', $3::text), coalesce($2::timestamptz, now()) - interval '1 minute', $2::timestamptz
+       FROM generate_series(1, $1::int) RETURNING event_id)
+     INSERT INTO baofoo_event_deliveries (event_id, event_type, listener, status, attempts) SELECT event_id, 'baofoo.payment.succeeded', 'shop.fulfil', $4, 1 FROM e`,
+    [n, deliveredAt, tag, status],
+  );
+}
+
+async function remaining(t: OperationsApp): Promise<Record<string, number>> {
+  const rows: { tag: string; n: number }[] = await t.dataSource.query(`SELECT payload->>'tag' AS tag, count(*)::int AS n FROM baofoo_outbox GROUP BY 1`);
+  return Object.fromEntries(rows.map((r) => [r.tag, r.n]));
+}
+
+async function orphanDeliveries(t: OperationsApp): Promise<number> {
+  const [row] = await t.dataSource.query(`SELECT count(*)::int AS n FROM baofoo_event_deliveries d WHERE NOT EXISTS (SELECT 1 FROM baofoo_outbox o WHERE o.event_id = d.event_id)`);
+  return row.n;
+}
+
+describe('Housekeeping of the event tables', () => {
+  let db: TestDatabase;
+  let t: OperationsApp;
+  let housekeeping: HousekeepingService;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await createOperationsApp(db.url, 'forRoot', { tracing: false, housekeeping: { enabled: false, outboxRetentionDays: 30, batchSize: 1000 } }, { clock: () => NOW });
+    housekeeping = t.app.get(HousekeepingService);
+  });
+  afterAll(async () => {
+    await t?.app.close();
+    await db?.drop();
+  });
+
+  it('deletes delivered events older than the retention with their delivery records, in bounded batches, and keeps everything else', async () => {
+    await events(t, 2500, '2026-10-01T00:00:00Z', 'delivered', 'old');
+    await events(t, 7, '2026-10-01T00:00:00Z', 'dead', 'old-dead-letter');
+    await events(t, 5, '2026-11-25T00:00:00Z', 'delivered', 'recent');
+    await events(t, 3, null, 'failed', 'undelivered');
+
+    const run = await housekeeping.runOnce();
+
+    expect(run).toMatchObject({ deletedEvents: 2500, deletedDeliveries: 2500, batches: 3, more: false, deliveredBefore: new Date('2026-11-01T04:00:00Z') });
+    expect(await remaining(t)).toEqual({ 'old-dead-letter': 7, recent: 5, undelivered: 3 });
+    expect(await orphanDeliveries(t)).toBe(0);
+    expect(run.batchMs).toHaveLength(3);
+  });
+
+  it('stops at maxBatchesPerRun and says there is more, for the next run', async () => {
+    await events(t, 250, '2026-10-02T00:00:00Z', 'delivered', 'old');
+    const tuning = { enabled: false, cron: '', outboxRetentionDays: 30, batchSize: 100, maxBatchesPerRun: 2 };
+    const small = new HousekeepingService(t.app.get(OperationsStore), tuning, t.app.get(BAOFOO_OPTIONS), () => NOW);
+    expect(await small.runOnce()).toMatchObject({ deletedEvents: 200, batches: 2, more: true });
+    expect(await small.runOnce()).toMatchObject({ deletedEvents: 50, more: false });
+  });
+
+  it('lets several instances run at once without deleting a row twice or waiting on each other', async () => {
+    await events(t, 3000, '2026-10-03T00:00:00Z', 'delivered', 'old');
+    const runs = await Promise.all([housekeeping.runOnce(), housekeeping.runOnce(), housekeeping.runOnce()]);
+    expect(runs.reduce((n, r) => n + r.deletedEvents, 0)).toBe(3000);
+    expect((await remaining(t)).old).toBeUndefined();
+    expect(await orphanDeliveries(t)).toBe(0);
+  });
+});
+
+describe('Archiving the ledger by month', () => {
+  let db: TestDatabase;
+  let t: OperationsApp;
+  let housekeeping: HousekeepingService;
+
+  const ledgerAt = (receivedAt: string, transId: string) =>
+    t.dataSource.query(
+      `INSERT INTO baofoo_notification_ledger (received_at, trans_id, source_ip, method, fields, raw_body, verdict, http_status)
+       VALUES ($1, $2, '127.0.0.1', 'POST', '{"TransID":"x"}', 'raw', 'applied', 200)`,
+      [receivedAt, transId],
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await createOperationsApp(db.url, 'forRoot', { tracing: false, housekeeping: { enabled: false } }, { clock: () => NOW });
+    housekeeping = t.app.get(HousekeepingService);
+  });
+  afterAll(async () => {
+    await t?.app.close();
+    await db?.drop();
+  });
+
+  it('moves exactly the rows of a past Shanghai month to the archive table, unchanged, in one statement', async () => {
+    await ledgerAt('2026-09-30T15:59:59.999Z', 'SEPTEMBER'); // 23:59:59 on 30 September in Shanghai
+    await ledgerAt('2026-09-30T16:00:00Z', 'OCTFIRST'); // midnight, 1 October in Shanghai
+    await ledgerAt('2026-10-15T08:00:00Z', 'OCTMID');
+    await ledgerAt('2026-10-31T15:59:59Z', 'OCTLAST');
+    await ledgerAt('2026-10-31T16:00:00Z', 'NOVEMBER');
+    const before: Record<string, unknown>[] = await t.dataSource.query(`SELECT * FROM baofoo_notification_ledger WHERE trans_id LIKE 'OCT%' ORDER BY id`);
+
+    expect(await housekeeping.archiveLedgerMonth('2026-10')).toBe(3);
+
+    const archived: Record<string, unknown>[] = await t.dataSource.query(`SELECT * FROM baofoo_notification_ledger_archive ORDER BY id`);
+    expect(archived).toEqual(before);
+    const left: { transId: string }[] = await t.dataSource.query(`SELECT trans_id AS "transId" FROM baofoo_notification_ledger ORDER BY id`);
+    expect(left.map((r) => r.transId)).toEqual(['SEPTEMBER', 'NOVEMBER']);
+    expect(await housekeeping.archiveLedgerMonth('2026-10')).toBe(0);
+  });
+
+  it('refuses a month that is not over, or not a month, and moves nothing', async () => {
+    await ledgerAt('2026-12-01T01:00:00Z', 'DECEMBER');
+    const refused = async (month: string) => (await housekeeping.archiveLedgerMonth(month).catch((e: unknown) => e)) as BaofooOperationsError;
+    expect((await refused('2026-12')).code).toBe('ARCHIVE_MONTH_OPEN');
+    expect((await refused('2026-13')).code).toBe('ARCHIVE_MONTH_INVALID');
+    expect((await refused('October')).code).toBe('ARCHIVE_MONTH_INVALID');
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM baofoo_notification_ledger WHERE trans_id = 'DECEMBER'`);
+    expect(n).toBe(1);
+  });
+});

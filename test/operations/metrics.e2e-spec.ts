@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Registry } from 'prom-client';
+import { BaofooInstrumentation } from '../../src/baofoo/metrics/baofoo-instrumentation.ts';
+import { NotificationService } from '../../src/baofoo/notifications/notification.service.ts';
+import { PaymentService } from '../../src/baofoo/payments/payment.service.ts';
+import { formBody, successFields } from '../notifications/notification-support.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { createOperationsApp, orderPaid, type OperationsApp } from './operations-test-app.ts';
+import { recordSpans } from './recording-tracer.ts';
+
+/** The value of one sample line of the exposition text, or undefined when absent. */
+function sample(text: string, line: string): number | undefined {
+  const found = text.split('\n').find((l) => l.startsWith(`${line} `));
+  return found === undefined ? undefined : Number(found.slice(line.length + 1));
+}
+
+describe('Metrics and spans of BaofooOperationsModule', () => {
+  let db: TestDatabase;
+  let t: OperationsApp;
+  const registry = new Registry();
+  const tracing = recordSpans();
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await createOperationsApp(db.url, 'forRoot', { metrics: { registry, gaugeCacheMs: 0 }, housekeeping: { enabled: false } });
+  });
+  afterAll(async () => {
+    tracing.stop();
+    await t?.app.close();
+    await db?.drop();
+  });
+
+  it('counts notifications by verdict and reason code, and times their settlement', async () => {
+    await orderPaid(t, 1000, 1000);
+    await orderPaid(t, 1000, 900);
+    const { order } = await t.app.get(PaymentService).createPayment({ orderMoney: 300, payId: '3002' });
+    const forged = { ...successFields(order.transId, 300), Md5Sign: '0'.repeat(32) };
+    const res = await fetch(`${t.url}/baofoo/notify`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: formBody(forged) });
+    expect(await res.text()).toMatch(/^FAIL/);
+
+    const text = await registry.metrics();
+    expect(sample(text, 'baofoo_notifications_total{verdict="applied",reason_code="none"}')).toBe(1);
+    expect(sample(text, 'baofoo_notifications_total{verdict="review",reason_code="none"}')).toBe(1);
+    const rejected = text.split('\n').filter((l) => l.startsWith('baofoo_notifications_total{verdict="rejected"'));
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatch(/reason_code="[A-Z_]+"} 1$/);
+    expect(sample(text, 'baofoo_settlement_duration_seconds_count{source="notification"}')).toBe(2);
+    expect(sample(text, 'baofoo_events_written_total{type="baofoo.payment.succeeded"}')).toBe(1);
+  });
+
+  it('reads orders by status, outbox backlog and dead letters from the database at scrape time', async () => {
+    const text = await registry.metrics();
+    expect(sample(text, 'baofoo_orders{status="PAID"}')).toBe(1);
+    expect(sample(text, 'baofoo_orders{status="REVIEW"}')).toBe(1);
+    expect(sample(text, 'baofoo_orders{status="PENDING"}')).toBe(1);
+    expect(sample(text, 'baofoo_orders{status="EXPIRED"}')).toBe(0);
+    // The outbox relay is off in this app: every event written is still waiting.
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM baofoo_outbox`);
+    expect(sample(text, 'baofoo_outbox_backlog')).toBe(n);
+    expect(sample(text, 'baofoo_dead_letters')).toBe(0);
+  });
+
+  it('never uses a TransID or an IP as a label value', async () => {
+    const transIds: { trans_id: string }[] = await t.dataSource.query(`SELECT trans_id FROM baofoo_payment_orders`);
+    const text = await registry.metrics();
+    for (const { trans_id } of transIds) expect(text).not.toContain(trans_id);
+    expect(text).not.toContain('127.0.0.1');
+  });
+
+  it('opens a span per notification and per settlement statement, with the TransID and the event ids as attributes', async () => {
+    const before = tracing.spans.length;
+    const transId = await orderPaid(t, 2000, 2000);
+    const spans = tracing.spans.slice(before);
+    const notification = spans.find((s) => s.name === 'baofoo.notification');
+    expect(notification).toMatchObject({ ended: true, attributes: { 'baofoo.trans_id': transId, 'http.response.status_code': 200 } });
+    const settlement = spans.find((s) => s.name.startsWith('baofoo.settlement.') && s.attributes['baofoo.outcome'] === 'written');
+    const [{ eventId }] = await t.dataSource.query(`SELECT event_id::text AS "eventId" FROM baofoo_outbox WHERE trans_id = $1`, [transId]);
+    expect(settlement?.attributes).toMatchObject({ 'baofoo.trans_id': transId, 'baofoo.event_ids': [eventId] });
+  });
+});
+
+describe('BaofooOperationsModule with metrics and tracing off', () => {
+  let db: TestDatabase;
+  let t: OperationsApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await createOperationsApp(db.url, 'forRootAsync', { tracing: false, housekeeping: { enabled: false } });
+  });
+  afterAll(async () => {
+    await t?.app.close();
+    await db?.drop();
+  });
+
+  it('leaves the services exactly as they are: nothing wrapped, nothing registered', async () => {
+    expect(t.app.get(BaofooInstrumentation).wrapped).toEqual([]);
+    expect(Object.hasOwn(t.app.get(NotificationService), 'apply')).toBe(false);
+    await orderPaid(t, 1000, 1000);
+  });
+});
