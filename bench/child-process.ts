@@ -8,6 +8,8 @@ export interface ServerStats {
 
 export interface ServerHandle {
   url: string;
+  /** The server's process id, for its CPU time in /proc. */
+  pid: number;
   /** Restarts the RSS window. */
   mark(): void;
   stats(): Promise<ServerStats>;
@@ -28,6 +30,7 @@ export async function startServer(script: string, env: Record<string, string>, e
   let nextId = 0;
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     mark: () => child.send({ type: 'mark' }),
     stats: () =>
       new Promise((resolve) => {
