@@ -54,17 +54,23 @@ export async function startServer(script: string, env: Record<string, string>, e
   };
 }
 
-/** Runs one job in a fresh load-generator process and returns its result. */
-export async function runWorker<R>(job: unknown): Promise<R> {
+/** Runs one job in a fresh load-generator process and returns its result; a job still running after `timeoutMs` is killed. */
+export async function runWorker<R>(job: unknown, timeoutMs = 10 * 60_000): Promise<R> {
   const child = fork(new URL('./load.worker.js', import.meta.url), [], { stdio: 'inherit' });
+  let timer: NodeJS.Timeout | undefined;
   const result = new Promise<R>((resolve, reject) => {
     child.on('message', (m: { type: string; result?: R; message?: string }) => (m.type === 'result' ? resolve(m.result!) : reject(new Error(m.message))));
     child.once('exit', (code) => reject(new Error(`load worker exited with ${code}`)));
+    timer = setTimeout(() => {
+      reject(new Error(`load worker still running after ${timeoutMs} ms: killed`));
+      child.kill('SIGKILL');
+    }, timeoutMs);
   });
   child.send(job as object);
   try {
     return await result;
   } finally {
+    clearTimeout(timer);
     await exited(child);
   }
 }

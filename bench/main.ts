@@ -1,4 +1,4 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ADMIN_MARK, startBenchDatabase, type BenchDatabase, type Durability } from './bench-database.ts';
 import { BENCH_ORDER_MONEY } from './bench-signing.ts';
@@ -63,7 +63,7 @@ const REQUESTS = flags.has('--requests') ? Number(flags.get('--requests')) : QUI
 const PACED = { seconds: QUICK ? 3 : 10, rates: { r100: 100, r300: 300 } as Record<PacedRate, number>, maxSockets: 64 };
 const PACED_SERVERS: ReadonlySet<ServerName> = new Set(['floor', 'sgfloor', 'express', 'fastify']);
 const SOAK = { seconds: QUICK ? 15 : 60, warmupSeconds: 5, rate: 300 };
-const STORM = { orders: 1000, copies: 20, ordersInFlight: 4 };
+const STORM = { orders: QUICK ? 300 : 1000, copies: 20, ordersInFlight: 4 };
 
 interface ServerSpec {
   script: string;
@@ -124,7 +124,7 @@ function outboxFigures(d: Deliveries, drainMs: number): OutboxFigures {
 
 async function launch(db: BenchDatabase, name: ServerName): Promise<ServerHandle> {
   const s = SERVERS[name];
-  const profile = s.outbox && name !== 'sgfloor' && flags.has('--cpu-prof');
+  const profile = (name === 'express' || name === 'fastify') && flags.has('--cpu-prof');
   const execArgv = profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
   return startServer(s.script, { DATABASE_URL: db.url, POOL_SIZE: String(POOL_SIZE), ...s.env }, execArgv);
 }
@@ -179,12 +179,19 @@ async function measureServer(db: BenchDatabase, name: ServerName, withPaced: boo
     );
     const paced: ServerRun['paced'] = {};
     for (const [key, rate] of rates) {
+      // At a steady rate the relay cannot batch as it does at saturation: its cost per notification shows here.
+      const pacedMeter = await startCostMeter(db, server.pid);
       const p = await runWorker<PacedLoadResult>({ mode: 'paced', url, prefix: `${spec.letter}${key}`, requests: pacedRequests(rate), rate, maxSockets: PACED.maxSockets } satisfies LoadJob);
       if (spec.outbox) await waitForOutboxDrained(db, 60_000);
+      const { cpuTicks, rate: _rate, ...latency } = p;
+      const pacedCost = await pacedMeter.finish(p.requests, cpuTicks);
       const lag = spec.outbox ? percentile((await deliveries(server)).d.lagsMs, 99) : null;
-      const { rate: _rate, cpuTicks, ...rest } = p;
-      paced[key] = { ...rest, loadUsPerRequest: round((cpuTicks * 1e6) / clockTicksPerSecond() / p.requests, 0)!, outboxLagP99Ms: lag };
-      log(`${name} paced ${rate} req/s: p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, max ${p.maxMs} ms, achieved ${p.achievedRps} req/s, non-OK ${p.nonOk}, send lag p99 ${p.sendLagP99Ms} ms` + (lag === null ? '' : `, outbox lag p99 ${lag} ms`));
+      paced[key] = { ...latency, ...pacedCost, outboxLagP99Ms: lag };
+      log(
+        `${name} paced ${rate} req/s: p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, max ${p.maxMs} ms, achieved ${p.achievedRps} req/s, non-OK ${p.nonOk}, send lag p99 ${p.sendLagP99Ms} ms; ` +
+          `CPU µs/notification server ${pacedCost.cpu.serverUs} PostgreSQL ${pacedCost.cpu.postgresUs ?? '—'}; ${pacedCost.db.statementsPerNotification ?? '—'} statements` +
+          (lag === null ? '' : `; outbox lag p99 ${lag} ms`),
+      );
     }
     return { figures, paced };
   } finally {
@@ -232,19 +239,33 @@ function passFigures(durability: string, runs: Partial<Record<ServerName, Server
   };
 }
 
+/** Servers that could not be measured; the run goes on with the others, and the report lists these. */
+const failures: BenchResults['failures'] = [];
+
 async function runPass(db: BenchDatabase, d: Durability, withPaced: boolean): Promise<{ pass: PassFigures; runs: Partial<Record<ServerName, ServerRun>> }> {
   const durability = await db.setDurability(d);
   log(`PostgreSQL ${durability}`);
   const runs: Partial<Record<ServerName, ServerRun>> = {};
-  for (const name of SERVER_NAMES) if (only.has(name)) runs[name] = await measureServer(db, name, withPaced);
+  for (const name of SERVER_NAMES) {
+    if (!only.has(name)) continue;
+    try {
+      runs[name] = await measureServer(db, name, withPaced);
+      const f = runs[name].figures;
+      if (f.nonOk > 0) failures.push({ server: name, durability, message: `${f.nonOk} of ${f.requests} answers were not 200 OK` });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      log(`${name}: FAILED, ${message}`);
+      failures.push({ server: name, durability, message });
+    }
+  }
   return { pass: passFigures(durability, runs), runs };
 }
 
-async function duplicateStorm(db: BenchDatabase, server: ServerHandle, adapter: string): Promise<StormFigures> {
+async function duplicateStorm(db: BenchDatabase, server: ServerHandle, adapter: ServerName): Promise<StormFigures> {
   await db.reset();
   await db.seed('SD', STORM.orders);
   await server.stats();
-  const storm = await runWorker<StormResult>({ mode: 'storm', url: `${server.url}${SERVERS.express.path}`, prefix: 'SD', ...STORM } satisfies LoadJob);
+  const storm = await runWorker<StormResult>({ mode: 'storm', url: `${server.url}${SERVERS[adapter].path}`, prefix: 'SD', ...STORM } satisfies LoadJob);
   await waitForOutboxDrained(db, 60_000);
   const { d } = await deliveries(server);
   const counts = (
@@ -260,13 +281,13 @@ async function duplicateStorm(db: BenchDatabase, server: ServerHandle, adapter: 
   return { adapter, ...STORM, requests: storm.requests, ...counts, delivered: d.delivered, nonOk: storm.nonOk };
 }
 
-async function soak(db: BenchDatabase, server: ServerHandle, adapter: string): Promise<SoakFigures> {
+async function soak(db: BenchDatabase, server: ServerHandle, adapter: ServerName): Promise<SoakFigures> {
   await db.reset();
   const warmRequests = SOAK.rate * SOAK.warmupSeconds;
   const requests = SOAK.rate * SOAK.seconds;
   await db.seed('KW', warmRequests);
   await db.seed('KM', requests);
-  const url = `${server.url}${SERVERS.express.path}`;
+  const url = `${server.url}${SERVERS[adapter].path}`;
   await runWorker<PacedLoadResult>({ mode: 'paced', url, prefix: 'KW', requests: warmRequests, rate: SOAK.rate, maxSockets: PACED.maxSockets } satisfies LoadJob);
   server.mark();
   const r = await runWorker<PacedLoadResult>({ mode: 'paced', url, prefix: 'KM', requests, rate: SOAK.rate, maxSockets: PACED.maxSockets } satisfies LoadJob);
@@ -302,6 +323,7 @@ function pacedOf(runs: Partial<Record<ServerName, ServerRun>>, fastest: 'express
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = round(loadavg()[0], 1)!;
   const db = await startBenchDatabase();
   const version = (await db.admin.query(`${ADMIN_MARK} SHOW server_version`)).rows[0].server_version as string;
   log(
@@ -310,17 +332,25 @@ async function main(): Promise<void> {
   );
   try {
     const headline = await runPass(db, 'on', !flags.has('--no-paced'));
-    const fsyncOff = flags.has('--no-fsync-off') ? null : (await runPass(db, 'off', false)).pass;
+    // An external PostgreSQL keeps its own settings: a second pass would only repeat the first.
+    const fsyncOff = flags.has('--no-fsync-off') || !db.embedded ? null : (await runPass(db, 'off', false)).pass;
     const fastest = headline.pass.fastestAdapter;
 
     let storm: StormFigures | null = null;
     let soakFigures: SoakFigures | null = null;
     if (fastest && !(flags.has('--no-storm') && flags.has('--no-soak'))) {
-      await db.setDurability('on');
+      const durability = await db.setDurability('on');
       const server = await launch(db, fastest);
+      const attempt = async <T>(what: string, run: () => Promise<T>): Promise<T | null> =>
+        run().catch((e: unknown) => {
+          const message = `${what}: ${e instanceof Error ? e.message : String(e)}`;
+          log(`${fastest}: FAILED, ${message}`);
+          failures.push({ server: fastest, durability, message });
+          return null;
+        });
       try {
-        if (!flags.has('--no-storm')) storm = await duplicateStorm(db, server, fastest);
-        if (!flags.has('--no-soak')) soakFigures = await soak(db, server, fastest);
+        if (!flags.has('--no-storm')) storm = await attempt('duplicate storm', () => duplicateStorm(db, server, fastest));
+        if (!flags.has('--no-soak')) soakFigures = await attempt('soak', () => soak(db, server, fastest));
       } finally {
         await server.stop();
       }
@@ -340,6 +370,7 @@ async function main(): Promise<void> {
         postgres: version,
         clockTicksPerSecond: clockTicksPerSecond(),
         embedded: db.embedded,
+        loadAverage: { start: loadAtStart, end: round(loadavg()[0], 1)! },
       },
       config: { connections: CONNECTIONS, poolSize: POOL_SIZE, warmupRequests: WARMUP_REQUESTS, requests: REQUESTS, pacedSeconds: PACED.seconds, pacedMaxSockets: PACED.maxSockets },
       durability: h.durability,
@@ -357,6 +388,7 @@ async function main(): Promise<void> {
       fsyncOff,
       duplicateStorm: storm,
       soak: soakFigures,
+      failures,
     };
     writeReport(results);
   } finally {

@@ -28,7 +28,8 @@ export interface ServerFigures extends Cost {
   outbox: OutboxFigures | null;
 }
 
-export type PacedFigures = Omit<PacedResult, 'rate'> & { loadUsPerRequest: number; outboxLagP99Ms: number | null };
+/** An open-loop run at one rate, with the cost per notification measured over it (outbox drain included). */
+export type PacedFigures = Omit<PacedResult, 'rate'> & Cost & { outboxLagP99Ms: number | null };
 
 export type PacedRate = 'r100' | 'r300';
 
@@ -98,7 +99,17 @@ export interface BenchResults {
   quick: boolean;
   /** The flags of a partial run (--only, --no-…); null for a full run. */
   subset: string[] | null;
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; postgres: string; clockTicksPerSecond: number; embedded: boolean };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGb: number;
+    node: string;
+    postgres: string;
+    clockTicksPerSecond: number;
+    embedded: boolean;
+    /** 1-minute load average at the start and the end: above the core count, other work shared the machine and req/s and latency mean little. */
+    loadAverage: { start: number; end: number };
+  };
   config: { connections: number; poolSize: number; warmupRequests: number; requests: number; pacedSeconds: number; pacedMaxSockets: number };
   /** Headline figures, at production durability (fsync and synchronous_commit on). */
   durability: string;
@@ -118,6 +129,8 @@ export interface BenchResults {
   fsyncOff: PassFigures | null;
   duplicateStorm: StormFigures | null;
   soak: SoakFigures | null;
+  /** Servers that failed to run or answered anything but 200 OK. */
+  failures: { server: string; durability: string; message: string }[];
 }
 
 export const TARGETS = {
@@ -171,14 +184,24 @@ function pacedRows(r: BenchResults): string[] {
     ['express', 'module on Express'],
     ['fastify', 'module on Fastify'],
   ] as const;
-  const cell = (f: PacedFigures | null) => (f ? `${show(f.p50Ms)} / ${show(f.p99Ms)} / ${show(f.maxMs)}${f.nonOk ? ` (${f.nonOk} non-OK)` : ''}` : '—');
-  const lag = (f: PacedFigures | null) => (f ? show(f.outboxLagP99Ms) : '—');
+  const rates = [
+    ['r100', 100],
+    ['r300', 300],
+  ] as const;
+  const rows = names.flatMap(([k, name]) =>
+    rates.flatMap(([key, rate]) => {
+      const f = r.paced[key][k];
+      if (!f) return [];
+      return [
+        `| ${name} | ${rate} | ${show(f.p50Ms)} / ${show(f.p99Ms)} / ${show(f.maxMs)} | ${f.nonOk} | ${f.cpu.serverUs} / ${show(f.cpu.postgresUs)} | ` +
+          `${show(f.db.statementsPerNotification)} | ${show(f.outboxLagP99Ms)} | ${show(f.sendLagP99Ms)} |`,
+      ];
+    }),
+  );
   return [
-    '| server | 100 req/s: p50 / p99 / max ms | 300 req/s: p50 / p99 / max ms | outbox lag p99 at 300 req/s, ms | generator send lag p99 at 300, ms |',
-    '|---|---:|---:|---:|---:|',
-    ...names
-      .filter(([k]) => r.paced.r100[k] || r.paced.r300[k])
-      .map(([k, name]) => `| ${name} | ${cell(r.paced.r100[k])} | ${cell(r.paced.r300[k])} | ${lag(r.paced.r300[k])} | ${show(r.paced.r300[k]?.sendLagP99Ms)} |`),
+    '| server | req/s | p50 / p99 / max ms | non-OK | CPU µs/notification: server / PostgreSQL | statements / notification | outbox lag p99 ms | generator send lag p99 ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
   ];
 }
 
@@ -204,7 +227,7 @@ function targetRows(r: BenchResults): string[] {
       r.soak ? `soak (${r.soak.rate} req/s paced for ${r.soak.seconds} s, ${r.soak.adapter})` : 'soak',
       r.soak ? `RSS ${r.soak.rssStartMb} → ${r.soak.rssEndMb} MB (${r.soak.rssGrowthPct} %), p99 ${show(r.soak.p99Ms)} ms, ${r.soak.nonOk} non-OK` : '—',
       `growth < ${TARGETS.soakGrowthPct} %`,
-      r.soak ? verdict(r.soak.nonOk === 0 ? r.soak.rssGrowthPct : null, (v) => v < TARGETS.soakGrowthPct) : 'not run',
+      r.soak ? verdict(r.soak.rssGrowthPct, (v) => v < TARGETS.soakGrowthPct && r.soak!.nonOk === 0) : 'not run',
     ],
   ];
   return ['| target | value | goal | |', '|---|---|---|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)];
@@ -221,12 +244,13 @@ function topStatements(r: BenchResults): string[] {
 }
 
 export function markdownTable(r: BenchResults): string {
-  const parts = [
+  const parts = r.failures.length ? ['**Failures:**', '', ...r.failures.map((f) => `- ${f.server} (${f.durability}): ${f.message}`), ''] : [];
+  parts.push(
     `Closed loop, ${r.config.connections} connections, exactly ${r.config.requests} notifications per server after ${r.config.warmupRequests} of warm-up; PostgreSQL ${r.durability}:`,
     '',
     ...serverRows(r),
     '',
-  ];
+  );
   if (r.fsyncOff) parts.push(`The same with PostgreSQL ${r.fsyncOff.durability}:`, '', ...serverRows(r.fsyncOff), '');
   if (r.paced.r100.moduleP99Ms !== null || r.paced.r300.moduleP99Ms !== null || r.paced.r300.floor)
     parts.push(`Open loop, paced ${r.config.pacedSeconds} s per rate, latency from each request's scheduled send time:`, '', ...pacedRows(r), '');
@@ -240,7 +264,7 @@ function machineLine(r: BenchResults): string {
   const m = r.machine;
   return (
     `${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, PostgreSQL ${m.postgres} (${m.embedded ? 'embedded, pg_stat_statements' : 'DATABASE_URL: no PostgreSQL CPU'}); ` +
-    `pool ${r.config.poolSize}${r.quick ? ' (--quick)' : ''}${r.subset ? ` (subset: ${r.subset.join(' ')})` : ''}`
+    `load average ${m.loadAverage.start} → ${m.loadAverage.end}; pool ${r.config.poolSize}${r.quick ? ' (--quick)' : ''}${r.subset ? ` (subset: ${r.subset.join(' ')})` : ''}`
   );
 }
 
