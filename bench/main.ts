@@ -50,6 +50,7 @@ function parseArgs(argv: string[]) {
   for (const name of flags.keys()) if (!known.has(name)) throw new Error(`unknown flag ${name}; known: ${[...known].join(' ')}`);
   const only = flags.has('--only') ? String(flags.get('--only')).split(',').filter(Boolean) : [...SERVER_NAMES];
   for (const n of only) if (!SERVER_NAMES.includes(n as ServerName)) throw new Error(`--only ${n}: servers are ${SERVER_NAMES.join(', ')}`);
+  if (flags.has('--requests') && !/^[1-9][0-9]*$/.test(String(flags.get('--requests')))) throw new Error('--requests takes a positive whole number');
   const subset = [...flags.keys()].filter((f) => SUBSET_FLAGS.includes(f));
   return { flags, only: new Set(only as ServerName[]), subset: subset.length ? subset.map((f) => (flags.get(f) === true ? f : `${f}=${flags.get(f)}`)) : null };
 }

@@ -1,7 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { signedSuccess } from '../bench-signing.ts';
+import { listenBare } from './bare-http.ts';
 import { env, runServer } from './server-harness.ts';
 
 /*
@@ -14,28 +12,14 @@ const SETTLE = `UPDATE baofoo_payment_orders SET status = 'PAID', version = vers
 
 await runServer(async () => {
   const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: Number(env('POOL_SIZE')) });
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const f = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-      if (!signedSuccess(f)) {
-        res.writeHead(400, { 'content-type': 'text/plain' }).end('FAIL');
-        return;
-      }
-      pool.query(SETTLE, [f.get('MemberID'), f.get('TransID'), Number(f.get('FactMoney')), f.get('ResultDesc'), f.get('SuccTime')]).then(
-        (r) => res.writeHead(r.rowCount === 1 ? 200 : 409, { 'content-type': 'text/plain' }).end(r.rowCount === 1 ? 'OK' : 'FAIL'),
-        () => res.writeHead(503, { 'content-type': 'text/plain' }).end('FAIL'),
-      );
-    });
+  const server = await listenBare(async (f) => {
+    const r = await pool.query(SETTLE, [f.get('MemberID'), f.get('TransID'), Number(f.get('FactMoney')), f.get('ResultDesc'), f.get('SuccTime')]);
+    return r.rowCount === 1;
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    port: (server.address() as AddressInfo).port,
+    port: server.port,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await pool.end();
     },
   };

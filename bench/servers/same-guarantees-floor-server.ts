@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { signedSuccess } from '../bench-signing.ts';
+import { listenBare } from './bare-http.ts';
 import { env, runServer } from './server-harness.ts';
 
 /*
@@ -117,30 +115,15 @@ await runServer(async () => {
   listener.on('notification', relay.wake);
   await listener.query('LISTEN baofoo_outbox');
   const poll = setInterval(relay.wake, POLL_MS);
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const rawBody = Buffer.concat(chunks).toString('utf8');
-      const f = new URLSearchParams(rawBody);
-      if (!signedSuccess(f)) {
-        res.writeHead(400, { 'content-type': 'text/plain' }).end('FAIL');
-        return;
-      }
-      pool.query<{ changed: number }>({ ...SETTLE, values: settleValues(f, rawBody, req.socket.remoteAddress ?? '') }).then(
-        (r) => res.writeHead(r.rows[0].changed === 1 ? 200 : 409, { 'content-type': 'text/plain' }).end(r.rows[0].changed === 1 ? 'OK' : 'FAIL'),
-        () => res.writeHead(503, { 'content-type': 'text/plain' }).end('FAIL'),
-      );
-    });
+  const server = await listenBare(async (f, rawBody, sourceIp) => {
+    const r = await pool.query<{ changed: number }>({ ...SETTLE, values: settleValues(f, rawBody, sourceIp) });
+    return r.rows[0].changed === 1;
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    port: (server.address() as AddressInfo).port,
+    port: server.port,
     close: async () => {
       clearInterval(poll);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await listener.end();
       await pool.end();
     },
