@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { ADMIN_MARK, type BenchDatabase } from './bench-database.ts';
 import { round } from './bench-stats.ts';
 import { clockTicksPerSecond, processTicks, processTreeTicks } from './proc-cpu.ts';
@@ -34,7 +35,11 @@ const SQL_CALLS = `${ADMIN_MARK} SELECT s.calls::float8 AS calls, s.mean_exec_ti
  WHERE d.datname = current_database() AND s.query NOT LIKE '/* bench-admin */%'
  ORDER BY s.calls DESC`;
 
+/** Backends flush their counts to pg_stat_database when idle, within 10 s (PGSTAT_IDLE_INTERVAL). */
+const STATS_FLUSH_MS = 11_000;
+
 async function xactCommits(db: BenchDatabase): Promise<number> {
+  await delay(STATS_FLUSH_MS);
   await db.admin.query(`${ADMIN_MARK} SELECT pg_stat_clear_snapshot()`);
   const { rows } = await db.admin.query(`${ADMIN_MARK} SELECT xact_commit::float8 AS n FROM pg_stat_database WHERE datname = current_database()`);
   return rows[0].n as number;
