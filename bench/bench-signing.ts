@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
  * Notifications for the benchmark, signed from spec §3 with node:crypto so
@@ -29,4 +29,14 @@ export function successBody(transId: string, key: string = BENCH_MERCHANT.key): 
     `MemberID=${memberId}&TerminalID=${terminalId}&TransID=${transId}&Result=1&ResultDesc=01&FactMoney=${BENCH_ORDER_MONEY}` +
     `&AdditionalInfo=&SuccTime=${BENCH_SUCC_TIME}&Md5Sign=${sign}`
   );
+}
+
+/** The framework-free servers' check: a success signed with the bench key (spec §3), compared in constant time. */
+export function signedSuccess(f: URLSearchParams): boolean {
+  const expected = md5Hex(
+    `MemberID=${f.get('MemberID')}~|~TerminalID=${f.get('TerminalID')}~|~TransID=${f.get('TransID')}~|~Result=${f.get('Result')}~|~ResultDesc=${f.get('ResultDesc')}` +
+      `~|~FactMoney=${f.get('FactMoney')}~|~AdditionalInfo=${f.get('AdditionalInfo')}~|~SuccTime=${f.get('SuccTime')}~|~Md5Sign=${BENCH_MERCHANT.key}`,
+  );
+  const given = Buffer.from(f.get('Md5Sign') ?? '');
+  return given.length === 32 && timingSafeEqual(given, Buffer.from(expected)) && f.get('Result') === '1';
 }

@@ -8,6 +8,8 @@ export interface ServerStats {
 
 export interface ServerHandle {
   url: string;
+  /** The server's process id, for its CPU time in /proc. */
+  pid: number;
   /** Restarts the RSS window. */
   mark(): void;
   stats(): Promise<ServerStats>;
@@ -28,6 +30,7 @@ export async function startServer(script: string, env: Record<string, string>, e
   let nextId = 0;
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     mark: () => child.send({ type: 'mark' }),
     stats: () =>
       new Promise((resolve) => {
@@ -51,17 +54,23 @@ export async function startServer(script: string, env: Record<string, string>, e
   };
 }
 
-/** Runs one job in a fresh load-generator process and returns its result. */
-export async function runWorker<R>(job: unknown): Promise<R> {
+/** Runs one job in a fresh load-generator process and returns its result; a job still running after `timeoutMs` is killed. */
+export async function runWorker<R>(job: unknown, timeoutMs = 10 * 60_000): Promise<R> {
   const child = fork(new URL('./load.worker.js', import.meta.url), [], { stdio: 'inherit' });
+  let timer: NodeJS.Timeout | undefined;
   const result = new Promise<R>((resolve, reject) => {
     child.on('message', (m: { type: string; result?: R; message?: string }) => (m.type === 'result' ? resolve(m.result!) : reject(new Error(m.message))));
     child.once('exit', (code) => reject(new Error(`load worker exited with ${code}`)));
+    timer = setTimeout(() => {
+      reject(new Error(`load worker still running after ${timeoutMs} ms: killed`));
+      child.kill('SIGKILL');
+    }, timeoutMs);
   });
   child.send(job as object);
   try {
     return await result;
   } finally {
+    clearTimeout(timer);
     await exited(child);
   }
 }

@@ -1,6 +1,9 @@
 import autocannon from 'autocannon';
 import http from 'node:http';
 import { benchTransId, successBody } from './bench-signing.ts';
+import { closedLoopOrders, type ClosedResult, type LoadJob, type PacedLoadResult, type StormResult } from './load-jobs.ts';
+import { pacedRun } from './open-loop.ts';
+import { processTicks } from './proc-cpu.ts';
 
 /*
  * The load generator, always in a process of its own so it never shares an
@@ -8,69 +11,45 @@ import { benchTransId, successBody } from './bench-signing.ts';
  * notification for a distinct pending order (prefix + running number).
  */
 
-export type LoadJob =
-  | { mode: 'load'; url: string; prefix: string; orders: number; connections: number; warmupSeconds: number; seconds: number; rate?: number }
-  | { mode: 'storm'; url: string; prefix: string; orders: number; copies: number; ordersInFlight: number };
-
-export interface LoadResult {
-  requests: number;
-  rps: number;
-  p50Ms: number;
-  p99Ms: number;
-  nonOk: number;
-  errors: number;
-  /** Orders consumed, warm-up included. */
-  used: number;
-}
-
-export interface StormResult {
-  requests: number;
-  nonOk: number;
-  seconds: number;
-}
-
-function bodies(prefix: string, orders: number): () => string {
+async function closed(job: Extract<LoadJob, { mode: 'closed' }>): Promise<ClosedResult> {
   let next = 0;
-  return () => {
+  const orders = closedLoopOrders(job.requests, job.connections);
+  const body = () => {
     if (next >= orders) throw new Error(`more than ${orders} requests: seed more orders`);
-    return successBody(benchTransId(prefix, next++));
+    return successBody(benchTransId(job.prefix, next++));
   };
-}
-
-async function cannon(job: Extract<LoadJob, { mode: 'load' }>, next: () => string, seconds: number): Promise<autocannon.Result> {
-  return autocannon({
+  const ticks = processTicks(process.pid);
+  const started = performance.now();
+  const r = await autocannon({
     url: job.url,
     connections: job.connections,
-    duration: seconds,
-    overallRate: job.rate,
+    amount: job.requests,
     requests: [
       {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        setupRequest: (req: autocannon.Request) => ({ ...req, body: next() }),
+        setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }),
       },
     ],
   });
-}
-
-async function load(job: Extract<LoadJob, { mode: 'load' }>): Promise<LoadResult> {
-  let used = 0;
-  const source = bodies(job.prefix, job.orders);
-  const next = () => {
-    used += 1;
-    return source();
-  };
-  if (job.warmupSeconds > 0) await cannon(job, next, job.warmupSeconds);
-  const r = await cannon(job, next, job.seconds);
+  const seconds = (performance.now() - started) / 1000;
   return {
     requests: r.requests.total,
-    rps: r.requests.total / job.seconds,
+    seconds,
+    rps: r.requests.total / seconds,
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
     nonOk: r.non2xx + r.errors + r.timeouts,
     errors: r.errors + r.timeouts,
-    used,
+    cpuTicks: processTicks(process.pid) - ticks,
   };
+}
+
+async function paced(job: Extract<LoadJob, { mode: 'paced' }>): Promise<PacedLoadResult> {
+  const bodies = Array.from({ length: job.requests }, (_, i) => successBody(benchTransId(job.prefix, i)));
+  const ticks = processTicks(process.pid);
+  const r = await pacedRun(new URL(job.url), { rate: job.rate, bodies, maxSockets: job.maxSockets, graceMs: 10_000 });
+  return { ...r, cpuTicks: processTicks(process.pid) - ticks };
 }
 
 function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
@@ -107,8 +86,16 @@ async function storm(job: Extract<LoadJob, { mode: 'storm' }>): Promise<StormRes
   return { requests, nonOk, seconds: (performance.now() - started) / 1000 };
 }
 
+const run = (job: LoadJob): Promise<unknown> => (job.mode === 'closed' ? closed(job) : job.mode === 'paced' ? paced(job) : storm(job));
+
 process.once('message', (job: LoadJob) => {
-  void (job.mode === 'load' ? load(job) : storm(job)).then(
+  // Loopback only: the bench must never load anything but its own servers.
+  const host = new URL(job.url).hostname;
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '[::1]') {
+    process.send!({ type: 'error', message: `refusing to load ${host}: the bench only targets loopback` }, () => process.disconnect());
+    return;
+  }
+  void run(job).then(
     (result) => process.send!({ type: 'result', result }, () => process.disconnect()),
     (e: unknown) => process.send!({ type: 'error', message: e instanceof Error ? e.message : String(e) }, () => process.disconnect()),
   );

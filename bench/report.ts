@@ -1,98 +1,299 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Cost } from './cost-meter.ts';
+import type { PacedResult } from './open-loop.ts';
 
-export interface ServerFigures {
+export interface OutboxFigures {
+  delivered: number;
+  lagP50Ms: number | null;
+  lagP99Ms: number | null;
+  /** The module's relay's own lag measure (claim time minus event time). */
+  relayLagP99Ms: number | null;
+  drainMsAfterLoad: number;
+}
+
+/** One server, closed loop at `config.connections` connections, over exactly `requests` notifications. */
+export interface ServerFigures extends Cost {
   rps: number;
   p50Ms: number;
   p99Ms: number;
   /** Peak RSS of the server process during the timed run. */
   rssMb: number;
   requests: number;
+  seconds: number;
   nonOk: number;
   /** Orders of the timed run that ended PAID (equals the OK answers). */
   paid: number;
+  /** Servers that write events: their delivery during the run and the drain after it. */
+  outbox: OutboxFigures | null;
+}
+
+/** An open-loop run at one rate, with the cost per notification measured over it (outbox drain included). */
+export type PacedFigures = Omit<PacedResult, 'rate'> & Cost & { outboxLagP99Ms: number | null };
+
+export type PacedRate = 'r100' | 'r300';
+
+export interface Ratios {
+  moduleOverFloor: number | null;
+  moduleOverNaive: number | null;
+  moduleOverSameGuaranteesFloor: number | null;
+}
+
+/** Server + PostgreSQL CPU per notification, module over the reference. */
+export interface CpuRatios {
+  moduleOverFloor: number | null;
+  moduleOverSameGuaranteesFloor: number | null;
+}
+
+export interface AdapterBlock {
+  module: ServerFigures;
+  ratios: Ratios;
+  cpu: CpuRatios;
+  outbox: OutboxFigures | null;
+  paced: Partial<Record<PacedRate, PacedFigures>>;
+}
+
+export interface PassFigures {
+  /** As PostgreSQL reported it for this pass. */
+  durability: string;
+  floor: ServerFigures | null;
+  sameGuaranteesFloor: ServerFigures | null;
+  naive: ServerFigures | null;
+  express: AdapterBlock | null;
+  fastify: AdapterBlock | null;
+  fastestAdapter: 'express' | 'fastify' | null;
+  /** The fastest adapter's. */
+  ratios: Ratios | null;
+  cpu: CpuRatios | null;
+}
+
+export interface StormFigures {
+  adapter: string;
+  orders: number;
+  copies: number;
+  ordersInFlight: number;
+  requests: number;
+  transitions: number;
+  duplicates: number;
+  events: number;
+  delivered: number;
+  paid: number;
+  nonOk: number;
+}
+
+export interface SoakFigures {
+  adapter: string;
+  seconds: number;
+  rate: number;
+  rps: number;
+  p99Ms: number | null;
+  nonOk: number;
+  rssStartMb: number;
+  rssEndMb: number;
+  rssPeakMb: number;
+  rssGrowthPct: number;
 }
 
 export interface BenchResults {
   date: string;
   quick: boolean;
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; postgres: string };
-  config: { connections: number; poolSize: number; warmupSeconds: number; seconds: number };
-  floor: ServerFigures;
-  naive: ServerFigures;
-  module: ServerFigures;
-  ratios: { moduleOverFloor: number; moduleOverNaive: number };
-  outbox: { lagP99Ms: number | null; lagP50Ms: number | null; relayLagP99Ms: number | null; delivered: number; drainMsAfterLoad: number };
-  duplicateStorm: {
-    orders: number;
-    copies: number;
-    ordersInFlight: number;
-    requests: number;
-    transitions: number;
-    duplicates: number;
-    events: number;
-    delivered: number;
-    paid: number;
-    nonOk: number;
+  /** The flags of a partial run (--only, --no-…); null for a full run. */
+  subset: string[] | null;
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGb: number;
+    node: string;
+    postgres: string;
+    clockTicksPerSecond: number;
+    embedded: boolean;
+    /** 1-minute load average at the start and the end: above the core count, other work shared the machine and req/s and latency mean little. */
+    loadAverage: { start: number; end: number };
   };
-  soak: { seconds: number; rate: number; rps: number; p99Ms: number; nonOk: number; rssStartMb: number; rssEndMb: number; rssPeakMb: number; rssGrowthPct: number } | null;
+  config: { connections: number; poolSize: number; warmupRequests: number; requests: number; pacedSeconds: number; pacedMaxSockets: number };
+  /** Headline figures, at production durability (fsync and synchronous_commit on). */
+  durability: string;
+  floor: ServerFigures | null;
+  sameGuaranteesFloor: ServerFigures | null;
+  naive: ServerFigures | null;
+  /** The module on the fastest adapter. */
+  module: ServerFigures | null;
+  fastestAdapter: 'express' | 'fastify' | null;
+  express: AdapterBlock | null;
+  fastify: AdapterBlock | null;
+  ratios: Ratios | null;
+  cpu: CpuRatios | null;
+  outbox: OutboxFigures | null;
+  paced: Record<PacedRate, { moduleP99Ms: number | null; express: PacedFigures | null; fastify: PacedFigures | null; floor: PacedFigures | null; sameGuaranteesFloor: PacedFigures | null }>;
+  /** The same closed-loop runs with fsync and synchronous_commit off. */
+  fsyncOff: PassFigures | null;
+  duplicateStorm: StormFigures | null;
+  soak: SoakFigures | null;
+  /** Servers that failed to run or answered anything but 200 OK. */
+  failures: { server: string; durability: string; message: string }[];
 }
+
+export const TARGETS = {
+  fastifyOverFloor: 0.6,
+  expressOverFloor: 0.45,
+  moduleOverNaive: 2,
+  p99Ms: 30,
+  pacedR300P99Ms: 10,
+  cpuOverFloor: 2,
+  rssMb: 250,
+  outboxLagP99Ms: 1000,
+  soakGrowthPct: 10,
+} as const;
 
 // Compiled to dist-bench/bench/report.js; results live in the source tree's bench/.
 const BENCH_DIR = fileURLToPath(new URL('../../bench/', import.meta.url));
 const HISTORY_ENTRIES = 10;
 const ENTRY_MARK = '<!-- run -->';
 
-const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
+const show = (v: number | string | null | undefined, unit = '') => (v === null || v === undefined ? '—' : `${v}${unit}`);
 
-export function markdownTable(r: BenchResults): string {
+function verdict(value: number | null | undefined, ok: (v: number) => boolean): string {
+  if (value === null || value === undefined) return 'not run';
+  return ok(value) ? 'met' : '**missed**';
+}
+
+function serverRows(p: { floor: ServerFigures | null; sameGuaranteesFloor: ServerFigures | null; naive: ServerFigures | null; express: AdapterBlock | null; fastify: AdapterBlock | null }): string[] {
+  const rows: [string, ServerFigures | null | undefined][] = [
+    ['floor (node:http + 1 UPDATE)', p.floor],
+    ['same-guarantees floor (node:http, 1 prepared settle + ledger + outbox, minimal relay)', p.sameGuaranteesFloor],
+    ['naive (Nest + TypeORM findOne/save)', p.naive],
+    ['module on Express', p.express?.module],
+    ['module on Fastify', p.fastify?.module],
+  ];
+  return [
+    '| server | req/s | p50 / p99 ms | RSS MB | CPU µs/notification: server / PostgreSQL / load | statements / notification | WAL bytes / notification | non-OK |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows
+      .filter((r): r is [string, ServerFigures] => !!r[1])
+      .map(
+        ([name, f]) =>
+          `| ${name} | ${f.rps} | ${f.p50Ms} / ${f.p99Ms} | ${f.rssMb} | ${f.cpu.serverUs} / ${show(f.cpu.postgresUs)} / ${f.cpu.loadUs} | ${show(f.db.statementsPerNotification)} | ${show(f.db.walBytesPerNotification)} | ${f.nonOk} |`,
+      ),
+  ];
+}
+
+function pacedRows(r: BenchResults): string[] {
+  const names = [
+    ['floor', 'floor'],
+    ['sameGuaranteesFloor', 'same-guarantees floor'],
+    ['express', 'module on Express'],
+    ['fastify', 'module on Fastify'],
+  ] as const;
+  const rates = [
+    ['r100', 100],
+    ['r300', 300],
+  ] as const;
+  const rows = names.flatMap(([k, name]) =>
+    rates.flatMap(([key, rate]) => {
+      const f = r.paced[key][k];
+      if (!f) return [];
+      return [
+        `| ${name} | ${rate} | ${show(f.p50Ms)} / ${show(f.p99Ms)} / ${show(f.maxMs)} | ${f.nonOk} | ${f.cpu.serverUs} / ${show(f.cpu.postgresUs)} | ` +
+          `${show(f.db.statementsPerNotification)} | ${show(f.outboxLagP99Ms)} | ${show(f.sendLagP99Ms)} |`,
+      ];
+    }),
+  );
+  return [
+    '| server | req/s | p50 / p99 / max ms | non-OK | CPU µs/notification: server / PostgreSQL | statements / notification | outbox lag p99 ms | generator send lag p99 ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ];
+}
+
+function targetRows(r: BenchResults): string[] {
   const s = r.duplicateStorm;
-  const stormOk = s.transitions === s.orders && s.events === s.orders && s.nonOk === 0;
   const rows: [string, string, string, string][] = [
-    ['floor (node:http + 1 UPDATE)', `${r.floor.rps} req/s`, `p50 ${r.floor.p50Ms} ms, p99 ${r.floor.p99Ms} ms, RSS ${r.floor.rssMb} MB`, ''],
-    ['naive (Nest + TypeORM findOne/save)', `${r.naive.rps} req/s`, `p50 ${r.naive.p50Ms} ms, p99 ${r.naive.p99Ms} ms, RSS ${r.naive.rssMb} MB`, ''],
-    ['module (guards, ledger, outbox)', `${r.module.rps} req/s`, `p50 ${r.module.p50Ms} ms, p99 ${r.module.p99Ms} ms, RSS ${r.module.rssMb} MB`, ''],
-    ['module / floor', `${r.ratios.moduleOverFloor}`, 'target ≥ 0.6', mark(r.ratios.moduleOverFloor >= 0.6)],
-    ['module / naive', `${r.ratios.moduleOverNaive}`, 'target ≥ 2', mark(r.ratios.moduleOverNaive >= 2)],
-    ['module p99 at 32 connections', `${r.module.p99Ms} ms`, 'target ≤ 30 ms', mark(r.module.p99Ms <= 30)],
-    ['module RSS (peak)', `${r.module.rssMb} MB`, 'target ≤ 250 MB', mark(r.module.rssMb <= 250)],
-    ['outbox lag p99 (listener)', `${r.outbox.lagP99Ms} ms`, `target < 1000 ms; p50 ${r.outbox.lagP50Ms} ms, ${r.outbox.delivered} events`, mark(r.outbox.lagP99Ms !== null && r.outbox.lagP99Ms < 1000)],
+    ['module on Fastify / floor, req/s', show(r.fastify?.ratios.moduleOverFloor), `≥ ${TARGETS.fastifyOverFloor}`, verdict(r.fastify?.ratios.moduleOverFloor, (v) => v >= TARGETS.fastifyOverFloor)],
+    ['module on Express / floor, req/s', show(r.express?.ratios.moduleOverFloor), `≥ ${TARGETS.expressOverFloor}`, verdict(r.express?.ratios.moduleOverFloor, (v) => v >= TARGETS.expressOverFloor)],
+    ['module on Fastify / naive, req/s', show(r.fastify?.ratios.moduleOverNaive), `≥ ${TARGETS.moduleOverNaive}`, verdict(r.fastify?.ratios.moduleOverNaive, (v) => v >= TARGETS.moduleOverNaive)],
+    ['module on Express / naive, req/s', show(r.express?.ratios.moduleOverNaive), `≥ ${TARGETS.moduleOverNaive}`, verdict(r.express?.ratios.moduleOverNaive, (v) => v >= TARGETS.moduleOverNaive)],
+    [`module p99 at ${r.config.connections} connections (${show(r.fastestAdapter)})`, show(r.module?.p99Ms, ' ms'), `≤ ${TARGETS.p99Ms} ms`, verdict(r.module?.p99Ms, (v) => v <= TARGETS.p99Ms)],
+    [`module p99 paced 300 req/s (${show(r.fastestAdapter)})`, show(r.paced.r300.moduleP99Ms, ' ms'), `≤ ${TARGETS.pacedR300P99Ms} ms`, verdict(r.paced.r300.moduleP99Ms, (v) => v <= TARGETS.pacedR300P99Ms)],
+    ['module CPU (server + PostgreSQL) / floor, per notification', show(r.cpu?.moduleOverFloor), `≤ ${TARGETS.cpuOverFloor}`, verdict(r.cpu?.moduleOverFloor, (v) => v <= TARGETS.cpuOverFloor)],
+    ['module RSS (peak)', show(r.module?.rssMb, ' MB'), `≤ ${TARGETS.rssMb} MB`, verdict(r.module?.rssMb, (v) => v <= TARGETS.rssMb)],
+    ['outbox lag p99 (listener)', show(r.outbox?.lagP99Ms, ' ms'), `< ${TARGETS.outboxLagP99Ms} ms`, verdict(r.outbox?.lagP99Ms, (v) => v < TARGETS.outboxLagP99Ms)],
     [
-      `duplicate storm (${s.orders} orders × ${s.copies})`,
-      `${s.transitions} transitions, ${s.events} events, ${s.nonOk} non-OK`,
-      `target ${s.orders} / ${s.orders} / 0; ${s.delivered} delivered to the listener`,
-      mark(stormOk),
+      s ? `duplicate storm (${s.orders} orders × ${s.copies}, ${s.adapter})` : 'duplicate storm',
+      s ? `${s.transitions} transitions, ${s.events} events, ${s.nonOk} non-OK` : '—',
+      s ? `${s.orders} / ${s.orders} / 0` : '',
+      s ? verdict(s.transitions === s.orders && s.events === s.orders && s.nonOk === 0 ? 1 : 0, (v) => v === 1) : 'not run',
+    ],
+    [
+      r.soak ? `soak (${r.soak.rate} req/s paced for ${r.soak.seconds} s, ${r.soak.adapter})` : 'soak',
+      r.soak ? `RSS ${r.soak.rssStartMb} → ${r.soak.rssEndMb} MB (${r.soak.rssGrowthPct} %), p99 ${show(r.soak.p99Ms)} ms, ${r.soak.nonOk} non-OK` : '—',
+      `growth < ${TARGETS.soakGrowthPct} %`,
+      r.soak ? verdict(r.soak.rssGrowthPct, (v) => v < TARGETS.soakGrowthPct && r.soak!.nonOk === 0) : 'not run',
     ],
   ];
-  if (r.soak) {
-    rows.push([
-      `soak (${r.soak.rate} req/s for ${r.soak.seconds} s)`,
-      `RSS ${r.soak.rssStartMb} → ${r.soak.rssEndMb} MB (${r.soak.rssGrowthPct} %)`,
-      `target growth < 10 %; p99 ${r.soak.p99Ms} ms, ${r.soak.nonOk} non-OK`,
-      mark(r.soak.rssGrowthPct < 10 && r.soak.nonOk === 0),
-    ]);
-  }
-  return ['| measure | value | detail | target |', '|---|---|---|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  return ['| target | value | goal | |', '|---|---|---|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)];
+}
+
+function topStatements(r: BenchResults): string[] {
+  const f = r.module;
+  if (!f || f.db.topStatements.length === 0) return [];
+  return [
+    `Most frequent statements, module on ${r.fastestAdapter} (calls per notification, mean ms):`,
+    '',
+    ...f.db.topStatements.map((t) => `- ${t.perNotification} × ${t.meanMs} ms: \`${t.query.replace(/`/g, "'")}\``),
+  ];
+}
+
+export function markdownTable(r: BenchResults): string {
+  const parts = r.failures.length ? ['**Failures:**', '', ...r.failures.map((f) => `- ${f.server} (${f.durability}): ${f.message}`), ''] : [];
+  parts.push(
+    `Closed loop, ${r.config.connections} connections, exactly ${r.config.requests} notifications per server after ${r.config.warmupRequests} of warm-up; PostgreSQL ${r.durability}:`,
+    '',
+    ...serverRows(r),
+    '',
+  );
+  if (r.fsyncOff) parts.push(`The same with PostgreSQL ${r.fsyncOff.durability}:`, '', ...serverRows(r.fsyncOff), '');
+  if (r.paced.r100.moduleP99Ms !== null || r.paced.r300.moduleP99Ms !== null || r.paced.r300.floor)
+    parts.push(`Open loop, paced ${r.config.pacedSeconds} s per rate, latency from each request's scheduled send time:`, '', ...pacedRows(r), '');
+  parts.push('Targets (issue 13; ratios within this run):', '', ...targetRows(r), '');
+  const top = topStatements(r);
+  if (top.length) parts.push(...top, '');
+  return parts.join('\n').trimEnd();
 }
 
 function machineLine(r: BenchResults): string {
   const m = r.machine;
-  return `${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, PostgreSQL ${m.postgres} (embedded unless DATABASE_URL, fsync off); ${r.config.connections} connections, pool ${r.config.poolSize}, ${r.config.warmupSeconds} s warm-up + ${r.config.seconds} s${r.quick ? ' (--quick)' : ''}`;
+  return (
+    `${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, PostgreSQL ${m.postgres} (${m.embedded ? 'embedded, pg_stat_statements' : 'DATABASE_URL: no PostgreSQL CPU'}); ` +
+    `load average ${m.loadAverage.start} → ${m.loadAverage.end}; pool ${r.config.poolSize}${r.quick ? ' (--quick)' : ''}${r.subset ? ` (subset: ${r.subset.join(' ')})` : ''}`
+  );
 }
 
-/** Writes results/latest.json and latest.md, and puts the run on top of RESULTS.md, keeping the last few. */
+const METHOD =
+  'Each server runs in a child process against the same PostgreSQL; a separate load-generator process sends a unique signed notification per request. ' +
+  'Closed loop: autocannon sends exactly the configured count; req/s is that count over the wall time. CPU per notification is utime+stime from ' +
+  '/proc/<pid>/stat before and after the count (server process; every process of the bench\'s own PostgreSQL, reaped backends included; the load ' +
+  'generator), and for servers that write events it includes draining the outbox. Statements per notification come from pg_stat_statements ' +
+  '(BEGIN/COMMIT/LISTEN included, the bench\'s own queries excluded), WAL bytes from pg_current_wal_insert_lsn. Each server starts after a CHECKPOINT. ' +
+  'Paced runs are open loop: request i is due at t0 + i/rate and its latency counts from that time, so queueing counts. Headline figures use ' +
+  'fsync and synchronous_commit on; the fsync-off pass repeats the closed loop. CPU figures hold on a busy machine; req/s and latency do not.';
+
+/** Writes results/latest.json and latest.md and puts the run on top of RESULTS.md; a subset run writes results/partial.* only. */
 export function writeReport(r: BenchResults): void {
   mkdirSync(`${BENCH_DIR}results`, { recursive: true });
-  writeFileSync(`${BENCH_DIR}results/latest.json`, `${JSON.stringify(r, null, 2)}\n`);
+  const name = r.subset ? 'partial' : 'latest';
+  writeFileSync(`${BENCH_DIR}results/${name}.json`, `${JSON.stringify(r, null, 2)}\n`);
   const table = markdownTable(r);
-  writeFileSync(`${BENCH_DIR}results/latest.md`, `# Latest benchmark (${r.date})\n\n${machineLine(r)}\n\n${table}\n`);
-  const historyPath = `${BENCH_DIR}RESULTS.md`;
-  const previous = existsSync(historyPath) ? readFileSync(historyPath, 'utf8').split(ENTRY_MARK).slice(1, HISTORY_ENTRIES) : [];
-  const entry = `\n## ${r.date}\n\n${machineLine(r)}\n\n${table}\n\n`;
-  const header =
-    '# Benchmark history\n\n`npm run bench` writes `results/latest.json` and `results/latest.md` and adds its run here (newest first, last ' +
-    `${HISTORY_ENTRIES} kept). All three servers run in child processes against the same database, loaded by autocannon from another child process ` +
-    'with a unique signed notification per request; the machine runs PostgreSQL, the server and the load generator together.\n\n';
-  writeFileSync(historyPath, header + [entry, ...previous].map((e) => ENTRY_MARK + e).join(''));
-  process.stdout.write(`\n${table}\n\nwritten: bench/results/latest.json, bench/results/latest.md, bench/RESULTS.md\n`);
+  writeFileSync(`${BENCH_DIR}results/${name}.md`, `# ${r.subset ? 'Partial' : 'Latest'} benchmark (${r.date})\n\n${machineLine(r)}\n\n${table}\n`);
+  const written = [`bench/results/${name}.json`, `bench/results/${name}.md`];
+  if (!r.subset) {
+    const historyPath = `${BENCH_DIR}RESULTS.md`;
+    const text = existsSync(historyPath) ? readFileSync(historyPath, 'utf8') : '';
+    // Everything above the first run is the page's own text (method, what each change bought): kept as written.
+    const [kept, ...runs] = text.split(ENTRY_MARK);
+    const header = text ? kept : `# Benchmark history\n\n${METHOD}\n\n`;
+    const entry = `\n## ${r.date}\n\n${machineLine(r)}\n\n${table}\n\n`;
+    writeFileSync(historyPath, header + [entry, ...runs.slice(0, HISTORY_ENTRIES - 1)].map((e) => ENTRY_MARK + e).join(''));
+    written.push('bench/RESULTS.md');
+  }
+  process.stdout.write(`\n${table}\n\nwritten: ${written.join(', ')}\n`);
 }
