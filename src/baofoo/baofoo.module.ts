@@ -6,6 +6,7 @@ import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
 import { resolveBaofooOptions } from './config/resolve-options.ts';
 import { systemClock } from './protocol/trade-time.ts';
 import { BaofooSigner } from './signing/baofoo-signer.service.ts';
+import { BaofooSchemaCheck } from './database/schema-check.service.ts';
 import { BAOFOO_EVENT_EXPORTS, BAOFOO_EVENT_PROVIDERS } from './events/baofoo-event.providers.ts';
 import { BodyParserErrorRecorder } from './notifications/body-parser-error.recorder.ts';
 import { IpAllowlistGuard } from './notifications/ip-allowlist.guard.ts';
@@ -30,6 +31,7 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
   providers: [
     { provide: BAOFOO_OPTIONS, useFactory: (o: BaofooModuleOptions) => resolveBaofooOptions(o), inject: [BAOFOO_MODULE_OPTIONS] },
     { provide: BAOFOO_CLOCK, useValue: systemClock },
+    BaofooSchemaCheck,
     BaofooSigner,
     PaymentOrderRepository,
     PaymentService,
