@@ -21,6 +21,8 @@ export class Fulfilment {
 
 @Module({
   imports: [
+    // Hook for the DB-layer items of issue 12: once the module takes its own statement timeout and a
+    // named DataSource, configure them here (and report them from main.ts for the test to assert).
     TypeOrmModule.forRoot(baofooPostgresOptions({ url: process.env.DATABASE_URL ?? '' })),
     EventEmitterModule.forRoot(),
     BaofooModule.forRoot({
