@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { PaymentService } from 'nestjs-baofoo';
+import { OutboxRelay, PaymentService } from 'nestjs-baofoo';
 import { deliverNotification, signedNotification } from 'nestjs-baofoo/testing';
 import { DataSource } from 'typeorm';
 import { AppModule, Fulfilment } from './app.module.js';
@@ -21,8 +21,11 @@ try {
   const path = new URL(returnUrl).pathname;
   const first = await deliverNotification(app.getHttpServer(), path, notification);
   await app.get(Fulfilment).firstPaid;
+  // The listener has run; its delivery is on record once the relay's pass commits.
+  await app.get(OutboxRelay).settled();
   // The gateway repeats a notification until it reads OK; a repeat must not be settled or delivered again.
   const repeat = await deliverNotification(app.getHttpServer(), path, notification);
+  await app.get(OutboxRelay).settled();
   const db = app.get(DataSource);
   const result = {
     answers: [first, repeat].map((a) => ({ status: a.status, body: a.body })),
