@@ -10,6 +10,7 @@ import type { ResolvedBaofooOptions } from './config/resolved-options.ts';
 import { AnswerDeadlineMiddleware } from './database/answer-deadline.middleware.ts';
 import { BaofooDatabase } from './database/baofoo-database.ts';
 import { BAOFOO_DATABASE_PROVIDERS } from './database/baofoo-database.provider.ts';
+import { BaofooSchemaCheck } from './database/schema-check.service.ts';
 import { BAOFOO_EVENT_EXPORTS, BAOFOO_EVENT_PROVIDERS } from './events/baofoo-event.providers.ts';
 import { MountedRoutes } from './mounted-routes.ts';
 import { BodyParserErrorRecorder } from './notifications/body-parser-error.recorder.ts';
@@ -40,6 +41,7 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
   providers: [
     { provide: BAOFOO_OPTIONS, useFactory: (o: BaofooModuleOptions, clock: Clock) => resolveBaofooOptions(o, clock()), inject: [BAOFOO_MODULE_OPTIONS, BAOFOO_CLOCK] },
     { provide: BAOFOO_CLOCK, useValue: systemClock },
+    BaofooSchemaCheck,
     BaofooSigner,
     ...BAOFOO_DATABASE_PROVIDERS,
     PaymentOrderRepository,

@@ -1,4 +1,6 @@
-// The public API of the module. Anything not exported here is internal.
+// The public API of the package's main entry. Anything not exported here is internal:
+// SQL builders and repository writes that bypass the state machine stay unexported.
+// Test helpers: `nestjs-baofoo/testing`; the terminus indicator: `nestjs-baofoo/health`.
 export { BaofooModule } from './baofoo.module.ts';
 export { BAOFOO_CLOCK, BAOFOO_OPTIONS } from './baofoo.constants.ts';
 export type {
@@ -25,7 +27,7 @@ export { baofooPostgresOptions, type BaofooPostgresOptions } from './database/po
 export { BaofooDatabase, BaofooDatabaseError, DATABASE_ERRORS, type BaofooDatabaseSettings, type BaofooTransaction } from './database/baofoo-database.ts';
 export type { BaofooModuleExtras } from './baofoo.module-definition.ts';
 export { PaymentOrderEntity } from './orders/payment-order.entity.ts';
-export { PaymentOrderRepository, type OrderRow } from './orders/payment-order.repository.ts';
+export type { OrderRow } from './orders/payment-order.repository.ts';
 export type { OrderStatus, SettlementSource } from './orders/order-status.ts';
 export { NotificationLedgerEntity } from './notifications/notification-ledger.entity.ts';
 export type { NotificationVerdict } from './notifications/notification-verdict.ts';
@@ -37,19 +39,26 @@ export { PaymentService, PaymentRequestError, type CreatedPayment } from './paym
 export { CreatePaymentDto } from './payments/create-payment.dto.ts';
 export { BaofooSigner, type SignatureCheck } from './signing/baofoo-signer.service.ts';
 export * from './protocol/index.ts';
-export * from './events/index.ts';
+export * from './events/baofoo-events.ts';
+export { OnBaofooEvent, type BaofooDeliveryContext, type OnBaofooEventOptions } from './events/on-baofoo-event.decorator.ts';
+export { OutboxRelay } from './events/outbox-relay.service.ts';
+export { OutboxMonitor, type OutboxHealth } from './events/outbox-monitor.service.ts';
+export { OutboxAdminService } from './events/outbox-admin.service.ts';
+export type { DeadLetter, DeadLetterFilter } from './events/dead-letter-replay.ts';
+export type { RetryBackoff } from './events/retry-backoff.ts';
+export { EventDeliveryEntity, type EventDeliveryStatus } from './events/event-delivery.entity.ts';
+export { OutboxEventEntity } from './events/outbox-event.entity.ts';
 export { ReconciliationService } from './reconciliation/reconciliation.service.ts';
 export { GatewayQueryClient, type GatewayQueryResult, type QueryTarget } from './reconciliation/gateway-query.client.ts';
 export * from './reconciliation/gateway-query.errors.ts';
-export { RECONCILIATION_CRON_JOB, ReconciliationCron } from './reconciliation/reconciliation.cron.ts';
+export { RECONCILIATION_CRON_JOB } from './reconciliation/reconciliation.cron.ts';
 export type { QueryOutcome, QueryOutcomeKind, ReconciliationRun } from './reconciliation/reconciliation-outcome.ts';
-export { BaofooHealthIndicator, type BaofooHealthLimits, type BaofooHealthSnapshot } from './health/baofoo.health-indicator.ts';
 export { BaofooOperationsModule } from './operations/baofoo-operations.module.ts';
 export type { BaofooHousekeepingOptions, BaofooMetricsOptions, BaofooOperationsOptions } from './operations/operations-options.ts';
 export { ReviewResolutionService, type ResolvedReview } from './operations/review-resolution.service.ts';
 export type { ReviewOutcome, ReviewResolution } from './operations/review-resolution.ts';
 export { HousekeepingService, type HousekeepingRun } from './operations/housekeeping.service.ts';
-export { HOUSEKEEPING_CRON_JOB, HousekeepingCron } from './operations/housekeeping.cron.ts';
+export { HOUSEKEEPING_CRON_JOB } from './operations/housekeeping.cron.ts';
 export { BaofooOperationsError } from './operations/operations.errors.ts';
 export { NotificationLedgerArchiveEntity } from './operations/notification-ledger-archive.entity.ts';
 export { BaofooBoardModule } from './board/baofoo-board.module.ts';

@@ -7,15 +7,28 @@ import { CliFailure, EXIT_FAILURE, EXIT_OK } from './cli-failure.ts';
 import { processIo, type CliIo } from './cli-io.ts';
 import { doctorCommand } from './commands/doctor.command.ts';
 import { encryptKeyCommand } from './commands/encrypt-key.command.ts';
+import { migrateCommand } from './commands/migrate.command.ts';
 import { parseQueryAnswerCommand } from './commands/parse-query-answer.command.ts';
 import { queryCommand } from './commands/query.command.ts';
 import { replayDeadLettersCommand } from './commands/replay-dead-letters.command.ts';
 import { resolveReviewCommand } from './commands/resolve-review.command.ts';
+import { schemaCommand } from './commands/schema.command.ts';
 import { signRequestCommand } from './commands/sign-request.command.ts';
 import { verifyNotificationCommand } from './commands/verify-notification.command.ts';
 
 /** One line per command; a new command is a file in commands/ and a line here. */
-export const COMMANDS: readonly CliCommand[] = [signRequestCommand, verifyNotificationCommand, parseQueryAnswerCommand, encryptKeyCommand, doctorCommand, queryCommand, replayDeadLettersCommand, resolveReviewCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  signRequestCommand,
+  verifyNotificationCommand,
+  parseQueryAnswerCommand,
+  encryptKeyCommand,
+  doctorCommand,
+  queryCommand,
+  replayDeadLettersCommand,
+  resolveReviewCommand,
+  migrateCommand,
+  schemaCommand,
+];
 
 export function usage(commands: readonly CliCommand[] = COMMANDS): string {
   return [

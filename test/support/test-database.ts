@@ -44,18 +44,33 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** A database cloned from the migrated template: the module's tables, no rows. */
 export async function createTestDatabase(): Promise<TestDatabase> {
+  return createDatabase(async (admin, name) => {
+    // Template builds and clones are serialised: a template cannot be copied while anyone is connected to it.
+    await admin.query('SELECT pg_advisory_lock($1)', [LOCK]);
+    try {
+      await ensureTemplate(admin);
+      await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${templateName}"`);
+    } finally {
+      await admin.query('SELECT pg_advisory_unlock($1)', [LOCK]).catch(() => undefined);
+    }
+  });
+}
+
+/** A database without any table, for tests of what creates the schema. */
+export async function createEmptyDatabase(): Promise<TestDatabase> {
+  return createDatabase((admin, name) => admin.query(`CREATE DATABASE "${name}"`).then(() => undefined));
+}
+
+async function createDatabase(create: (admin: pg.Client, name: string) => Promise<void>): Promise<TestDatabase> {
   if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is not set: run the e2e project through jest (its global setup starts PostgreSQL)');
   const name = `baofoo_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client(adminUrl());
   await admin.connect();
   try {
-    // Template builds and clones are serialised: a template cannot be copied while anyone is connected to it.
-    await admin.query('SELECT pg_advisory_lock($1)', [LOCK]);
-    await ensureTemplate(admin);
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${templateName}"`);
+    await create(admin, name);
   } finally {
-    await admin.query('SELECT pg_advisory_unlock($1)', [LOCK]).catch(() => undefined);
     await admin.end();
   }
   return {

@@ -1,4 +1,5 @@
 import { plainToInstance } from 'class-transformer';
+import { validateCronExpression } from 'cron';
 import { validateSync, type ValidationError } from 'class-validator';
 import { BaofooError } from '../protocol/errors.ts';
 import type { BaofooCharset } from '../protocol/charset.ts';
@@ -48,6 +49,10 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): 
   const env = options.environment as BaofooEnvironment;
   if (env === 'sandbox' && !options.sandboxUrl) problems.push('environment sandbox needs sandboxUrl, e.g. BAOFOO_SANDBOX_URL=http://127.0.0.1:3100');
   if (options.timeZone && !isTimeZone(options.timeZone)) problems.push(`timeZone ${options.timeZone} is not an IANA zone (e.g. Asia/Shanghai)`);
+  const cron = options.reconciliation?.cron;
+  if (cron !== undefined && !validateCronExpression(cron).valid) {
+    problems.push(`reconciliation.cron (BAOFOO_RECONCILE_CRON) ${JSON.stringify(cron)} is not a cron expression: use six fields with seconds, e.g. "*/30 * * * * *"`);
+  }
   const notifyPath = options.notification?.path ?? DEFAULT_NOTIFY_PATH;
   const pagePath = options.notification?.pagePath ?? '/baofoo/return';
   for (const [name, entries] of [['allowedIps (BAOFOO_ALLOWED_IPS)', options.notification?.allowedIps], ['trustedProxies (BAOFOO_TRUSTED_PROXIES)', options.notification?.trustedProxies]] as const) {

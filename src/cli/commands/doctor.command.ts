@@ -71,7 +71,7 @@ async function databaseFinding(env: CliEnv): Promise<DoctorFinding> {
   try {
     await client.connect();
     const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'baofoo_payment_orders'`);
-    return rows[0].n > 0 ? ok('database', 'reachable, schema present') : fix('database', 'reachable but not migrated: start the app once (it runs the migrations) or run them in your deploy step');
+    return rows[0].n > 0 ? ok('database', 'reachable, schema present') : fix('database', 'reachable but not migrated: run `npx baofoo migrate` (or BAOFOO_MIGRATIONS, or sql/schema.sql) in your deploy step');
   } catch (e) {
     return fix('database', `cannot connect with DATABASE_URL (${(e as Error).message})`);
   } finally {

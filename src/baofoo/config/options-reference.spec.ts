@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import ts from 'typescript';
+
+const read = (relative: string) => readFileSync(new URL(relative, import.meta.url), 'utf8');
+const REFERENCE = 'docs/options.md';
+const reference = read('../../../docs/options.md');
+
+/**
+ * Every option path of BaofooModuleOptions, read from the interface source:
+ * `notification.path`, `merchants[].keys[].id`. A property typed with another
+ * interface of the file is walked into, so a new nested option is found too.
+ */
+function optionPaths(source: string): string[] {
+  const file = ts.createSourceFile('baofoo-options.interface.ts', source, ts.ScriptTarget.Latest, true);
+  const interfaces = new Map<string, ts.InterfaceDeclaration>();
+  file.forEachChild((node) => {
+    if (ts.isInterfaceDeclaration(node)) interfaces.set(node.name.text, node);
+  });
+  const walk = (name: string, prefix: string): string[] =>
+    interfaces.get(name)!.members.filter(ts.isPropertySignature).flatMap((member) => {
+      const path = `${prefix}${(member.name as ts.Identifier).text}`;
+      const typeText = member.type?.getText(file) ?? '';
+      const isArray = typeText.endsWith('[]');
+      const nested = typeText.replace(/\[\]$/, '');
+      return [path, ...(interfaces.has(nested) ? walk(nested, `${path}${isArray ? '[]' : ''}.`) : [])];
+    });
+  return walk('BaofooModuleOptions', '');
+}
+
+/** Every BAOFOO_* variable the env mapping reads. */
+function envVariables(source: string): string[] {
+  return [...new Set(source.match(/\bBAOFOO_[A-Z0-9_]+\b/g) ?? [])];
+}
+
+const documented = (name: string) => reference.includes(`\`${name}\``);
+
+describe(`${REFERENCE}, the reference of every option and variable`, () => {
+  const options = optionPaths(read('./baofoo-options.interface.ts'));
+  const variables = envVariables(read('./baofoo-env.config.ts'));
+
+  it('finds the options and variables it checks (a guard against a parser that finds nothing)', () => {
+    expect(options).toEqual(expect.arrayContaining(['environment', 'merchants[].keys[].secret', 'notification.allowedIps', 'reconciliation.cron', 'outbox.enabled']));
+    expect(variables).toEqual(expect.arrayContaining(['BAOFOO_ENV', 'BAOFOO_MASTER_KEY', 'BAOFOO_RECONCILE_CRON']));
+  });
+
+  it('documents every option of BaofooModuleOptions, and isGlobal', () => {
+    const missing = [...options, 'isGlobal'].filter((o) => !documented(o));
+    if (missing.length > 0) throw new Error(`${REFERENCE} does not document these options (add a row with type, default and production rule): ${missing.join(', ')}`);
+  });
+
+  it('documents every BAOFOO_* variable of baofoo-env.config.ts', () => {
+    const missing = variables.filter((v) => !documented(v));
+    if (missing.length > 0) throw new Error(`${REFERENCE} does not document these variables (add a row with type, default and production rule): ${missing.join(', ')}`);
+  });
+});

@@ -1,0 +1,36 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { BaofooError } from '../protocol/errors.ts';
+import { BAOFOO_ENTITIES } from './baofoo-entities.ts';
+
+/** The module's tables are not in the app's database. */
+export class BaofooSchemaMissingError extends BaofooError {
+  constructor(readonly missing: string[]) {
+    super(
+      'SCHEMA_MISSING',
+      `Baofoo tables missing from the database: ${missing.join(', ')}. Create them before starting the app: ` +
+        'run `npx baofoo migrate` (DATABASE_URL or --url), add BAOFOO_MIGRATIONS to your TypeORM migrations and run them, ' +
+        'or apply node_modules/nestjs-baofoo/sql/schema.sql with your own tool.',
+      { missing },
+    );
+  }
+}
+
+/**
+ * Refuses to boot without the module's tables: otherwise the app starts
+ * "fine" and the first payment fails. One catalog query at startup.
+ */
+@Injectable()
+export class BaofooSchemaCheck implements OnModuleInit {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onModuleInit(): Promise<void> {
+    const tables = BAOFOO_ENTITIES.map((entity) => this.dataSource.getMetadata(entity).tablePath);
+    const rows: { name: string; found: string | null }[] = await this.dataSource.query(
+      'SELECT name, to_regclass(name)::text AS found FROM unnest($1::text[]) AS name',
+      [tables],
+    );
+    const missing = rows.filter((r) => r.found === null).map((r) => r.name);
+    if (missing.length > 0) throw new BaofooSchemaMissingError(missing);
+  }
+}

@@ -1,0 +1,167 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { BAOFOO_MIGRATIONS } from '../../src/baofoo/database/baofoo-migrations.ts';
+import { createEmptyDatabase, type TestDatabase } from '../support/test-database.ts';
+
+/*
+ * The package as a merchant gets it: `npm pack` (prepack builds it), installed
+ * from the tarball into a scratch Nest app on ANOTHER 12.x minor of @nestjs/*
+ * than this repository, compiled with tsc, its tables created with the
+ * package's own `baofoo migrate`, then one payment taken through the public
+ * entry points only (`nestjs-baofoo` and `nestjs-baofoo/testing`). Packages
+ * come from the npm cache when they are there (--prefer-offline).
+ */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const FIXTURE = join(ROOT, 'test', 'package', 'consumer-app');
+const run = promisify(execFile);
+// Read from the file: some packages (typeorm) do not export their package.json.
+const repoVersion = (name: string): string => (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** The scratch app's Nest: a published 12.x whose minor differs from the repository's. */
+const CONSUMER_NEST = '12.4.2';
+const SAME_AS_REPO = ['@nestjs/config', '@nestjs/event-emitter', '@nestjs/schedule', '@nestjs/typeorm', 'typeorm', 'pg', 'class-validator', 'class-transformer', 'reflect-metadata', 'rxjs'];
+
+/** Everything the tarball may hold: the compiled library, CLI and sandbox, the SQL, and the documents. */
+const ALLOWED_IN_TARBALL = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|sql\/schema\.sql|dist\/(baofoo|cli|sandbox)\/[a-z0-9/._-]+\.(js|d\.ts))$/;
+const FORBIDDEN_IN_TARBALL = /(\.spec\.|(^|\/)(test|bench|demo|infra)\/|\.ts$(?<!\.d\.ts)|Dockerfile|docker-compose|\.env)/;
+
+// A child npm must not inherit the settings of the `npm test` that started jest.
+const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+
+interface PackResult {
+  filename: string;
+  size: number;
+  entryCount: number;
+  files: { path: string }[];
+}
+
+interface ConsumerRun {
+  answers: { status: number; body: string }[];
+  deliveries: string[];
+  orders: { transId: string; status: string; factMoney: number }[];
+  outbox: { type: string; delivered: boolean }[];
+  transId: string;
+}
+
+describe('the packed nestjs-baofoo in a scratch Nest app', () => {
+  let dir: string;
+  let db: TestDatabase;
+  let pack: PackResult;
+  let migrateOutput: string;
+  let consumer: ConsumerRun;
+  const timings: Record<string, number> = {};
+  const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    try {
+      return await work();
+    } finally {
+      timings[step] = Date.now() - started;
+    }
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baofoo-consumer-'));
+    const packed = await timed('pack', () => run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, env: childEnv, maxBuffer: 16 << 20 }));
+    pack = (JSON.parse(packed.stdout) as PackResult[])[0];
+
+    cpSync(FIXTURE, dir, { recursive: true });
+    const dependencies: Record<string, string> = {
+      'nestjs-baofoo': `file:./${pack.filename}`,
+      '@nestjs/common': CONSUMER_NEST,
+      '@nestjs/core': CONSUMER_NEST,
+      '@nestjs/platform-express': CONSUMER_NEST,
+      ...Object.fromEntries(SAME_AS_REPO.map((name) => [name, repoVersion(name)])),
+    };
+    const devDependencies = { typescript: repoVersion('typescript'), '@types/node': repoVersion('@types/node') };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer-app', private: true, type: 'module', dependencies, devDependencies }, null, 2));
+    await timed('install', () => run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env: childEnv, maxBuffer: 16 << 20 }));
+    await timed('tsc', () => run(process.execPath, [join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { cwd: dir, env: childEnv }));
+
+    db = await createEmptyDatabase();
+    // The bin link npm made, exactly what `npx baofoo migrate` runs.
+    migrateOutput = (await timed('migrate', () => run(join(dir, 'node_modules', '.bin', 'baofoo'), ['migrate', '--url', db.url], { cwd: dir, env: childEnv }))).stdout;
+    const app = await timed('payment', () => run(process.execPath, [join(dir, 'dist', 'main.js')], { cwd: dir, env: { ...childEnv, DATABASE_URL: db.url }, maxBuffer: 16 << 20 }));
+    consumer = JSON.parse(app.stdout.trim().split('\n').at(-1) ?? '') as ConsumerRun;
+  }, 900_000);
+
+  afterAll(async () => {
+    process.stdout.write(`consumer test timings (ms): ${JSON.stringify(timings)}; tarball ${pack?.entryCount} files, ${pack?.size} bytes\n`);
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('pins a different 12.x minor of Nest than the repository, so a second copy would show', () => {
+    expect(CONSUMER_NEST.split('.').slice(0, 2)).not.toEqual(repoVersion('@nestjs/core').split('.').slice(0, 2));
+    expect(CONSUMER_NEST.split('.')[0]).toBe('12');
+  });
+
+  it('packs the library, its CLI, migrations and SQL, README, LICENSE and CHANGELOG, and nothing else', () => {
+    const paths = pack.files.map((f) => f.path);
+
+    expect(paths.filter((p) => !ALLOWED_IN_TARBALL.test(p) || FORBIDDEN_IN_TARBALL.test(p))).toEqual([]);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'LICENSE',
+        'CHANGELOG.md',
+        'sql/schema.sql',
+        'dist/baofoo/index.js',
+        'dist/baofoo/index.d.ts',
+        'dist/baofoo/testing/index.js',
+        'dist/sandbox/index.js',
+        'dist/cli/main.js',
+        'dist/baofoo/database/baofoo-migrations.js',
+      ]),
+    );
+  });
+
+  it('installs exactly one @nestjs/core: the app’s own', () => {
+    const copies: string[] = [];
+    const walk = (modules: string): void => {
+      for (const entry of readdirSync(modules, { withFileTypes: true })) {
+        if (!entry.isDirectory()) continue;
+        const at = join(modules, entry.name);
+        if (entry.name.startsWith('@')) {
+          for (const scoped of readdirSync(at, { withFileTypes: true })) {
+            if (!scoped.isDirectory()) continue;
+            const pkg = join(at, scoped.name);
+            if (`${entry.name}/${scoped.name}` === '@nestjs/core') copies.push(pkg);
+            walk2(pkg);
+          }
+        } else walk2(at);
+      }
+    };
+    const walk2 = (pkg: string): void => {
+      try {
+        walk(join(pkg, 'node_modules'));
+      } catch {
+        // No nested node_modules.
+      }
+    };
+    walk(join(dir, 'node_modules'));
+
+    expect(copies).toEqual([join(dir, 'node_modules', '@nestjs', 'core')]);
+    expect(JSON.parse(readFileSync(join(copies[0], 'package.json'), 'utf8')).version).toBe(CONSUMER_NEST);
+  });
+
+  it('creates the tables with the installed `baofoo migrate`', () => {
+    expect(migrateOutput.trim().split('\n')).toEqual(BAOFOO_MIGRATIONS.map((m) => `applied ${m.name}`));
+  });
+
+  it('settles a payment from a notification made with nestjs-baofoo/testing: one PAID order, one delivery to @OnBaofooEvent, a repeat answered OK and not delivered again', () => {
+    expect(consumer.answers).toEqual([
+      { status: 200, body: 'OK' },
+      { status: 200, body: 'OK' },
+    ]);
+    expect(consumer.orders).toEqual([{ transId: consumer.transId, status: 'PAID', factMoney: 1234 }]);
+    expect(consumer.outbox).toEqual([{ type: 'baofoo.payment.succeeded', delivered: true }]);
+    expect(consumer.deliveries).toEqual([consumer.transId]);
+  });
+});
