@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Inject, Injectable, type INestApplication } from '@nestjs/common';
@@ -84,6 +86,7 @@ describe('a database that stalls mid-storm', () => {
   let app: INestApplication;
   let baseUrl: string;
   let stopped: number[] = [];
+  let senderProcess: ChildProcess | undefined;
 
   const resume = () => {
     for (const pid of stopped) {
@@ -128,6 +131,7 @@ describe('a database that stalls mid-storm', () => {
 
   afterAll(async () => {
     resume();
+    if (senderProcess?.exitCode === null) senderProcess.kill();
     await app?.close();
     await server?.stop();
   });
@@ -137,59 +141,44 @@ describe('a database that stalls mid-storm', () => {
     const stalls: { from: number; to: number }[] = [];
     let okCount = 0;
     let progress: () => void = () => undefined;
-
-    async function send(transId: string): Promise<void> {
-      const body = formBody(successFields(transId, MONEY));
-      for (;;) {
-        const startedAt = performance.now();
-        let ok = false;
-        let said = '';
-        try {
-          const res = await fetch(`${baseUrl}/baofoo/notify`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body,
-            signal: AbortSignal.timeout(10_000),
-          });
-          const text = await res.text();
-          said = `${res.status} ${text.slice(0, 40)}`;
-          ok = res.status === 200 && text === 'OK';
-        } catch (e) {
-          said = (e as Error).message;
-        }
-        answers.push({ transId, ok, ms: performance.now() - startedAt, startedAt, said });
-        if (ok) {
-          okCount += 1;
-          progress();
-          return;
-        }
-        // The gateway retries every second; a tenth of that keeps the test short.
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
+    // Epoch ms, the clock the sender process reports in.
+    const now = () => performance.timeOrigin + performance.now();
 
     async function stallAt(share: number): Promise<void> {
       while (okCount < share * ORDERS) await new Promise<void>((resolve) => (progress = resolve));
       stopped = clusterPids(dataDir);
-      const from = performance.now();
+      const from = now();
       for (const pid of stopped) process.kill(pid, 'SIGSTOP');
       await new Promise((resolve) => setTimeout(resolve, STALL_MS));
       resume();
-      stalls.push({ from, to: performance.now() });
+      stalls.push({ from, to: now() });
     }
 
-    // How late this process's timers ran: on a shared machine the process is sometimes not scheduled at all.
+    // How late the app's timers ran: on a shared machine the process is sometimes not scheduled at all.
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
     const transIds = Array.from({ length: ORDERS }, (_, i) => `C${String(i + 1).padStart(19, '0')}`);
-    const queue = [...transIds];
-    const senders = Array.from({ length: SENDERS }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await send(next);
+    const sender = fork(fileURLToPath(new URL('./child/gateway-senders.mjs', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    senderProcess = sender;
+    const sent = new Promise<number>((resolve, reject) => {
+      sender.on('message', (m: { answer?: Answer; done?: { worstLoopDelayMs: number } }) => {
+        if (m.answer) {
+          answers.push(m.answer);
+          if (m.answer.ok) {
+            okCount += 1;
+            progress();
+          }
+        }
+        if (m.done) resolve(m.done.worstLoopDelayMs);
+      });
+      sender.once('exit', (code) => reject(new Error(`the sender process exited (${code}) before it was done`)));
     });
+    // The gateway retries every second; a tenth of that keeps the test short.
+    sender.send({ baseUrl, orders: transIds.map((transId) => ({ transId, body: formBody(successFields(transId, MONEY)) })), senders: SENDERS, retryMs: 100 });
     const chaos = (async () => {
       for (const share of STALL_AT) await stallAt(share);
     })();
-    await Promise.all([...senders, chaos]);
+    const [senderLoopDelayMs] = await Promise.all([sent, chaos]);
     loopDelay.disable();
     const worstLoopDelayMs = loopDelay.max / 1e6;
 
@@ -217,12 +206,15 @@ describe('a database that stalls mid-storm', () => {
       )).rows;
       const nonOk = answers.filter((a) => !a.ok);
       const duringStalls = nonOk.filter((a) => stalls.some((s) => a.startedAt >= s.from && a.startedAt < s.to));
-      const slowestNonOkMs = Math.max(...nonOk.map((a) => a.ms));
-      const slowestFrozenMs = Math.max(...duringStalls.map((a) => a.ms));
+      // Sent before a stall began and still waiting when it did: the statement may already have reached the frozen server.
+      const caughtByStalls = nonOk.filter((a) => stalls.some((s) => a.startedAt < s.from && a.startedAt + a.ms > s.from));
+      const slowest = (list: Answer[]) => Math.round(Math.max(0, ...list.map((a) => a.ms)));
       // The numbers of the run, for the report.
       process.stdout.write(
-        `chaos run: ${ORDERS} orders, ${answers.length} answers (${okTransIds.size} OK orders, ${nonOk.length} non-OK answers, ${duringStalls.length} started during ${stalls.length} stalls), ` +
-          `${orders.filter((o) => o.status === 'PAID').length} PAID, ${deliveries.length} deliveries on record, slowest non-OK answer ${Math.round(slowestNonOkMs)} ms (${Math.round(slowestFrozenMs)} ms for requests sent while frozen), worst event-loop delay ${Math.round(worstLoopDelayMs)} ms ` +
+        `chaos run: ${ORDERS} orders, ${answers.length} answers (${okTransIds.size} OK orders, ${nonOk.length} non-OK answers, ${duringStalls.length} started during ${stalls.length} stalls, ${caughtByStalls.length} caught by one), ` +
+          `${orders.filter((o) => o.status === 'PAID').length} PAID, ${deliveries.length} deliveries on record, slowest non-OK answer ${slowest(nonOk)} ms ` +
+          `(${slowest(duringStalls)} ms for requests sent while frozen, ${slowest(caughtByStalls)} ms for requests caught by a stall), ` +
+          `worst event-loop delay ${Math.round(worstLoopDelayMs)} ms in the app, ${Math.round(senderLoopDelayMs)} ms in the sender ` +
           `(${[...nonOk].sort((a, b) => b.ms - a.ms).slice(0, 3).map((a) => `${Math.round(a.ms)} ms: ${a.said}`).join('; ')})\n`,
       );
 
@@ -237,11 +229,13 @@ describe('a database that stalls mid-storm', () => {
       expect(deliveries).toHaveLength(ORDERS);
       const effects = await check.query<{ n: number }>('SELECT count(*)::int AS n FROM chaos_effects');
       expect(effects.rows[0].n).toBe(ORDERS);
-      // A frozen database is answered non-OK (the gateway retries) within 3 s: every request sent while
-      // the server was stopped. The module's budget is database.answerWithinMs (2 s); a stretch in which
-      // this process was not scheduled at all (the test shares a loaded 2-core machine) is not time the
-      // module spent, so it is added, measured.
-      expect(slowestFrozenMs).toBeLessThan(3000 + worstLoopDelayMs);
+      // A frozen database is answered non-OK (the gateway retries) within 3 s: every non-OK answer, whether
+      // the request was sent while the server was stopped or just before. The module's budget is
+      // database.answerWithinMs (2 s) from the moment the request reached the server. A stretch in which
+      // the app's process or the sender's was not scheduled at all (the test shares a loaded 2-core
+      // machine) is not time the module spent, so each process's worst, measured, is added.
+      expect(caughtByStalls.length).toBeGreaterThan(0);
+      expect(slowest(nonOk)).toBeLessThan(3000 + worstLoopDelayMs + senderLoopDelayMs);
     } finally {
       await check.end();
     }

@@ -7,17 +7,23 @@ import { MountedRoutes } from '../mounted-routes.ts';
 import { readRequestBody, type RequestBody } from './request-body.ts';
 
 const TAKEN = Symbol.for('baofoo.takenBody');
+const ARRIVED = Symbol.for('baofoo.arrivedAt');
 
 /** A body the intake read before the app saw the request, with the content type it came with. */
 export interface TakenBody extends RequestBody {
   contentType: string;
 }
 
-type IntakeRequest = IncomingMessage & { [TAKEN]?: TakenBody };
+type IntakeRequest = IncomingMessage & { [TAKEN]?: TakenBody; [ARRIVED]?: number };
 
 /** The body the intake took from this request (`IncomingMessage`), if it did. */
 export function takenBody(req: IncomingMessage): TakenBody | undefined {
   return (req as IntakeRequest)[TAKEN];
+}
+
+/** When (epoch ms) the server handed this request (`IncomingMessage`) to the intake, if it did. */
+export function arrivedAt(req: IncomingMessage): number | undefined {
+  return (req as IntakeRequest)[ARRIVED];
 }
 
 const BODY_HEADERS = ['content-type', 'content-length', 'transfer-encoding'] as const;
@@ -50,7 +56,10 @@ export class NotificationIntake implements OnModuleInit {
     server.removeAllListeners('request');
     server.on('request', (req: IntakeRequest, res: ServerResponse) => {
       const dispatch = () => handlers.forEach((h) => h.call(server, req, res));
-      if (req.method !== 'POST' || !this.routes.routeOf(req.url ?? '')) return dispatch();
+      if (!this.routes.routeOf(req.url ?? '')) return dispatch();
+      // The answer deadline counts from here: reading the body is part of the time the sender waits.
+      req[ARRIVED] = Date.now();
+      if (req.method !== 'POST') return dispatch();
       const contentType = req.headers['content-type'] ?? '';
       for (const name of BODY_HEADERS) delete req.headers[name];
       const { maxBodyBytes, readTimeoutMs } = this.options.notification;
