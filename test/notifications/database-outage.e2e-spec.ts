@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -169,7 +170,8 @@ describe.each(ADAPTERS)('a notification while the database does not answer (%s)'
    * DataSource pool (the test reads through the latter), to see them go after
    * the restart.
    */
-  const openConnections = () => t.app.get(BaofooDatabase).totalCount + (t.dataSource.driver as unknown as { master: pg.Pool }).master.totalCount;
+  const pool = () => t.app.get(BaofooDatabase);
+  const openConnections = () => pool().totalCount + (t.dataSource.driver as unknown as { master: pg.Pool }).master.totalCount;
 
   it('answers 503 not OK within 3 seconds, writes nothing, and settles once after the database comes back', async () => {
     const { transId } = await pendingOrder(t, 1400);
@@ -207,5 +209,32 @@ describe.each(ADAPTERS)('a notification while the database does not answer (%s)'
       frozen = false;
       await direct.end();
     }
+  });
+  it('counts the 3 seconds from the moment the request reached the server: a body that took the whole budget to arrive is answered 503 at once', async () => {
+    const { transId } = await pendingOrder(t, 1500);
+    const body = Buffer.from(signedNotification({ transId, result: 'success', factMoney: 1500, succTime: '20261125120000' }).body, 'latin1');
+    const budgetMs = pool().settings.answerWithinMs;
+    const url = new URL('/baofoo/notify', await t.app.getUrl());
+    frozen = true;
+    try {
+      const started = performance.now();
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        });
+        req.on('error', reject);
+        // A slow sender: the first bytes now, the rest once the module's whole budget has gone by.
+        req.write(body.subarray(0, 16));
+        setTimeout(() => req.end(body.subarray(16)), budgetMs);
+      });
+      const ms = performance.now() - started;
+      expect(answer).toEqual({ status: 503, body: 'FAIL UNAVAILABLE' });
+      expect(ms).toBeLessThan(3000);
+    } finally {
+      frozen = false;
+    }
+    expect(await orderState(t.dataSource, transId)).toMatchObject({ status: 'PENDING', version: 1 });
   });
 });
