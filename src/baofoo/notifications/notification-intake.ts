@@ -56,10 +56,9 @@ export class NotificationIntake implements OnModuleInit {
     server.removeAllListeners('request');
     server.on('request', (req: IntakeRequest, res: ServerResponse) => {
       const dispatch = () => handlers.forEach((h) => h.call(server, req, res));
-      if (!this.routes.routeOf(req.url ?? '')) return dispatch();
       // The answer deadline counts from here: reading the body is part of the time the sender waits.
       req[ARRIVED] = Date.now();
-      if (req.method !== 'POST') return dispatch();
+      if (req.method !== 'POST' || !this.routes.routeOf(req.url ?? '')) return dispatch();
       const contentType = req.headers['content-type'] ?? '';
       for (const name of BODY_HEADERS) delete req.headers[name];
       const { maxBodyBytes, readTimeoutMs } = this.options.notification;
