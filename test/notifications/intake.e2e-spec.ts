@@ -1,8 +1,9 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { RefusalRecorder } from '../../src/baofoo/notifications/refusal.recorder.ts';
 import { deliverNotification, signedNotification } from '../../src/baofoo/testing/index.ts';
 import { ADAPTERS, useTestApp, testOptions } from '../support/baofoo-test-app.ts';
-import { ledgerRows, orderState, pendingOrder } from './notification-support.ts';
+import { ledgerRows, orderState, pendingOrder, refusalCount } from './notification-support.ts';
 
 const READ_TIMEOUT_MS = 600;
 
@@ -36,12 +37,23 @@ function rawPost(port: number, contentLength: number, writeBody: (socket: net.So
   });
 }
 
-/** Body limits and read deadlines hold before any parser or guard of the app runs (NotificationIntake). */
+/**
+ * Body limits and read deadlines hold before any parser or guard of the app
+ * runs (NotificationIntake). Such refusals come before a signature, so they
+ * are counted and sampled by the RefusalRecorder and written at its flush;
+ * every one is sampled here so each can be inspected in the ledger.
+ */
 describe.each(ADAPTERS)('the notification intake on %s', (adapter) => {
-  const t = useTestApp(testOptions({ notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['127.0.0.1'], readTimeoutMs: READ_TIMEOUT_MS } }), { adapter });
+  const t = useTestApp(
+    testOptions({ notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['127.0.0.1'], readTimeoutMs: READ_TIMEOUT_MS, refusals: { samplesPerSource: 1000 } } }),
+    { adapter },
+  );
   const port = () => (t.app.getHttpServer().address() as net.AddressInfo).port;
+  const flush = () => t.app.get(RefusalRecorder).flush();
 
   it('stops reading a 5 MB body after the limit and one socket read, and records the refusal with the first 8 KiB', async () => {
+    await flush();
+    const counted = await refusalCount(t.dataSource, 'BODY_TOO_LARGE');
     const served: net.Socket[] = [];
     const server = t.app.getHttpServer();
     const onConnection = (s: net.Socket) => served.push(s);
@@ -66,13 +78,17 @@ describe.each(ADAPTERS)('the notification intake on %s', (adapter) => {
     } finally {
       server.off('connection', onConnection);
     }
+    await flush();
+    expect(await refusalCount(t.dataSource, 'BODY_TOO_LARGE')).toBe(counted + 1);
     const [ledger] = (await ledgerRows(t.dataSource)).slice(-1);
     expect(ledger).toMatchObject({ verdict: 'rejected', reasonCode: 'BODY_TOO_LARGE', httpStatus: 413 });
     expect(ledger.rawBody).toBe('x'.repeat(8192));
   });
 
   it('answers senders that trickle their body with 408 at the read deadline, records each, and keeps serving the gateway meanwhile', async () => {
+    await flush();
     const before = (await ledgerRows(t.dataSource, `reason_code = 'REQUEST_TIMEOUT'`)).length;
+    const counted = await refusalCount(t.dataSource, 'REQUEST_TIMEOUT');
     const trickling = Array.from({ length: 3 }, () =>
       rawPost(port(), 1000, (socket, stopped) => {
         const drip = setInterval(() => (stopped() ? clearInterval(drip) : socket.write('a')), 50);
@@ -90,6 +106,8 @@ describe.each(ADAPTERS)('the notification intake on %s', (adapter) => {
       expect(exchange.ms).toBeGreaterThanOrEqual(READ_TIMEOUT_MS - 50);
       expect(exchange.ms).toBeLessThan(READ_TIMEOUT_MS + 5000);
     }
+    await flush();
+    expect(await refusalCount(t.dataSource, 'REQUEST_TIMEOUT')).toBe(counted + 3);
     const rows = await ledgerRows(t.dataSource, `reason_code = 'REQUEST_TIMEOUT'`);
     expect(rows).toHaveLength(before + 3);
     expect(rows.slice(-3).map((r) => [r.httpStatus, r.rawBody])).toEqual(Array(3).fill([408, expect.stringMatching(/^a+$/)]));

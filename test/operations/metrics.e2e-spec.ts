@@ -40,7 +40,8 @@ describe('Metrics and spans of BaofooOperationsModule', () => {
 
     const text = await registry.metrics();
     expect(sample(text, 'baofoo_notifications_total{verdict="applied",reason_code="none"}')).toBe(1);
-    expect(sample(text, 'baofoo_notifications_total{verdict="review",reason_code="none"}')).toBe(1);
+    // An amount that does not match is held in REVIEW with its reason code on the ledger row.
+    expect(sample(text, 'baofoo_notifications_total{verdict="review",reason_code="AMOUNT_MISMATCH"}')).toBe(1);
     const rejected = text.split('\n').filter((l) => l.startsWith('baofoo_notifications_total{verdict="rejected"'));
     expect(rejected).toHaveLength(1);
     expect(rejected[0]).toMatch(/reason_code="[A-Z_]+"} 1$/);

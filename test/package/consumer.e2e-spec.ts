@@ -13,7 +13,10 @@ import { createEmptyDatabase, type TestDatabase } from '../support/test-database
  * from the tarball into a scratch Nest app on ANOTHER 12.x minor of @nestjs/*
  * than this repository, compiled with tsc, its tables created with the
  * package's own `baofoo migrate`, then one payment taken through the public
- * entry points only (`nestjs-baofoo` and `nestjs-baofoo/testing`). Packages
+ * entry points only (`nestjs-baofoo` and `nestjs-baofoo/testing`). The app
+ * mounts everything under `setGlobalPrefix('api')` behind an app-wide guard
+ * that denies whatever is not marked `@Public()`; the module is let through by
+ * `notification.routeMetadata`. Packages
  * come from the npm cache when they are there (--prefer-offline).
  */
 
@@ -47,7 +50,16 @@ interface ConsumerRun {
   orders: { transId: string; status: string; factMoney: number }[];
   outbox: { type: string; delivered: boolean }[];
   transId: string;
+  /** The path of the signed ReturnUrl, where the notifications were posted. */
+  returnPath: string;
+  /** The app's own unmarked route, through its app-wide guard. */
+  unmarkedStatus: number;
+  /** `SHOW statement_timeout` through the module's pool and through the app's DataSource. */
+  statementTimeout: { module: string; app: string };
 }
+
+/** The scratch app's `database.statementTimeoutMs` (test/package/consumer-app/src/app.module.ts). */
+const MODULE_STATEMENT_TIMEOUT = '1700ms';
 
 describe('the packed nestjs-baofoo in a scratch Nest app', () => {
   let dir: string;
@@ -163,5 +175,14 @@ describe('the packed nestjs-baofoo in a scratch Nest app', () => {
     expect(consumer.orders).toEqual([{ transId: consumer.transId, status: 'PAID', factMoney: 1234 }]);
     expect(consumer.outbox).toEqual([{ type: 'baofoo.payment.succeeded', delivered: true }]);
     expect(consumer.deliveries).toEqual([consumer.transId]);
+  });
+
+  it('signs a ReturnUrl under the app’s global prefix, and lets the gateway through the app-wide guard by the route metadata option while the guard still denies the app’s unmarked routes', () => {
+    expect(consumer.returnPath).toBe('/api/baofoo/notify');
+    expect(consumer.unmarkedStatus).toBe(403);
+  });
+
+  it('applies the module’s statement timeout to its own pool only, never to the app’s DataSource', () => {
+    expect(consumer.statementTimeout).toEqual({ module: MODULE_STATEMENT_TIMEOUT, app: '0' });
   });
 });

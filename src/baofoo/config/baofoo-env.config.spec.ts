@@ -32,6 +32,7 @@ describe('baofooOptionsFromEnv', () => {
         trustedProxies: [],
         maxBodyBytes: undefined,
         pageRedirectUrl: undefined,
+        refusals: { windowSeconds: undefined, samplesPerSource: undefined, maxSources: undefined, maxPendingSamples: undefined, flushIntervalMs: undefined },
       },
       reconciliation: {
         cron: '*/10 * * * * *',
@@ -45,6 +46,7 @@ describe('baofooOptionsFromEnv', () => {
         maxQueriesPerMinute: undefined,
       },
       outbox: { pollIntervalMs: undefined, maxAttempts: undefined, enabled: undefined },
+      database: { poolSize: undefined, statementTimeoutMs: undefined, connectTimeoutMs: undefined, answerWithinMs: undefined },
     });
   });
 
@@ -76,6 +78,43 @@ describe('baofooOptionsFromEnv', () => {
     expect(options.reconciliation).toMatchObject({ enabled: false, batchSize: 20 });
     expect(options.outbox).toMatchObject({ enabled: true, pollIntervalMs: 250 });
     expect(options).toMatchObject({ charset: 'gbk', timeZone: 'Asia/Shanghai' });
+  });
+
+  it('reads the notification, refusal and database limits a deployment tunes', () => {
+    const options = baofooOptionsFromEnv({
+      ...MERCHANT,
+      BAOFOO_KEY: 'k',
+      BAOFOO_MAX_PARAMETERS: '40',
+      BAOFOO_READ_TIMEOUT_MS: '5000',
+      BAOFOO_ADDITIONAL_INFO_MISMATCH: 'settle',
+      BAOFOO_REFUSAL_WINDOW_SECONDS: '120',
+      BAOFOO_REFUSAL_SAMPLES_PER_SOURCE: '2',
+      BAOFOO_REFUSAL_MAX_SOURCES: '500',
+      BAOFOO_REFUSAL_MAX_PENDING_SAMPLES: '50',
+      BAOFOO_REFUSAL_FLUSH_MS: '2000',
+      BAOFOO_RECONCILE_MAX_QUERIES_PER_MINUTE: '10',
+      BAOFOO_DB_POOL_SIZE: '20',
+      BAOFOO_DB_STATEMENT_TIMEOUT_MS: '1200',
+      BAOFOO_DB_CONNECT_TIMEOUT_MS: '800',
+      BAOFOO_DB_ANSWER_WITHIN_MS: '1800',
+    });
+
+    expect(options.notification).toMatchObject({
+      maxParameters: 40,
+      readTimeoutMs: 5000,
+      additionalInfoMismatch: 'settle',
+      refusals: { windowSeconds: 120, samplesPerSource: 2, maxSources: 500, maxPendingSamples: 50, flushIntervalMs: 2000 },
+    });
+    expect(options.reconciliation).toMatchObject({ maxQueriesPerMinute: 10 });
+    expect(options.database).toEqual({ poolSize: 20, statementTimeoutMs: 1200, connectTimeoutMs: 800, answerWithinMs: 1800 });
+    const resolved = resolveBaofooOptions(options);
+    expect(resolved.database).toEqual({ poolSize: 20, statementTimeoutMs: 1200, connectTimeoutMs: 800, answerWithinMs: 1800 });
+    expect(resolved.notification.additionalInfoMismatch).toBe('settle');
+  });
+
+  it('refuses at boot an unknown BAOFOO_ADDITIONAL_INFO_MISMATCH and a database number that is not one, naming the option', () => {
+    const options = baofooOptionsFromEnv({ ...MERCHANT, BAOFOO_KEY: 'k', BAOFOO_ADDITIONAL_INFO_MISMATCH: 'ignore', BAOFOO_DB_POOL_SIZE: 'ten' });
+    expect(() => resolveBaofooOptions(options)).toThrow(/notification\.additionalInfoMismatch[\s\S]*database\.poolSize|database\.poolSize[\s\S]*notification\.additionalInfoMismatch/);
   });
 
   it('has no merchant when neither BAOFOO_MEMBER_ID nor BAOFOO_TERMINAL_ID is set', () => {

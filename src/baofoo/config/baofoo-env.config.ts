@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { registerAs } from '@nestjs/config';
 import type { BaofooCharset } from '../protocol/charset.ts';
-import type { BaofooEnvironment, BaofooKeyOptions, BaofooMerchantOptions, BaofooModuleOptions } from './baofoo-options.interface.ts';
+import type { BaofooEnvironment, BaofooKeyOptions, BaofooMerchantOptions, BaofooModuleOptions, BaofooNotificationOptions } from './baofoo-options.interface.ts';
 import { keyStorageOf, resolveKeySecret, type KeySource } from './key-source.ts';
 import { BaofooConfigError } from './resolve-options.ts';
 
@@ -107,7 +107,17 @@ export function baofooOptionsFromEnv(env: Env, fromFiles: Env = {}): BaofooModul
       allowedIps: list(env.BAOFOO_ALLOWED_IPS),
       trustedProxies: list(env.BAOFOO_TRUSTED_PROXIES),
       maxBodyBytes: int(env.BAOFOO_MAX_BODY_BYTES),
+      maxParameters: int(env.BAOFOO_MAX_PARAMETERS),
+      readTimeoutMs: int(env.BAOFOO_READ_TIMEOUT_MS),
       pageRedirectUrl: env.BAOFOO_PAGE_REDIRECT_URL || undefined,
+      additionalInfoMismatch: (env.BAOFOO_ADDITIONAL_INFO_MISMATCH || undefined) as BaofooNotificationOptions['additionalInfoMismatch'],
+      refusals: {
+        windowSeconds: int(env.BAOFOO_REFUSAL_WINDOW_SECONDS),
+        samplesPerSource: int(env.BAOFOO_REFUSAL_SAMPLES_PER_SOURCE),
+        maxSources: int(env.BAOFOO_REFUSAL_MAX_SOURCES),
+        maxPendingSamples: int(env.BAOFOO_REFUSAL_MAX_PENDING_SAMPLES),
+        flushIntervalMs: int(env.BAOFOO_REFUSAL_FLUSH_MS),
+      },
     },
     reconciliation: {
       cron: env.BAOFOO_RECONCILE_CRON || undefined,
@@ -124,6 +134,12 @@ export function baofooOptionsFromEnv(env: Env, fromFiles: Env = {}): BaofooModul
       pollIntervalMs: int(env.BAOFOO_OUTBOX_POLL_MS),
       maxAttempts: int(env.BAOFOO_OUTBOX_MAX_ATTEMPTS),
       enabled: bool(env.BAOFOO_OUTBOX_ENABLED),
+    },
+    database: {
+      poolSize: int(env.BAOFOO_DB_POOL_SIZE),
+      statementTimeoutMs: int(env.BAOFOO_DB_STATEMENT_TIMEOUT_MS),
+      connectTimeoutMs: int(env.BAOFOO_DB_CONNECT_TIMEOUT_MS),
+      answerWithinMs: int(env.BAOFOO_DB_ANSWER_WITHIN_MS),
     },
   };
 }

@@ -7,12 +7,13 @@ const REFERENCE = 'docs/options.md';
 const reference = read('../../../docs/options.md');
 
 /**
- * Every option path of BaofooModuleOptions, read from the interface source:
+ * Every option path of the interface `root`, read from its source:
  * `notification.path`, `merchants[].keys[].id`. A property typed with another
- * interface of the file is walked into, so a new nested option is found too.
+ * interface of the file (alone, in an array or in a union such as
+ * `boolean | BaofooMetricsOptions`) is walked into, so a new nested option is found too.
  */
-function optionPaths(source: string): string[] {
-  const file = ts.createSourceFile('baofoo-options.interface.ts', source, ts.ScriptTarget.Latest, true);
+function optionPaths(source: string, root: string): string[] {
+  const file = ts.createSourceFile('options.ts', source, ts.ScriptTarget.Latest, true);
   const interfaces = new Map<string, ts.InterfaceDeclaration>();
   file.forEachChild((node) => {
     if (ts.isInterfaceDeclaration(node)) interfaces.set(node.name.text, node);
@@ -22,10 +23,10 @@ function optionPaths(source: string): string[] {
       const path = `${prefix}${(member.name as ts.Identifier).text}`;
       const typeText = member.type?.getText(file) ?? '';
       const isArray = typeText.endsWith('[]');
-      const nested = typeText.replace(/\[\]$/, '');
-      return [path, ...(interfaces.has(nested) ? walk(nested, `${path}${isArray ? '[]' : ''}.`) : [])];
+      const nested = typeText.replace(/\[\]$/, '').split('|').map((t) => t.trim()).find((t) => interfaces.has(t));
+      return [path, ...(nested ? walk(nested, `${path}${isArray ? '[]' : ''}.`) : [])];
     });
-  return walk('BaofooModuleOptions', '');
+  return walk(root, '');
 }
 
 /** Every BAOFOO_* variable the env mapping reads. */
@@ -36,17 +37,28 @@ function envVariables(source: string): string[] {
 const documented = (name: string) => reference.includes(`\`${name}\``);
 
 describe(`${REFERENCE}, the reference of every option and variable`, () => {
-  const options = optionPaths(read('./baofoo-options.interface.ts'));
+  const options = optionPaths(read('./baofoo-options.interface.ts'), 'BaofooModuleOptions');
+  const extras = optionPaths(read('../baofoo.module-definition.ts'), 'BaofooModuleExtras');
+  const operations = optionPaths(read('../operations/operations-options.ts'), 'BaofooOperationsOptions');
+  const board = optionPaths(read('../board/board-options.ts'), 'BaofooBoardOptions');
   const variables = envVariables(read('./baofoo-env.config.ts'));
 
   it('finds the options and variables it checks (a guard against a parser that finds nothing)', () => {
     expect(options).toEqual(expect.arrayContaining(['environment', 'merchants[].keys[].secret', 'notification.allowedIps', 'reconciliation.cron', 'outbox.enabled']));
     expect(variables).toEqual(expect.arrayContaining(['BAOFOO_ENV', 'BAOFOO_MASTER_KEY', 'BAOFOO_RECONCILE_CRON']));
+    expect(extras).toEqual(expect.arrayContaining(['isGlobal', 'dataSource']));
+    expect(operations).toEqual(expect.arrayContaining(['metrics', 'metrics.prefix', 'tracing', 'housekeeping.cron']));
+    expect(board).toEqual(expect.arrayContaining(['path', 'guards']));
   });
 
-  it('documents every option of BaofooModuleOptions, and isGlobal', () => {
-    const missing = [...options, 'isGlobal'].filter((o) => !documented(o));
+  it('documents every option of BaofooModuleOptions and of the module definition (isGlobal, dataSource)', () => {
+    const missing = [...options, ...extras].filter((o) => !documented(o));
     if (missing.length > 0) throw new Error(`${REFERENCE} does not document these options (add a row with type, default and production rule): ${missing.join(', ')}`);
+  });
+
+  it('documents every option of BaofooOperationsModule and BaofooBoardModule', () => {
+    const missing = [...operations, ...board].filter((o) => !documented(o));
+    if (missing.length > 0) throw new Error(`${REFERENCE} does not document these operations or board options (add a row with type and default): ${missing.join(', ')}`);
   });
 
   it('documents every BAOFOO_* variable of baofoo-env.config.ts', () => {

@@ -1,6 +1,7 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import { BaofooError } from '../protocol/errors.ts';
+import { BAOFOO_DATA_SOURCE } from './baofoo-database.provider.ts';
 import { BAOFOO_ENTITIES } from './baofoo-entities.ts';
 
 /** The module's tables are not in the app's database. */
@@ -18,11 +19,12 @@ export class BaofooSchemaMissingError extends BaofooError {
 
 /**
  * Refuses to boot without the module's tables: otherwise the app starts
- * "fine" and the first payment fails. One catalog query at startup.
+ * "fine" and the first payment fails. One catalog query at startup, on the
+ * DataSource the module connects like (the `dataSource` extra, or the default).
  */
 @Injectable()
 export class BaofooSchemaCheck implements OnModuleInit {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(BAOFOO_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   async onModuleInit(): Promise<void> {
     const tables = BAOFOO_ENTITIES.map((entity) => this.dataSource.getMetadata(entity).tablePath);

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { BAOFOO_CLOCK } from '../baofoo.constants.ts';
 import { OutboxRelay } from '../events/outbox-relay.service.ts';
 import { NotificationService } from '../notifications/notification.service.ts';
+import { RefusalRecorder } from '../notifications/refusal.recorder.ts';
 import { BAOFOO_OPERATIONS_OPTIONS } from '../operations/baofoo-operations.module-definition.ts';
 import type { BaofooOperationsOptions } from '../operations/operations-options.ts';
 import { PaymentOrderRepository } from '../orders/payment-order.repository.ts';
@@ -29,6 +30,7 @@ export class BaofooInstrumentation implements OnModuleInit {
     @Inject(BAOFOO_CLOCK) private readonly clock: Clock,
     private readonly reader: MetricsReader,
     private readonly notifications: NotificationService,
+    private readonly refusals: RefusalRecorder,
     private readonly orders: PaymentOrderRepository,
     private readonly reconciliation: ReconciliationService,
     private readonly gateway: GatewayQueryClient,
@@ -49,8 +51,8 @@ export class BaofooInstrumentation implements OnModuleInit {
       : NO_METRICS;
     const spans = this.options.tracing === false ? untraced : await openTelemetrySpans();
     if (metrics === NO_METRICS && spans === untraced) return;
-    const { notifications, orders, reconciliation, gateway, relay } = this;
-    this.wrapped = instrumentBaofoo({ notifications, orders, reconciliation, gateway, relay }, metrics, spans);
+    const { notifications, refusals, orders, reconciliation, gateway, relay } = this;
+    this.wrapped = instrumentBaofoo({ notifications, refusals, orders, reconciliation, gateway, relay }, metrics, spans);
     this.logger.log(`observing ${this.wrapped.join(', ')}${setup ? ' (metrics on)' : ''}`);
   }
 }

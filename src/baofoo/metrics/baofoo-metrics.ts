@@ -7,6 +7,8 @@ import { codeLabel, eventLabel, outcomeLabel, verdictLabel } from './metric-labe
 /** What the instrumentation reports; `NO_METRICS` when metrics are off. */
 export interface BaofooMetrics {
   ledgerWritten(entry: Pick<LedgerEntry, 'method' | 'verdict' | 'reasonCode' | 'toStatus'>): void;
+  /** A request refused before a signature verified: counted in memory, sampled, never a ledger row of its own. */
+  refusedUnverified(reasonCode: string): void;
   eventsWritten(types: readonly string[]): void;
   settled(source: 'notification', seconds: number): void;
   reconciliationQuery(outcome: string): void;
@@ -15,6 +17,7 @@ export interface BaofooMetrics {
 
 export const NO_METRICS: BaofooMetrics = {
   ledgerWritten: () => undefined,
+  refusedUnverified: () => undefined,
   eventsWritten: () => undefined,
   settled: () => undefined,
   reconciliationQuery: () => undefined,
@@ -65,7 +68,7 @@ export async function prometheusMetrics(setup: PrometheusSetup): Promise<BaofooM
   };
   const reading = sharedReading(setup.readGauges, setup.gaugeCacheMs);
 
-  const notifications = new client.Counter({ ...fresh('notifications_total'), help: 'Gateway notifications recorded in the ledger, by verdict and reason code', labelNames: ['verdict', 'reason_code'] });
+  const notifications = new client.Counter({ ...fresh('notifications_total'), help: 'Gateway notifications by verdict and reason code: ledger rows, and requests refused before a signature verified (counted, verdict rejected)', labelNames: ['verdict', 'reason_code'] });
   const resolutions = new client.Counter({ ...fresh('review_resolutions_total'), help: 'REVIEW orders resolved by an operator, by outcome', labelNames: ['to'] });
   const events = new client.Counter({ ...fresh('events_written_total'), help: 'Events written to the outbox, by type', labelNames: ['type'] });
   const settlement = new client.Histogram({ ...fresh('settlement_duration_seconds'), help: 'Time from a verified notification to its committed settlement', labelNames: ['source'], buckets: LATENCY_BUCKETS });
@@ -108,6 +111,9 @@ export async function prometheusMetrics(setup: PrometheusSetup): Promise<BaofooM
       if (method === 'QUERY') return;
       if (method === 'OPERATOR') resolutions.inc({ to: toStatus === 'PAID' || toStatus === 'FAILED' ? toStatus : 'other' });
       else notifications.inc({ verdict: verdictLabel(verdict), reason_code: codeLabel(reasonCode) });
+    },
+    refusedUnverified(reasonCode) {
+      notifications.inc({ verdict: 'rejected', reason_code: codeLabel(reasonCode) });
     },
     eventsWritten(types) {
       for (const t of types) events.inc({ type: eventLabel(t) });

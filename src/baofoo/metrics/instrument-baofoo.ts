@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { OutboxEntry } from '../events/outbox-entry.ts';
 import type { LedgerEntry } from '../notifications/ledger-entry.ts';
+import type { NotificationRefusal } from '../notifications/notification-refusal.ts';
 import type { NotificationAnswer, VerifiedNotification } from '../notifications/inbound-notification.ts';
 import type { QueryTarget } from '../reconciliation/gateway-query.client.ts';
 import type { QueryOutcome, ReconciliationRun } from '../reconciliation/reconciliation-outcome.ts';
@@ -12,6 +13,7 @@ import { wrapMethod } from './method-wrap.ts';
 /** The module's services as the instrumentation sees them (the injected singletons). */
 export interface InstrumentedServices {
   notifications: object;
+  refusals: object;
   orders: object;
   reconciliation: object;
   gateway: object;
@@ -47,6 +49,13 @@ export function instrumentBaofoo(services: InstrumentedServices, metrics: Baofoo
       metrics.settled('notification', seconds(started));
       return answer;
     }, (answer) => ({ 'http.response.status_code': answer.status }));
+  });
+
+  // Refusals before a signature are counted in memory, not written one by one: count them where they happen.
+  wrap('RefusalRecorder', services.refusals, 'refuseUnverified', (args, call) => {
+    const answer = call();
+    metrics.refusedUnverified((args[0] as NotificationRefusal).code);
+    return answer;
   });
 
   // Every ledger row and event is written by one of these three statements; `true`/void means it was written.
@@ -100,6 +109,6 @@ export function instrumentBaofoo(services: InstrumentedServices, metrics: Baofoo
   });
 
   // The relay's claim is private: observed all the same, and simply skipped if it is renamed.
-  wrap('OutboxRelay', services.relay, 'claim', (_args, call) => span('baofoo.outbox.relay_claim', {}, call));
+  wrap('OutboxRelay', services.relay, 'claim', (_args, call) => span('baofoo.outbox.relay_claim', {}, call as () => Promise<unknown>));
   return wrapped;
 }

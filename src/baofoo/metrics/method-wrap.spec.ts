@@ -25,6 +25,16 @@ describe('wrapMethod', () => {
     expect(Object.hasOwn(other, 'work')).toBe(false);
   });
 
+  it('keeps a synchronous method synchronous', () => {
+    const counter = { seen: 0, answer: (n: number) => n + 1 };
+    expect(wrapMethod(counter, 'answer', (_args, call) => {
+      counter.seen += 1;
+      return call();
+    })).toBe(true);
+    expect(counter.answer(1)).toBe(2);
+    expect(counter.seen).toBe(1);
+  });
+
   it('changes nothing and says so when the method is not there', () => {
     const s = new Service();
     expect(wrapMethod(s, 'renamed', async (_a, call) => call())).toBe(false);

@@ -1,64 +1,16 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { NotificationVerdict } from './notification-verdict.ts';
+import { NotificationLedgerColumns } from './notification-ledger-columns.ts';
 
-/** One row for every notification that reached the app, accepted or not: nothing is ever lost. */
+/** One row for every signed notification, accepted or refused, and the sampled unsigned refusals. */
 @Entity({ name: 'baofoo_notification_ledger' })
 @Index('baofoo_notification_ledger_trans_id', ['transId'])
 @Index('baofoo_notification_ledger_order_id', ['orderId'])
 @Index('baofoo_notification_ledger_received_at', ['receivedAt'])
 @Index('baofoo_notification_ledger_mismatch', ['receivedAt'], { where: `"reason_code" = 'RECONCILIATION_MISMATCH'` })
-export class NotificationLedgerEntity {
+export class NotificationLedgerEntity extends NotificationLedgerColumns {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
 
   @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })
   receivedAt!: Date;
-
-  @Column({ name: 'order_id', type: 'bigint', nullable: true })
-  orderId!: string | null;
-
-  @Column({ name: 'member_id', type: 'varchar', length: 64, nullable: true })
-  memberId!: string | null;
-
-  @Column({ name: 'terminal_id', type: 'varchar', length: 64, nullable: true })
-  terminalId!: string | null;
-
-  @Column({ name: 'trans_id', type: 'varchar', length: 64, nullable: true })
-  transId!: string | null;
-
-  @Column({ name: 'source_ip', type: 'varchar', length: 64 })
-  sourceIp!: string;
-
-  @Column({ type: 'varchar', length: 8 })
-  method!: string;
-
-  /** The parsed fields and extras as received (JSON object), or null when unparseable. */
-  @Column({ type: 'jsonb', nullable: true })
-  fields!: Record<string, string> | null;
-
-  /** The raw body or query string, cut to the configured limit. */
-  @Column({ name: 'raw_body', type: 'text' })
-  rawBody!: string;
-
-  @Column({ type: 'varchar', length: 16 })
-  verdict!: NotificationVerdict;
-
-  @Column({ name: 'reason_code', type: 'varchar', length: 64, nullable: true })
-  reasonCode!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  reason!: string | null;
-
-  /** The id (never the value) of the key that verified the signature. */
-  @Column({ name: 'key_id', type: 'varchar', length: 64, nullable: true })
-  keyId!: string | null;
-
-  @Column({ name: 'from_status', type: 'varchar', length: 16, nullable: true })
-  fromStatus!: string | null;
-
-  @Column({ name: 'to_status', type: 'varchar', length: 16, nullable: true })
-  toStatus!: string | null;
-
-  @Column({ name: 'http_status', type: 'integer' })
-  httpStatus!: number;
 }

@@ -1,36 +1,32 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
+import { ScheduledJob } from '../common/scheduled-job.ts';
 import { HousekeepingService } from './housekeeping.service.ts';
 import { BAOFOO_HOUSEKEEPING, type ResolvedHousekeepingOptions } from './operations.constants.ts';
 
 /** Name of the job in the app's SchedulerRegistry. */
 export const HOUSEKEEPING_CRON_JOB = 'baofoo-housekeeping';
 
-/** Ticks `HousekeepingService.runOnce` on `housekeeping.cron` (built at bootstrap: the expression is an option). */
+/** Ticks `HousekeepingService.runOnce` on `housekeeping.cron` (see ScheduledJob). */
 @Injectable()
 export class HousekeepingCron implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('BaofooHousekeeping');
-  private job?: CronJob;
+  private readonly job: ScheduledJob;
 
   constructor(
     @Inject(BAOFOO_HOUSEKEEPING) private readonly options: ResolvedHousekeepingOptions,
     private readonly housekeeping: HousekeepingService,
-    @Optional() private readonly registry?: SchedulerRegistry,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.options.enabled) return;
-    this.job = CronJob.from({ cronTime: this.options.cron, onTick: () => this.tick(), waitForCompletion: true, unrefTimeout: true, start: false, name: HOUSEKEEPING_CRON_JOB });
-    if (this.registry && !this.registry.doesExist('cron', HOUSEKEEPING_CRON_JOB)) this.registry.addCronJob(HOUSEKEEPING_CRON_JOB, this.job);
-    this.job.start();
+    @Optional() registry?: SchedulerRegistry,
+  ) {
+    this.job = new ScheduledJob(HOUSEKEEPING_CRON_JOB, registry);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (!this.job) return;
-    if (this.registry?.doesExist('cron', HOUSEKEEPING_CRON_JOB) && this.registry.getCronJob(HOUSEKEEPING_CRON_JOB) === (this.job as unknown)) this.registry.deleteCronJob(HOUSEKEEPING_CRON_JOB);
-    await this.job.stop();
-    this.job = undefined;
+  onApplicationBootstrap(): void {
+    if (this.options.enabled) this.job.start(this.options.cron, () => this.tick());
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.job.stop();
   }
 
   /** The trigger: one run; a failed run is logged and the next one tries again. */

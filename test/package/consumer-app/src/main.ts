@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { OutboxRelay, PaymentService } from 'nestjs-baofoo';
+import { BaofooDatabase, OutboxRelay, PaymentService } from 'nestjs-baofoo';
 import { deliverNotification, signedNotification } from 'nestjs-baofoo/testing';
 import { DataSource } from 'typeorm';
 import { AppModule, Fulfilment } from './app.module.js';
@@ -27,12 +27,21 @@ try {
   const repeat = await deliverNotification(app.getHttpServer(), path, notification);
   await app.get(OutboxRelay).settled();
   const db = app.get(DataSource);
+  const statementTimeout = async (query: (sql: string) => Promise<{ statement_timeout: string }[]>) => (await query('SHOW statement_timeout'))[0].statement_timeout;
+  // The app's own route, not marked public: the app-wide guard still denies it.
+  const unmarked = await fetch(new URL('/api/account', await app.getUrl()));
   const result = {
     answers: [first, repeat].map((a) => ({ status: a.status, body: a.body })),
     deliveries: app.get(Fulfilment).paid.map((e) => e.transId),
     orders: await db.query('SELECT trans_id AS "transId", status, fact_money::int AS "factMoney" FROM baofoo_payment_orders'),
     outbox: await db.query(`SELECT type, delivered_at IS NOT NULL AS delivered FROM baofoo_outbox WHERE type = 'baofoo.payment.succeeded'`),
     transId: order.transId,
+    returnPath: path,
+    unmarkedStatus: unmarked.status,
+    statementTimeout: {
+      module: await statementTimeout((sql) => app.get(BaofooDatabase).query<{ statement_timeout: string }>(sql)),
+      app: await statementTimeout((sql) => db.query(sql)),
+    },
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
