@@ -149,6 +149,9 @@ export interface BaofooOutboxOptions {
  * The module's own connection pool. It connects like the app's DataSource
  * (same server, credentials, ssl) but keeps its own short timeouts, which
  * apply only to the module's statements, never to the app's other queries.
+ * Its hot statements are named prepared statements (parsed once per
+ * connection): behind PgBouncer in transaction mode this needs PgBouncer
+ * ≥ 1.21 with `max_prepared_statements` > 0.
  */
 export interface BaofooDatabaseOptions {
   /** Connections in the module's pool. Default 10. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BaofooDatabase } from '../database/baofoo-database.ts';
+import { named } from '../database/named-statements.ts';
 import { readFen } from '../database/bigint-money.transformer.ts';
 import type { Fen } from '../protocol/money.ts';
 import type { OrderStatus } from './order-status.ts';
@@ -124,7 +125,7 @@ export class PaymentOrderRepository {
   /** Applies the change with its ledger row and events atomically; false when another writer got there first. */
   async transition(change: OrderChange, ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<boolean> {
     const { text, params } = settlementStatement((p) => transitionUpdateSql(change, p), ledger, events);
-    const rows: { changed: number }[] = await this.db.query(text, params);
+    const rows: { changed: number }[] = await this.db.query(named('baofoo_transition', text), params);
     return rows[0].changed === 1;
   }
 
@@ -135,14 +136,14 @@ export class PaymentOrderRepository {
    */
   async settlePending(s: PendingSettlement, ledger: LedgerEntry, events: readonly OutboxEntry[]): Promise<boolean> {
     const { text, params } = settlementStatement((p) => settlePendingUpdateSql(s, p), ledger, events, true);
-    const rows: { changed: number }[] = await this.db.query(text, params);
+    const rows: { changed: number }[] = await this.db.query(named('baofoo_settle_pending', text), params);
     return rows[0].changed === 1;
   }
 
   /** Records a ledger row and events that change no order (duplicates, rejections, anomalies). */
   async record(ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<void> {
     const { text, params } = recordStatement(ledger, events);
-    await this.db.query(text, params);
+    await this.db.query(named('baofoo_record', text), params);
   }
 
   /** Claims up to `limit` PENDING (or REVIEW awaiting money) orders (of `memberId`, when given) due at `now` for an order query, leasing each for `leaseSeconds`. */

@@ -95,7 +95,9 @@ export function transitionUpdateSql(c: OrderChange, p: SqlParams): string {
  */
 export function settlePendingUpdateSql(s: PendingSettlement, p: SqlParams): string {
   const money = p.add(s.paidMoney);
-  const sameInfo = s.additionalInfo === null ? '' : ` AND additional_info = ${p.add(s.additionalInfo)}`;
+  // One text whether or not the news echoes AdditionalInfo (a null matches any): the statement is prepared under one name.
+  const info = p.add(s.additionalInfo);
+  const sameInfo = ` AND (${info}::varchar IS NULL OR additional_info = ${info}::varchar)`;
   return `UPDATE baofoo_payment_orders
        SET status = 'PAID', version = version + 1, fact_money = ${money}::bigint, result_desc = COALESCE(${p.add(s.resultDesc)}::varchar, result_desc),
            succ_time = COALESCE(${p.add(s.succTime)}::varchar, succ_time), settled_by = ${p.add(s.settledBy)}::varchar, settled_at = now(),
