@@ -88,7 +88,7 @@ describe('settlePendingUpdateSql', () => {
 
     expect(text).toBe(settlePendingUpdateSql(PENDING, withInfo));
     expect(bound(withoutInfo.values, text, /additional_info = \$(\d+)/)).toBeNull();
-    expect(text).toMatch(/\$(\d+)::varchar IS NULL OR additional_info = \$\1::varchar/);
+    expect(text).toMatch(/\$(\d+)::varchar IS NULL OR o\.additional_info = \$\1::varchar/);
   });
 });
 
