@@ -26,7 +26,9 @@ interface Waiting<T, R> {
  * - Two items with the same key never share a batch: the later one waits for
  *   a following batch, so it resolves exactly as it would have alone.
  * - A batch that fails is retried one item at a time, each in its own
- *   statement, so one bad item never fails the others.
+ *   statement, so one bad item never fails the others. The retries run
+ *   outside the cap: the failed batch's slot goes to the next batch at once,
+ *   so items queued behind a stalled batch are tried (and answered) promptly.
  * - Each item resolves only with the statement that carried it.
  * - A lone item, and each item of a failed batch, runs in the async context
  *   it was added in; a batch runs in the oldest item's context (the earliest
@@ -55,12 +57,25 @@ export class GroupCommit<T, R> {
     while (this.inFlight < this.limits.maxInFlight && this.waiting.length > 0) {
       const batch = this.take();
       this.inFlight += 1;
-      void this.run(batch).then((answer) => {
-        // The slot is free before the items hear their answers, so whatever they do next finds it free.
+      void this.attempt(batch).then((outcomes) => {
+        // The slot is free before anyone hears an answer or a retry starts: a retry that
+        // waits for a stalled database never holds up the items queued behind it.
         this.inFlight -= 1;
         this.dispatch();
-        answer();
+        if (outcomes) outcomes.forEach((o, i) => (o.status === 'fulfilled' ? batch[i].resolve(o.value) : batch[i].reject(o.reason)));
+        else for (const w of batch) w.inContext(() => this.runOne(w.item)).then(w.resolve, w.reject);
       });
+    }
+  }
+
+  /** Each item's outcome, or null when the batch failed and each item must be retried alone. */
+  private async attempt(batch: Waiting<T, R>[]): Promise<PromiseSettledResult<R>[] | null> {
+    if (batch.length === 1) return Promise.allSettled([batch[0].inContext(() => this.runOne(batch[0].item))]);
+    try {
+      const results = await batch[0].inContext(() => this.runMany(batch.map((w) => w.item)));
+      return results.map((value) => ({ status: 'fulfilled', value }));
+    } catch {
+      return null;
     }
   }
 
@@ -79,19 +94,5 @@ export class GroupCommit<T, R> {
       this.waiting.splice(i, 1);
     }
     return batch;
-  }
-
-  /** Runs the batch; resolves with what tells each item its outcome. */
-  private async run(batch: Waiting<T, R>[]): Promise<() => void> {
-    if (batch.length > 1) {
-      try {
-        const results = await batch[0].inContext(() => this.runMany(batch.map((w) => w.item)));
-        return () => batch.forEach((w, i) => w.resolve(results[i]));
-      } catch {
-        // Each item alone, so only a bad one fails.
-      }
-    }
-    const outcomes = await Promise.allSettled(batch.map((w) => w.inContext(() => this.runOne(w.item))));
-    return () => outcomes.forEach((o, i) => (o.status === 'fulfilled' ? batch[i].resolve(o.value) : batch[i].reject(o.reason)));
   }
 }
