@@ -87,6 +87,8 @@ export class DatabaseDto {
   @IsOptional() @IsInt() @Min(10) @Max(600_000) statementTimeoutMs?: number;
   @IsOptional() @IsInt() @Min(10) @Max(600_000) connectTimeoutMs?: number;
   @IsOptional() @IsInt() @Min(10) @Max(600_000) answerWithinMs?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(1000) settleBatchSize?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(64) settleBatchesInFlight?: number;
 }
 
 export class BaofooOptionsDto {

@@ -149,6 +149,9 @@ export interface BaofooOutboxOptions {
  * The module's own connection pool. It connects like the app's DataSource
  * (same server, credentials, ssl) but keeps its own short timeouts, which
  * apply only to the module's statements, never to the app's other queries.
+ * Its hot statements are named prepared statements (parsed once per
+ * connection): behind PgBouncer in transaction mode this needs PgBouncer
+ * ≥ 1.21 with `max_prepared_statements` > 0.
  */
 export interface BaofooDatabaseOptions {
   /** Connections in the module's pool. Default 10. */
@@ -165,6 +168,22 @@ export interface BaofooDatabaseOptions {
    * a second left for the HTTP round trip on a busy machine. Default 2000.
    */
   answerWithinMs?: number;
+  /**
+   * Group commit of settlements: notifications that pay a PENDING order and
+   * arrive while others are being written share one statement, at most this
+   * many per statement (each is answered OK only once that statement
+   * committed; a lone notification takes a statement of its own, and a batch
+   * that fails is retried one notification at a time). 1 turns it off.
+   * Default 32.
+   */
+  settleBatchSize?: number;
+  /**
+   * Settling statements (batches or lone notifications) running at once;
+   * notifications that arrive meanwhile wait for the next batch. Keep it
+   * below `poolSize`: the rest of the pool serves the other statements.
+   * Default 4.
+   */
+  settleBatchesInFlight?: number;
 }
 
 /** Options of `BaofooModule.forRoot` / `forRootAsync`. */

@@ -125,6 +125,9 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): 
       maxQueriesPerMinute: r.maxQueriesPerMinute ?? 30,
     },
     outbox: { pollIntervalMs: ob.pollIntervalMs ?? 1000, maxAttempts: ob.maxAttempts ?? 8, enabled: ob.enabled ?? true },
-    database: { poolSize: d.poolSize ?? 10, statementTimeoutMs: d.statementTimeoutMs ?? 1500, connectTimeoutMs: d.connectTimeoutMs ?? 1000, answerWithinMs: d.answerWithinMs ?? 2000 },
+    database: { poolSize: d.poolSize ?? 10, statementTimeoutMs: d.statementTimeoutMs ?? 1500, connectTimeoutMs: d.connectTimeoutMs ?? 1000, answerWithinMs: d.answerWithinMs ?? 2000,
+      settleBatchSize: d.settleBatchSize ?? 32,
+      settleBatchesInFlight: d.settleBatchesInFlight ?? 4,
+    },
   };
 }

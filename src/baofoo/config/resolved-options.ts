@@ -38,5 +38,5 @@ export interface ResolvedBaofooOptions {
     maxQueriesPerMinute: number;
   };
   outbox: { pollIntervalMs: number; maxAttempts: number; enabled: boolean };
-  database: BaofooDatabaseSettings;
+  database: BaofooDatabaseSettings & { settleBatchSize: number; settleBatchesInFlight: number };
 }

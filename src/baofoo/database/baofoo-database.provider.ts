@@ -29,7 +29,9 @@ export function baofooDatabaseOf(dataSource: DataSource, options: ResolvedBaofoo
         `or name a PostgreSQL one with BaofooModule.forRoot({ dataSource: 'name', … })`,
     );
   }
-  return new BaofooDatabase(() => connectionSettingsOf(dataSource), options.database, 'baofoo');
+  // The group-commit settings are the settling repository's, not the pool's.
+  const { poolSize, statementTimeoutMs, connectTimeoutMs, answerWithinMs } = options.database;
+  return new BaofooDatabase(() => connectionSettingsOf(dataSource), { poolSize, statementTimeoutMs, connectTimeoutMs, answerWithinMs }, 'baofoo');
 }
 
 /** Closes the module's pool after everything that uses it has stopped (relay and cron stop earlier in the shutdown). */

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { BaofooError } from '../protocol/errors.ts';
+import { queryText, type Sql } from './named-statements.ts';
 
 /** Timeouts and size of the module's own connection pool. */
 export interface BaofooDatabaseSettings {
@@ -23,7 +24,8 @@ export type Row = object;
 
 /** What a transaction callback may run: statements on the transaction's own connection. */
 export interface BaofooTransaction {
-  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /** `sql`: text, or a named statement of named-statements.ts (prepared once per connection). */
+  query<R extends Row = Row>(sql: Sql, params?: readonly unknown[]): Promise<R[]>;
 }
 
 /**
@@ -100,13 +102,18 @@ export class BaofooDatabase {
     return answerDeadline.run(Math.min(at, answerDeadline.getStore() ?? Infinity), work);
   }
 
-  /** Runs one autocommit statement; resolves with its rows once it is known to be committed. */
-  async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+  /**
+   * Runs one autocommit statement; resolves with its rows once it is known to
+   * be committed. `sql` may be a named statement (named-statements.ts), which
+   * each connection prepares once; behind PgBouncer in transaction mode that
+   * needs PgBouncer ≥ 1.21 with `max_prepared_statements` set.
+   */
+  async query<R extends Row = Row>(sql: Sql, params: readonly unknown[] = []): Promise<R[]> {
     const deadline = Math.min(Date.now() + this.settings.answerWithinMs, answerDeadline.getStore() ?? Infinity);
     const client = await this.connect(deadline);
     let result: pg.QueryResult;
     try {
-      result = await client.query({ text: sql, values: params as unknown[], query_timeout: Math.max(1, deadline - Date.now()) } as pg.QueryConfig);
+      result = await client.query({ ...queryText(sql), values: params as unknown[], query_timeout: Math.max(1, deadline - Date.now()) } as pg.QueryConfig);
     } catch (e) {
       if (provablyClean(e, false)) client.release();
       else destroy(client, e);
@@ -131,11 +138,11 @@ export class BaofooDatabase {
     const deadline = answerDeadline.getStore() ?? Infinity;
     const client = await this.connect(deadline);
     // Each statement gets the usual budget, cut to the caller's deadline when it has one.
-    const run = (text: string, values: readonly unknown[] = []) =>
-      client.query({ text, values: values as unknown[], query_timeout: Math.max(1, Math.min(this.settings.answerWithinMs, deadline - Date.now())) } as pg.QueryConfig);
+    const run = (sql: Sql, values: readonly unknown[] = []) =>
+      client.query({ ...queryText(sql), values: values as unknown[], query_timeout: Math.max(1, Math.min(this.settings.answerWithinMs, deadline - Date.now())) } as pg.QueryConfig);
     try {
       await run('BEGIN');
-      const value = await work({ query: async <R extends Row>(sql: string, params: readonly unknown[] = []) => (await run(sql, params)).rows as R[] });
+      const value = await work({ query: async <R extends Row>(sql: Sql, params: readonly unknown[] = []) => (await run(sql, params)).rows as R[] });
       const commit = await run('COMMIT');
       const status = client.getTransactionStatus();
       // COMMIT of a failed transaction answers ROLLBACK, without an error.

@@ -35,16 +35,28 @@ export function rowsJson(rows: unknown): string {
  * Where inserted rows come from and whether they are inserted at all, when the
  * insert rides in a statement with an UPDATE (`WITH changed AS (UPDATE … RETURNING id)`):
  * - `orderIdFrom`: the CTE whose `id` is the order id (for writers that learn it from the UPDATE);
- * - `onlyIf`: a CTE that must have produced a row, or the insert adds nothing.
+ * - `onlyIf`: a CTE that must have produced a row, or the insert adds nothing;
+ * - `byIndex`: with `orderIdFrom`, for a statement that settles several orders: each row carries
+ *   `idx` (its settlement's place in the batch) and is inserted only with the updated row of the
+ *   same `idx`, which the CTE returns beside `id`.
  */
 export interface InsertGuard {
   orderIdFrom?: string;
   onlyIf?: string;
+  byIndex?: boolean;
 }
 
-/** `FROM` and `WHERE` of an insert's SELECT over `jsonb_to_recordset` under the guard. */
-export function guardedFrom(recordset: string, guard: InsertGuard): { from: string; where: string } {
+/**
+ * `FROM` and `WHERE` of an insert's SELECT over `jsonb_to_recordset(json) AS alias(columns)`
+ * under the guard.
+ */
+export function guardedFrom(json: string, alias: string, columns: string, guard: InsertGuard): { from: string; where: string } {
+  const recordset = `jsonb_to_recordset(${json}::jsonb) AS ${alias}(${columns}${guard.byIndex ? ', idx int' : ''})`;
   const from = guard.orderIdFrom ? `${guard.orderIdFrom}, ${recordset}` : recordset;
-  const where = guard.onlyIf ? ` WHERE EXISTS (SELECT 1 FROM ${guard.onlyIf})` : '';
+  const where = guard.onlyIf
+    ? ` WHERE EXISTS (SELECT 1 FROM ${guard.onlyIf})`
+    : guard.byIndex && guard.orderIdFrom
+      ? ` WHERE ${alias}.idx = ${guard.orderIdFrom}.idx`
+      : '';
   return { from, where };
 }

@@ -32,8 +32,9 @@ import { OutboxWakeup } from './outbox-wakeup.ts';
  * listeners with no outcome on record are called again.
  *
  * Claims run when a NOTIFY from the outbox's insert trigger arrives, when a
- * delivery slot frees up, and every `outbox.pollIntervalMs` whatever happens
- * (retries that came due, a lost LISTEN connection, leases that ran out).
+ * delivery slot frees up (both at most once per `minClaimGapMs` of the
+ * tuning), and every `outbox.pollIntervalMs` whatever happens (retries that
+ * came due, a lost LISTEN connection, leases that ran out).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -49,6 +50,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private wakeup: OutboxWakeup | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private claiming: Promise<void> | null = null;
+  /** When the last claim pass started (performance.now()). */
+  private lastClaimAt = -Infinity;
   private begun: Promise<void> = Promise.resolve();
   private again = false;
   private started = false;
@@ -126,10 +129,35 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.pollTimer = null;
+    this.lastClaimAt = performance.now();
     this.claiming = this.claim().finally(() => {
       this.claiming = null;
       this.schedulePoll();
     });
+  }
+
+  /**
+   * The relay's own wake-ups (a NOTIFY, a freed slot, wake-ups during a pass):
+   * at most one pass per `minClaimGapMs`, so under steady load the events of
+   * the gap share one pass instead of each getting its own.
+   */
+  private wakeSoon(): void {
+    if (!this.started || this.stopped) return;
+    if (this.claiming) {
+      this.again = true;
+      return;
+    }
+    const wait = this.lastClaimAt + this.tuning.minClaimGapMs - performance.now();
+    if (wait <= 0) {
+      this.wake();
+      return;
+    }
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = null;
+      this.wake();
+    }, wait);
+    this.pollTimer.unref();
   }
 
   /**
@@ -181,7 +209,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     // @OnEvent subscribers are attached during bootstrap too: wait for them, so the first events reach them.
     await this.emitterReady?.waitUntilReady().catch(() => undefined);
     if (this.stopped) return;
-    this.wakeup = new OutboxWakeup(this.database.connectionSettings('baofoo-outbox-listen'), () => this.wake(), this.tuning.reconnectMs, this.logger);
+    this.wakeup = new OutboxWakeup(this.database.connectionSettings('baofoo-outbox-listen'), () => this.wakeSoon(), this.tuning.reconnectMs, this.logger);
     this.wakeup.start();
     this.wake();
   }
@@ -190,7 +218,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.stopped) return;
     if (this.again) {
       this.again = false;
-      this.wake();
+      this.wakeSoon();
       return;
     }
     if (this.pollTimer) return;
@@ -241,7 +269,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       .finally(() => {
         this.inFlight.delete(event.id);
         // Refill once half the slots are free: one claim statement per several events, not per event.
-        if (this.inFlight.size <= this.tuning.concurrency / 2) this.wake();
+        if (this.inFlight.size <= this.tuning.concurrency / 2) this.wakeSoon();
       });
     this.inFlight.set(event.id, delivery);
   }

@@ -46,10 +46,7 @@ export function outboxRow(event: BaofooEvent): OutboxRow {
  * relay: the outbox's insert trigger sends the NOTIFY.
  */
 export function outboxInsertSql(rows: readonly OutboxRow[], params: SqlParams, guard: InsertGuard = {}): string {
-  const { from, where } = guardedFrom(
-    `jsonb_to_recordset(${params.add(rowsJson(rows))}::jsonb) AS e(event_id uuid, type varchar, order_id bigint, trans_id varchar, payload jsonb)`,
-    guard,
-  );
+  const { from, where } = guardedFrom(params.add(rowsJson(rows)), 'e', 'event_id uuid, type varchar, order_id bigint, trans_id varchar, payload jsonb', guard);
   const orderId = guard.orderIdFrom ? `${guard.orderIdFrom}.id` : 'e.order_id';
   const payload = guard.orderIdFrom ? `e.payload || jsonb_build_object('orderId', ${orderId}::text)` : 'e.payload';
   return `INSERT INTO baofoo_outbox (event_id, type, order_id, trans_id, payload)

@@ -1,4 +1,5 @@
 import type { BaofooTransaction } from '../database/baofoo-database.ts';
+import { named } from '../database/named-statements.ts';
 import type { DeliveryState, DeliveryWrite } from './delivery-plan.ts';
 import { outboxInsertStatement, type OutboxRow } from './outbox-row.ts';
 
@@ -29,7 +30,9 @@ export interface ClaimedEvent {
  */
 export async function claimDueEvents(db: Sql, limit: number, leaseMs: number): Promise<ClaimedEvent[]> {
   const rows = await db.query<{ id: string; event_id: string; type: string; order_id: string | null; trans_id: string | null; payload: Record<string, unknown>; attempts: number; age_ms: number }>(
-    `WITH claimed AS (
+    named(
+      'baofoo_outbox_claim',
+      `WITH claimed AS (
        UPDATE baofoo_outbox o
           SET next_attempt_at = clock_timestamp() + $2::int * interval '1 millisecond', attempts = o.attempts + 1
         WHERE o.id IN (SELECT id FROM baofoo_outbox
@@ -40,6 +43,7 @@ export async function claimDueEvents(db: Sql, limit: number, leaseMs: number): P
        RETURNING o.id, o.event_id, o.type, o.order_id, o.trans_id, o.payload, o.attempts,
                  (extract(epoch FROM clock_timestamp() - o.created_at) * 1000)::float8 AS age_ms)
      SELECT * FROM claimed ORDER BY id`,
+    ),
     [limit, leaseMs],
   );
   // The columns are the truth for identity: a writer that left them out of the payload still delivers a complete event.
@@ -78,7 +82,9 @@ export interface EventDeliveryWrite extends DeliveryWrite {
 export async function saveDeliveries(db: Sql, writes: readonly EventDeliveryWrite[]): Promise<void> {
   if (writes.length === 0) return;
   await db.query(
-    `INSERT INTO baofoo_event_deliveries AS d
+    named(
+      'baofoo_outbox_deliveries',
+      `INSERT INTO baofoo_event_deliveries AS d
             (event_id, event_type, listener, status, attempts, last_error, next_attempt_at, delivered_at, dead_at, first_attempt_at, last_attempt_at)
      SELECT u.event_id, u.event_type, u.listener, u.status, u.attempts, u.last_error,
             CASE WHEN u.status = 'failed' THEN clock_timestamp() + u.delay_ms * interval '1 millisecond' END,
@@ -95,6 +101,7 @@ export async function saveDeliveries(db: Sql, writes: readonly EventDeliveryWrit
             delivered_at = EXCLUDED.delivered_at,
             dead_at = EXCLUDED.dead_at,
             last_attempt_at = EXCLUDED.last_attempt_at`,
+    ),
     [
       writes.map((w) => w.eventId),
       writes.map((w) => w.eventType),
@@ -114,13 +121,16 @@ export async function saveDeliveries(db: Sql, writes: readonly EventDeliveryWrit
 export async function finishEvents(db: Sql, events: readonly { id: string; done: boolean }[]): Promise<void> {
   if (events.length === 0) return;
   await db.query(
-    `UPDATE baofoo_outbox o
+    named(
+      'baofoo_outbox_finish',
+      `UPDATE baofoo_outbox o
         SET delivered_at = CASE WHEN u.done THEN clock_timestamp() END,
             next_attempt_at = CASE WHEN u.done THEN o.next_attempt_at ELSE coalesce(
               (SELECT min(d.next_attempt_at) FROM baofoo_event_deliveries d WHERE d.event_id = o.event_id AND d.status = 'failed'),
               clock_timestamp() + interval '1 second') END
        FROM unnest($1::bigint[], $2::bool[]) AS u(id, done)
       WHERE o.id = u.id`,
+    ),
     [events.map((e) => e.id), events.map((e) => e.done)],
   );
 }

@@ -25,6 +25,15 @@ export interface OutboxTuning {
   connections: number;
   /** Wait before reconnecting the LISTEN connection after it dropped. */
   reconnectMs: number;
+  /**
+   * Least time between the starts of two claim passes, in ms. Under steady
+   * load every commit NOTIFYs and every delivery frees a slot, so without a
+   * gap the relay runs a pass (claim, outcomes, finish) per event; waiting
+   * this long lets the events of the gap share one pass (issue 13: 20 ms cut
+   * PostgreSQL's CPU by 38 % at 300 notifications/s) while adding at most
+   * this much to the delivery lag, far inside the 1 s lag target.
+   */
+  minClaimGapMs: number;
   backoff: RetryBackoff;
 }
 
@@ -36,5 +45,6 @@ export const DEFAULT_OUTBOX_TUNING: OutboxTuning = {
   shutdownGraceMs: 10_000,
   connections: 3,
   reconnectMs: 1000,
+  minClaimGapMs: 20,
   backoff: DEFAULT_RETRY_BACKOFF,
 };

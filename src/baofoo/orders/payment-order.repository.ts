@@ -1,11 +1,24 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
+import { GroupCommit } from '../common/group-commit.ts';
+import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { BaofooDatabase } from '../database/baofoo-database.ts';
+import { named } from '../database/named-statements.ts';
 import { readFen } from '../database/bigint-money.transformer.ts';
 import type { Fen } from '../protocol/money.ts';
 import type { OrderStatus } from './order-status.ts';
 import type { LedgerEntry } from '../notifications/ledger-entry.ts';
 import type { OutboxEntry } from '../events/outbox-entry.ts';
-import { recordStatement, settlementStatement, settlePendingUpdateSql, transitionUpdateSql, type OrderChange, type PendingSettlement } from './settlement-sql.ts';
+import {
+  recordStatement,
+  settlementStatement,
+  settlePendingBatchStatement,
+  settlePendingUpdateSql,
+  transitionUpdateSql,
+  type OrderChange,
+  type PendingSettlement,
+  type PendingSettlementWrite,
+} from './settlement-sql.ts';
 
 export type { OrderChange, PendingSettlement } from './settlement-sql.ts';
 
@@ -100,7 +113,23 @@ const NOTE_QUERY_SQL = `WITH noted AS (UPDATE baofoo_payment_orders
  */
 @Injectable()
 export class PaymentOrderRepository {
-  constructor(private readonly db: BaofooDatabase) {}
+  /** Concurrent fast-path settlements share one statement (group commit); a lone one goes alone. */
+  private readonly settles: GroupCommit<PendingSettlementWrite, boolean>;
+
+  constructor(
+    private readonly db: BaofooDatabase,
+    @Optional() @Inject(BAOFOO_OPTIONS) options?: Pick<ResolvedBaofooOptions, 'database'>,
+  ) {
+    // Without the module's options (the CLI, a repository built by hand) each settlement takes a statement of its own.
+    const limits = options ? { maxBatch: options.database.settleBatchSize, maxInFlight: options.database.settleBatchesInFlight } : { maxBatch: 1, maxInFlight: Infinity };
+    this.settles = new GroupCommit(
+      (w) => this.settleOne(w),
+      (batch) => this.settleMany(batch),
+      // Two copies of one notification never share a statement: the second runs after the first, as it would alone.
+      (w) => `${w.settlement.memberId}/${w.settlement.transId}`,
+      limits,
+    );
+  }
 
   async insertPending(o: NewOrder): Promise<OrderRow> {
     const rows: RawOrder[] = await this.db.query(
@@ -124,7 +153,7 @@ export class PaymentOrderRepository {
   /** Applies the change with its ledger row and events atomically; false when another writer got there first. */
   async transition(change: OrderChange, ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<boolean> {
     const { text, params } = settlementStatement((p) => transitionUpdateSql(change, p), ledger, events);
-    const rows: { changed: number }[] = await this.db.query(text, params);
+    const rows: { changed: number }[] = await this.db.query(named('baofoo_transition', text), params);
     return rows[0].changed === 1;
   }
 
@@ -134,15 +163,27 @@ export class PaymentOrderRepository {
    * the read-decide-update path.
    */
   async settlePending(s: PendingSettlement, ledger: LedgerEntry, events: readonly OutboxEntry[]): Promise<boolean> {
-    const { text, params } = settlementStatement((p) => settlePendingUpdateSql(s, p), ledger, events, true);
-    const rows: { changed: number }[] = await this.db.query(text, params);
+    return this.settles.add({ settlement: s, ledger, events });
+  }
+
+  private async settleOne({ settlement, ledger, events }: PendingSettlementWrite): Promise<boolean> {
+    const { text, params } = settlementStatement((p) => settlePendingUpdateSql(settlement, p), ledger, events, true);
+    const rows: { changed: number }[] = await this.db.query(named('baofoo_settle_pending', text), params);
     return rows[0].changed === 1;
+  }
+
+  /** One statement for several settlements of different orders; each answer is known once it committed. */
+  private async settleMany(batch: PendingSettlementWrite[]): Promise<boolean[]> {
+    const { text, params } = settlePendingBatchStatement(batch);
+    const rows: { idx: number }[] = await this.db.query(named('baofoo_settle_pending_batch', text), params);
+    const won = new Set(rows.map((r) => r.idx));
+    return batch.map((_, idx) => won.has(idx));
   }
 
   /** Records a ledger row and events that change no order (duplicates, rejections, anomalies). */
   async record(ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<void> {
     const { text, params } = recordStatement(ledger, events);
-    await this.db.query(text, params);
+    await this.db.query(named('baofoo_record', text), params);
   }
 
   /** Claims up to `limit` PENDING (or REVIEW awaiting money) orders (of `memberId`, when given) due at `now` for an order query, leasing each for `leaseSeconds`. */

@@ -81,11 +81,14 @@ describe('settlePendingUpdateSql', () => {
     expect(bound(p.values, text, /additional_info = \$(\d+)/)).toBe('coupon');
   });
 
-  it('leaves AdditionalInfo out of the match when the news carries none', () => {
-    const p = new SqlParams();
+  it('has one text with or without an echoed AdditionalInfo, binding null when the news carries none (it is prepared under one name)', () => {
+    const withInfo = new SqlParams();
+    const withoutInfo = new SqlParams();
+    const text = settlePendingUpdateSql({ ...PENDING, additionalInfo: null }, withoutInfo);
 
-    expect(settlePendingUpdateSql({ ...PENDING, additionalInfo: null }, p)).not.toContain('additional_info');
-    expect(p.values).not.toContain(null);
+    expect(text).toBe(settlePendingUpdateSql(PENDING, withInfo));
+    expect(bound(withoutInfo.values, text, /additional_info = \$(\d+)/)).toBeNull();
+    expect(text).toMatch(/\$(\d+)::varchar IS NULL OR o\.additional_info = \$\1::varchar/);
   });
 });
 

@@ -61,10 +61,17 @@ function ledgerRow(entry: LedgerEntry) {
 
 /** INSERT of ledger rows (none when `entry` is null), under `guard` like the outbox insert. */
 export function ledgerInsertSql(entry: LedgerEntry | null, params: SqlParams, guard: InsertGuard = {}): string {
+  return ledgerInsertOf(params.add(rowsJson(entry ? [ledgerRow(entry)] : [])), guard);
+}
+
+/** INSERT of the ledger rows in the JSON parameter `json`. */
+function ledgerInsertOf(json: string, guard: InsertGuard): string {
   const { from, where } = guardedFrom(
-    `jsonb_to_recordset(${params.add(rowsJson(entry ? [ledgerRow(entry)] : []))}::jsonb) AS l(order_id bigint, member_id varchar, terminal_id varchar, trans_id varchar,
+    json,
+    'l',
+    `order_id bigint, member_id varchar, terminal_id varchar, trans_id varchar,
     source_ip varchar, method varchar, fields jsonb, raw_body text, verdict varchar, reason_code varchar, reason text, key_id varchar, from_status varchar,
-    to_status varchar, http_status int)`,
+    to_status varchar, http_status int`,
     guard,
   );
   const orderId = guard.orderIdFrom ? `${guard.orderIdFrom}.id` : 'l.order_id';
@@ -86,23 +93,108 @@ export function transitionUpdateSql(c: OrderChange, p: SqlParams): string {
      RETURNING id`;
 }
 
+/** The SQL of a pending settlement's values: placeholders (a statement of its own) or a batch's recordset columns. */
+interface PendingValues {
+  memberId: string;
+  transId: string;
+  terminalId: string;
+  paidMoney: string;
+  resultDesc: string;
+  succTime: string;
+  settledBy: string;
+  additionalInfo: string;
+}
+
 /*
  * The common case in one round trip: a success that pays a PENDING order in
  * full. The WHERE carries everything decide() would check for it (merchant,
  * terminal, still PENDING, amount equal to the order's, which every product
- * accepts, and the echoed AdditionalInfo equal to the stored one), so when it
+ * accepts, and the echoed AdditionalInfo equal to the stored one; a null
+ * matches any, so the text is the same with or without one), so when it
  * matches, the outcome is the one the read-decide-update path would reach.
  */
+function pendingUpdate(v: PendingValues, from = '', returning = ''): string {
+  return `UPDATE baofoo_payment_orders o
+       SET status = 'PAID', version = o.version + 1, fact_money = ${v.paidMoney}::bigint, result_desc = COALESCE(${v.resultDesc}::varchar, o.result_desc),
+           succ_time = COALESCE(${v.succTime}::varchar, o.succ_time), settled_by = ${v.settledBy}::varchar, settled_at = now(),
+           review_reason = NULL, updated_at = now(), next_query_at = NULL${from}
+     WHERE o.member_id = ${v.memberId} AND o.trans_id = ${v.transId} AND o.terminal_id = ${v.terminalId} AND o.status = 'PENDING'
+       AND o.order_money = ${v.paidMoney}::bigint AND (${v.additionalInfo}::varchar IS NULL OR o.additional_info = ${v.additionalInfo}::varchar)
+     RETURNING o.id${returning}`;
+}
+
+/** The fast path's UPDATE for one settlement, its values as placeholders. */
 export function settlePendingUpdateSql(s: PendingSettlement, p: SqlParams): string {
   const money = p.add(s.paidMoney);
-  const sameInfo = s.additionalInfo === null ? '' : ` AND additional_info = ${p.add(s.additionalInfo)}`;
-  return `UPDATE baofoo_payment_orders
-       SET status = 'PAID', version = version + 1, fact_money = ${money}::bigint, result_desc = COALESCE(${p.add(s.resultDesc)}::varchar, result_desc),
-           succ_time = COALESCE(${p.add(s.succTime)}::varchar, succ_time), settled_by = ${p.add(s.settledBy)}::varchar, settled_at = now(),
-           review_reason = NULL, updated_at = now(), next_query_at = NULL
-     WHERE member_id = ${p.add(s.memberId)} AND trans_id = ${p.add(s.transId)} AND terminal_id = ${p.add(s.terminalId)} AND status = 'PENDING'
-       AND order_money = ${money}::bigint${sameInfo}
-     RETURNING id`;
+  const info = p.add(s.additionalInfo);
+  return pendingUpdate({
+    memberId: p.add(s.memberId),
+    transId: p.add(s.transId),
+    terminalId: p.add(s.terminalId),
+    paidMoney: money,
+    resultDesc: p.add(s.resultDesc),
+    succTime: p.add(s.succTime),
+    settledBy: p.add(s.settledBy),
+    additionalInfo: info,
+  });
+}
+
+/** One settlement of a group commit: the fast path's settlement with the ledger row and events it writes when it wins. */
+export interface PendingSettlementWrite {
+  settlement: PendingSettlement;
+  ledger: LedgerEntry;
+  events: readonly OutboxEntry[];
+}
+
+/**
+ * The fast path for several settlements of different orders in one statement
+ * (group commit): each order is updated as `settlePendingUpdateSql` would,
+ * and each settlement's ledger row and events are inserted only with its own
+ * updated row (matched by its place in the batch, `idx`). Returns one row
+ * `{ idx }` per settlement that won. The text is the same for any batch size.
+ */
+export function settlePendingBatchStatement(batch: readonly PendingSettlementWrite[]): SqlStatement {
+  const p = new SqlParams();
+  const settlements = batch.map(({ settlement: s }, idx) => ({
+    idx,
+    member_id: s.memberId,
+    trans_id: s.transId,
+    terminal_id: s.terminalId,
+    paid_money: s.paidMoney,
+    result_desc: s.resultDesc,
+    succ_time: s.succTime,
+    settled_by: s.settledBy,
+    additional_info: s.additionalInfo,
+  }));
+  const from = `
+      FROM jsonb_to_recordset(${p.add(rowsJson(settlements))}::jsonb) AS s(idx int, member_id varchar, trans_id varchar, terminal_id varchar,
+        paid_money bigint, result_desc varchar, succ_time varchar, settled_by varchar, additional_info varchar)`;
+  const update = pendingUpdate(
+    {
+      memberId: 's.member_id',
+      transId: 's.trans_id',
+      terminalId: 's.terminal_id',
+      paidMoney: 's.paid_money',
+      resultDesc: 's.result_desc',
+      succTime: 's.succ_time',
+      settledBy: 's.settled_by',
+      additionalInfo: 's.additional_info',
+    },
+    from,
+    ', s.idx',
+  );
+  const guard: InsertGuard = { orderIdFrom: 'changed', byIndex: true };
+  const ledger = ledgerInsertOf(p.add(rowsJson(batch.map((w, idx) => ({ ...ledgerRow(w.ledger), idx })))), guard);
+  const events = outboxInsertSql(
+    batch.flatMap((w, idx) => w.events.map((e) => ({ ...e, idx }))),
+    p,
+    guard,
+  );
+  const text = `WITH changed AS (${update}),
+  ledger AS (${ledger} RETURNING id),
+  outbox AS (${events} RETURNING id)
+  SELECT idx FROM changed`;
+  return { text, params: p.values };
 }
 
 /**
