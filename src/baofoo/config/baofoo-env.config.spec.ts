@@ -108,7 +108,7 @@ describe('baofooOptionsFromEnv', () => {
     expect(options.reconciliation).toMatchObject({ maxQueriesPerMinute: 10 });
     expect(options.database).toEqual({ poolSize: 20, statementTimeoutMs: 1200, connectTimeoutMs: 800, answerWithinMs: 1800 });
     const resolved = resolveBaofooOptions(options);
-    expect(resolved.database).toEqual({ poolSize: 20, statementTimeoutMs: 1200, connectTimeoutMs: 800, answerWithinMs: 1800 });
+    expect(resolved.database).toEqual({ poolSize: 20, statementTimeoutMs: 1200, connectTimeoutMs: 800, answerWithinMs: 1800, settleBatchSize: 32, settleBatchesInFlight: 4 });
     expect(resolved.notification.additionalInfoMismatch).toBe('settle');
   });
 
