@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { BaofooModuleOptions } from '../src/baofoo/index.ts';
 
 /**
  * Notifications for the benchmark, signed from spec §3 with node:crypto so
@@ -39,4 +40,20 @@ export function signedSuccess(f: URLSearchParams): boolean {
   );
   const given = Buffer.from(f.get('Md5Sign') ?? '');
   return given.length === 32 && timingSafeEqual(given, Buffer.from(expected)) && f.get('Result') === '1';
+}
+
+/**
+ * The module's options every bench server shares: the bench merchant, loopback
+ * notifiers, a gateway that is never called (reconciliation off); each server
+ * adds what it measures (outbox, pool size).
+ */
+export function benchBaofooOptions(extra: Pick<BaofooModuleOptions, 'outbox' | 'database'>): BaofooModuleOptions {
+  return {
+    environment: 'sandbox',
+    sandboxUrl: 'http://127.0.0.1:9',
+    merchants: [{ memberId: BENCH_MERCHANT.memberId, terminalId: BENCH_MERCHANT.terminalId, keys: [{ id: 'k1', secret: BENCH_MERCHANT.key }] }],
+    notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['127.0.0.1', '::1'] },
+    reconciliation: { enabled: false },
+    ...extra,
+  };
 }

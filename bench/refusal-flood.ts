@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { BaofooModule, baofooPostgresOptions } from '../src/baofoo/index.ts';
 import { RefusalRecorder } from '../src/baofoo/notifications/refusal.recorder.ts';
 import { startBenchDatabase, type BenchDatabase } from './bench-database.ts';
-import { benchTransId, successBody } from './bench-signing.ts';
+import { benchBaofooOptions, benchTransId, successBody } from './bench-signing.ts';
 import { mean, percentile, round } from './bench-stats.ts';
 import { runRefusalFlood } from './refusal-flood.run.ts';
 
@@ -38,14 +38,7 @@ try {
     imports: [
       TypeOrmModule.forRoot(baofooPostgresOptions({ url: db.url, poolSize: 16 })),
       EventEmitterModule.forRoot(),
-      BaofooModule.forRoot({
-        environment: 'sandbox',
-        sandboxUrl: 'http://127.0.0.1:9',
-        merchants: [{ memberId: '100000178', terminalId: '10000001', keys: [{ id: 'k1', secret: 'abcdefg' }] }],
-        notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['127.0.0.1', '::1'] },
-        reconciliation: { enabled: false },
-        outbox: { enabled: false },
-      }),
+      BaofooModule.forRoot(benchBaofooOptions({ outbox: { enabled: false } })),
     ],
   })
   class FloodAppModule {}

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { BaofooModule, baofooPostgresOptions } from '../src/baofoo/index.ts';
 import { signedNotification } from '../src/baofoo/testing/index.ts';
 import { startBenchDatabase } from './bench-database.ts';
+import { benchBaofooOptions } from './bench-signing.ts';
 
 /**
  * Slow senders against the notification route (issue 11 §7): CONNECTIONS
@@ -47,14 +48,7 @@ async function run(adapter: 'express' | 'fastify', url: string): Promise<Record<
     imports: [
       TypeOrmModule.forRoot(baofooPostgresOptions({ url, poolSize: 10 })),
       EventEmitterModule.forRoot(),
-      BaofooModule.forRoot({
-        environment: 'sandbox',
-        sandboxUrl: 'http://127.0.0.1:9',
-        merchants: [{ memberId: '100000178', terminalId: '10000001', keys: [{ id: 'k1', secret: 'abcdefg' }] }],
-        notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['127.0.0.1'] },
-        reconciliation: { enabled: false },
-        outbox: { enabled: false },
-      }),
+      BaofooModule.forRoot(benchBaofooOptions({ outbox: { enabled: false } })),
     ],
   })
   class SlowSendersApp {}

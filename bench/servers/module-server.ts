@@ -7,6 +7,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AddressInfo } from 'node:net';
 import { BaofooModule, baofooPostgresOptions, OnBaofooEvent, OutboxRelay, type BaofooDeliveryContext, type BaofooEventMap } from '../../src/baofoo/index.ts';
 import { env, runServer } from './server-harness.ts';
+import { benchBaofooOptions } from '../bench-signing.ts';
 
 /** What a shop's listener would do first: note that the payment arrived, and how late. */
 @Injectable()
@@ -27,15 +28,7 @@ class LagRecorder {
   imports: [
     TypeOrmModule.forRoot(baofooPostgresOptions({ url: env('DATABASE_URL'), poolSize: Number(env('POOL_SIZE')) })),
     EventEmitterModule.forRoot(),
-    BaofooModule.forRoot({
-      environment: 'sandbox',
-      sandboxUrl: 'http://127.0.0.1:9',
-      merchants: [{ memberId: '100000178', terminalId: '10000001', keys: [{ id: 'k1', secret: 'abcdefg' }] }],
-      notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'http://127.0.0.1:3000', allowedIps: ['127.0.0.1', '::1'] },
-      reconciliation: { enabled: false },
-      outbox: { enabled: true },
-      database: { poolSize: Number(env('POOL_SIZE')) },
-    }),
+    BaofooModule.forRoot(benchBaofooOptions({ outbox: { enabled: true }, database: { poolSize: Number(env('POOL_SIZE')) } })),
   ],
   providers: [LagRecorder],
 })
