@@ -214,7 +214,11 @@ export class BaofooDatabase {
   }
 
   private createPool(): pg.Pool {
-    const pool = new pg.Pool({ ...this.clientConfig(), max: this.settings.poolSize });
+    // Connections are kept, not closed when idle (pg's default closes them after 10 s): a new one costs a
+    // backend start, authentication and cold caches that parse the settling statement in ~20 ms, so the
+    // first notifications after a quiet spell waited 100 ms and more (issue 13). A fixed-size pool, as
+    // HikariCP recommends; a connection the server or the network drops is removed and replaced on demand.
+    const pool = new pg.Pool({ ...this.clientConfig(), max: this.settings.poolSize, idleTimeoutMillis: 0 });
     // An idle connection that dies (server restart, SIGKILLed backend) must not crash the app.
     pool.on('error', () => undefined);
     return pool;
