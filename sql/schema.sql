@@ -49,3 +49,7 @@ CREATE INDEX IF NOT EXISTS "baofoo_outbox_order_id" ON "baofoo_outbox" ("order_i
 CREATE TABLE "baofoo_notification_ledger_archive" ("id" bigint NOT NULL, "received_at" TIMESTAMP WITH TIME ZONE NOT NULL, "order_id" bigint, "member_id" character varying(64), "terminal_id" character varying(64), "trans_id" character varying(64), "source_ip" character varying(64) NOT NULL, "method" character varying(8) NOT NULL, "fields" jsonb, "raw_body" text NOT NULL, "verdict" character varying(16) NOT NULL, "reason_code" character varying(64), "reason" text, "key_id" character varying(64), "from_status" character varying(16), "to_status" character varying(16), "http_status" integer NOT NULL, CONSTRAINT "PK_baofoo_notification_ledger_archive" PRIMARY KEY ("id"));
 CREATE INDEX "baofoo_notification_ledger_archive_trans_id" ON "baofoo_notification_ledger_archive" ("trans_id");
 CREATE INDEX "baofoo_notification_ledger_archive_received_at" ON "baofoo_notification_ledger_archive" ("received_at");
+
+-- BaofooOutboxWakeAfterCommit1764330000000
+DROP TRIGGER IF EXISTS "baofoo_outbox_notify" ON "baofoo_outbox";
+DROP FUNCTION IF EXISTS "baofoo_outbox_notify"();

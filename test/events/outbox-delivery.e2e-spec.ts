@@ -4,7 +4,9 @@ import { OnBaofooEvent } from '../../src/baofoo/events/on-baofoo-event.decorator
 import { outboxEntry } from '../../src/baofoo/events/outbox-entry.ts';
 import pg from 'pg';
 import { OUTBOX_CHANNEL } from '../../src/baofoo/events/outbox.constants.ts';
-import { outboxInsertStatement, outboxRow } from '../../src/baofoo/events/outbox-row.ts';
+import { outboxRow } from '../../src/baofoo/events/outbox-row.ts';
+import { BaofooDatabase } from '../../src/baofoo/database/baofoo-database.ts';
+import { PaymentOrderRepository } from '../../src/baofoo/orders/payment-order.repository.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { DeliveryRecorder } from './delivery-recorder.ts';
 import { commitOutboxRows, paidEvent, query, startOutboxApp, type OutboxApp } from './outbox-test-app.ts';
@@ -82,16 +84,21 @@ describe('the outbox relay delivering committed events', () => {
     });
   });
 
-  it('wakes on the insert trigger’s NOTIFY long before the next poll', async () => {
+  it('wakes on the NOTIFY of a writer without a relay (a hand-built repository, as the CLI has) long before the next poll', async () => {
     const { monitor } = await start(60_000);
     const event = paidEvent();
+    const writerDb = new BaofooDatabase(() => ({ connectionString: db.url }), { poolSize: 1, statementTimeoutMs: 10_000, connectTimeoutMs: 2000, answerWithinMs: 5000 });
 
-    const committed = Date.now();
-    await commitOutboxRows(db.url, [outboxRow(event)]);
-    await recorder.until(() => recorder.eventIds('LedgerListener.onPaid').has(event.eventId), 5000);
+    try {
+      const committed = Date.now();
+      await new PaymentOrderRepository(writerDb).record(null, [outboxRow(event)]);
+      await recorder.until(() => recorder.eventIds('LedgerListener.onPaid').has(event.eventId), 5000);
 
-    expect(Date.now() - committed).toBeLessThan(1000);
-    expect((await monitor.snapshot()).relay).toEqual({ running: true, listening: true });
+      expect(Date.now() - committed).toBeLessThan(1000);
+      expect((await monitor.snapshot()).relay).toEqual({ running: true, listening: true });
+    } finally {
+      await writerDb.end();
+    }
   });
 
   it('finds events committed without a wake-up by polling, within two poll intervals', async () => {
@@ -106,31 +113,29 @@ describe('the outbox relay delivering committed events', () => {
     expect(Date.now() - committed).toBeLessThan(2 * pollIntervalMs);
   });
 
-  it('notifies once per insert statement that added rows, and not for one that added none', async () => {
+  it('wakes its own relay after a commit in its process without any NOTIFY, so the settling transaction takes no notification lock', async () => {
+    const { module } = await start(60_000);
     const listener = new pg.Client(db.url);
-    const writer = new pg.Client(db.url);
-    await Promise.all([listener.connect(), writer.connect()]);
+    await listener.connect();
     const heard: string[] = [];
-    let sentinel: (() => void) | undefined;
-    listener.on('notification', (n) => (n.payload === 'sentinel' ? sentinel?.() : heard.push(n.payload ?? '')));
+    listener.on('notification', (n) => heard.push(n.payload ?? ''));
     await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    // Notifications arrive in commit order: once the sentinel is heard, everything committed before it has been too.
-    const through = async (sql: string, params: unknown[] = []) => {
-      const arrived = new Promise<void>((resolve) => (sentinel = resolve));
-      await writer.query(sql, params);
-      await writer.query(`SELECT pg_notify($1, 'sentinel')`, [OUTBOX_CHANNEL]);
-      await arrived;
-    };
-    const none = outboxInsertStatement([]);
-    const two = outboxInsertStatement([outboxRow(paidEvent()), outboxRow(paidEvent())]);
+    const event = paidEvent();
 
     try {
-      await through(none.text, none.params);
-      expect(heard).toEqual([]);
-      await through(two.text, two.params);
-      expect(heard).toEqual(['']);
+      const committed = Date.now();
+      await module.get(PaymentOrderRepository).record(null, [outboxRow(event)]);
+      await recorder.until(() => recorder.eventIds('LedgerListener.onPaid').has(event.eventId), 5000);
+      // A NOTIFY sent after the delivery arrives after this one: once the sentinel is heard, any earlier one would have been.
+      const sentinel = new Promise<void>((resolve) => listener.on('notification', (n) => n.payload === 'sentinel' && resolve()));
+      await query(db.url, `SELECT pg_notify($1, 'sentinel')`, [OUTBOX_CHANNEL]);
+      await sentinel;
+
+      expect(Date.now() - committed).toBeLessThan(1000);
+      expect(heard).toEqual(['sentinel']);
+      expect(await query(db.url, `SELECT tgname FROM pg_trigger WHERE tgrelid = 'baofoo_outbox'::regclass AND NOT tgisinternal`)).toEqual([]);
     } finally {
-      await Promise.all([listener.end(), writer.end()]);
+      await listener.end();
     }
   });
 

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { BaofooModule } from '../../src/baofoo/baofoo.module.ts';
 import type { BaofooOutboxOptions } from '../../src/baofoo/config/baofoo-options.interface.ts';
 import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
-import { BAOFOO_OUTBOX_TUNING, DEFAULT_OUTBOX_TUNING, type OutboxTuning } from '../../src/baofoo/events/outbox.constants.ts';
+import { BAOFOO_OUTBOX_TUNING, DEFAULT_OUTBOX_TUNING, OUTBOX_CHANNEL, type OutboxTuning } from '../../src/baofoo/events/outbox.constants.ts';
 import { OutboxAdminService } from '../../src/baofoo/events/outbox-admin.service.ts';
 import { OutboxMonitor } from '../../src/baofoo/events/outbox-monitor.service.ts';
 import { OutboxRelay } from '../../src/baofoo/events/outbox-relay.service.ts';
@@ -107,17 +107,21 @@ export function paidEvent(overrides: { orderMoney?: number; transId?: string } =
   });
 }
 
-/** Commits outbox rows the way writers do; `notify: false` writes them with the wake-up trigger switched off for the session. */
+/**
+ * Commits outbox rows as a writer in a process without a relay does: the
+ * inserts, then a NOTIFY outside the transaction; `notify: false` leaves the
+ * NOTIFY out, so only polling finds the rows.
+ */
 export async function commitOutboxRows(url: string, rows: readonly OutboxRow[], o: { notify?: boolean; chunk?: number } = {}): Promise<void> {
   const client = new pg.Client(url);
   await client.connect();
   try {
-    if (o.notify === false) await client.query(`SET baofoo.outbox_notify = 'off'`);
     const chunk = o.chunk ?? 2000;
     for (let i = 0; i < rows.length; i += chunk) {
       const { text, params } = outboxInsertStatement(rows.slice(i, i + chunk));
       await client.query(text, params);
     }
+    if (o.notify !== false) await client.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
   } finally {
     await client.end();
   }

@@ -3,6 +3,7 @@ import { BaofooEventDelivery1764250000000 } from './migrations/1764250000000-bao
 import { BaofooReviewRequery1764300000000 } from './migrations/1764300000000-baofoo-review-requery.ts';
 import { BaofooRefusalCountsQueryBudget1764310000000 } from './migrations/1764310000000-baofoo-refusal-counts-query-budget.ts';
 import { BaofooOperations1764320000000 } from './migrations/1764320000000-baofoo-operations.ts';
+import { BaofooOutboxWakeAfterCommit1764330000000 } from './migrations/1764330000000-baofoo-outbox-wake-after-commit.ts';
 
 /** Add these to your TypeORM `migrations` and run them (never `synchronize` in production). */
 export const BAOFOO_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const BAOFOO_MIGRATIONS = [
   BaofooReviewRequery1764300000000,
   BaofooRefusalCountsQueryBudget1764310000000,
   BaofooOperations1764320000000,
+  BaofooOutboxWakeAfterCommit1764330000000,
 ];

@@ -3,8 +3,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 /**
  * An event written in the same transaction as the order change it reports,
  * so it cannot be lost between the commit and the emit. The relay delivers it.
- * Write rows with `outboxRow(baofooEvent(…))` (or `outboxEntry`); an insert
- * trigger wakes the relays with a NOTIFY at commit (migration 1764250000000).
+ * Write rows with `outboxRow(baofooEvent(…))` (or `outboxEntry`), then wake
+ * the relays after the commit with `OutboxSignal.committed()`.
  */
 @Entity({ name: 'baofoo_outbox' })
 @Index('baofoo_outbox_event_id', ['eventId'], { unique: true })

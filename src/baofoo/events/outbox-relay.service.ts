@@ -15,6 +15,7 @@ import { callListener, describeFailure } from './listener-call.ts';
 import { BAOFOO_OUTBOX_TUNING, type OutboxTuning } from './outbox.constants.ts';
 import { outboxRow } from './outbox-row.ts';
 import { claimDueEvents, finishEvents, insertOutboxRows, loadDeliveryStates, releaseEvents, saveDeliveries, type ClaimedEvent, type EventDeliveryWrite } from './outbox-store.ts';
+import { OutboxSignal } from './outbox-signal.ts';
 import { OutboxWakeup } from './outbox-wakeup.ts';
 
 /**
@@ -31,10 +32,16 @@ import { OutboxWakeup } from './outbox-wakeup.ts';
  * dies leaves its claims to run out; the event is claimed again and only the
  * listeners with no outcome on record are called again.
  *
- * Claims run when a NOTIFY from the outbox's insert trigger arrives, when a
- * delivery slot frees up (both at most once per `minClaimGapMs` of the
- * tuning), and every `outbox.pollIntervalMs` whatever happens (retries that
- * came due, a lost LISTEN connection, leases that ran out).
+ * Claims run when a writer of this process committed events (`OutboxSignal`),
+ * when a NOTIFY from a process without a relay arrives, when a delivery slot
+ * frees up after a claim that found more than it could take (all at most once
+ * per `minClaimGapMs` of the tuning), and every `outbox.pollIntervalMs`
+ * whatever happens (retries that came due, a lost LISTEN connection, leases
+ * that ran out).
+ *
+ * An event whose listeners all succeeded is finished in the same statement
+ * that records the last of their outcomes, so under steady load a pass costs
+ * two statements (claim, finish) for all the events it took.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -46,7 +53,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private abort = new AbortController();
   private db: BaofooDatabase | null = null;
   private records: BatchedWriter<EventDeliveryWrite> | null = null;
-  private finishes: BatchedWriter<{ id: string; done: boolean }> | null = null;
+  private finishes: BatchedWriter<FinishedEvent> | null = null;
+  private detachSignal: (() => void) | null = null;
+  /** The last claim took as many events as it could: more may be waiting for a free slot. */
+  private saturated = false;
   private wakeup: OutboxWakeup | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private claiming: Promise<void> | null = null;
@@ -64,6 +74,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(BAOFOO_OUTBOX_TUNING) private readonly tuning: OutboxTuning,
     private readonly registry: EventListenerRegistry,
     @Inject(BaofooDatabase) private readonly database: BaofooDatabase,
+    private readonly signal: OutboxSignal,
     @Optional() @Inject(EventEmitter2) private readonly emitter?: EventEmitter2,
     @Optional() @Inject(EventEmitterReadinessWatcher) private readonly emitterReady?: EventEmitterReadinessWatcher,
   ) {}
@@ -80,7 +91,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.db = db;
     // Outcomes that settle while a write runs share the next one: one statement per burst, not per listener.
     this.records = new BatchedWriter((writes) => saveDeliveries(db, writes));
-    this.finishes = new BatchedWriter((events) => finishEvents(db, events));
+    this.finishes = new BatchedWriter((events) => finishEvents(db, events, events.flatMap((e) => e.deliveries)));
     this.abort = new AbortController();
     // Every listener call in flight listens for the abort: far more than the default warning threshold of 10.
     setMaxListeners(0, this.abort.signal);
@@ -137,7 +148,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * The relay's own wake-ups (a NOTIFY, a freed slot, wake-ups during a pass):
+   * The relay's own wake-ups (committed events, a NOTIFY, a freed slot, wake-ups during a pass):
    * at most one pass per `minClaimGapMs`, so under steady load the events of
    * the gap share one pass instead of each getting its own.
    */
@@ -168,6 +179,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   async stop(): Promise<void> {
     if (!this.started || this.stopped) return;
     this.stopped = true;
+    this.detachSignal?.();
+    this.detachSignal = null;
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.pollTimer = null;
     await this.wakeup?.stop();
@@ -209,6 +222,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     // @OnEvent subscribers are attached during bootstrap too: wait for them, so the first events reach them.
     await this.emitterReady?.waitUntilReady().catch(() => undefined);
     if (this.stopped) return;
+    this.detachSignal = this.signal.attach(() => this.wakeSoon());
     this.wakeup = new OutboxWakeup(this.database.connectionSettings('baofoo-outbox-listen'), () => this.wakeSoon(), this.tuning.reconnectMs, this.logger);
     this.wakeup.start();
     this.wake();
@@ -236,8 +250,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       for (;;) {
         this.again = false;
         const limit = Math.min(this.tuning.concurrency - this.inFlight.size, this.tuning.batchSize);
+        this.saturated = limit <= 0;
         if (limit <= 0 || this.stopped) break;
         const events = await claimDueEvents(db, limit, this.leaseMs);
+        this.saturated = events.length === limit;
         const claimedAt = performance.now();
         if (this.stopped) {
           await releaseEvents(
@@ -268,8 +284,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       })
       .finally(() => {
         this.inFlight.delete(event.id);
-        // Refill once half the slots are free: one claim statement per several events, not per event.
-        if (this.inFlight.size <= this.tuning.concurrency / 2) this.wakeSoon();
+        // Refill once half the slots are free, and only when events were left behind: one claim per several events.
+        if (this.saturated && this.inFlight.size <= this.tuning.concurrency / 2) this.wakeSoon();
       });
     this.inFlight.set(event.id, delivery);
   }
@@ -284,12 +300,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const payload = event.payload as unknown as BaofooEvent;
     const lagNow = () => event.ageMs + (performance.now() - claimedAt);
     if (event.claims === 1) this.lag.record(lagNow());
+    let running = plan.due.length;
+    // The last listener to succeed is not recorded on its own: its outcome goes with the statement that finishes the event.
+    let held: EventDeliveryWrite | null = null;
     const writes = await Promise.all(
       plan.due.map(async (due): Promise<DeliveryWrite | null> => {
         const result = await this.call(event, payload, due, lagNow, signal);
+        running -= 1;
         if (signal.aborted) return null;
         const [write] = settleDelivery({ due: [due], waiting: false }, [result], this.options.outbox.maxAttempts, this.tuning.backoff).writes;
-        await this.record(event, write);
+        if (running === 0 && write.status === 'delivered') held = this.deliveryRow(event, write);
+        else await this.record(event, write);
         return write;
       }),
     );
@@ -300,8 +321,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     // Fire-and-forget subscribers hear an event on its first claim only: a retry of one listener must not replay it to them.
     if (event.claims === 1) this.emit(payload);
     const done = !plan.waiting && writes.every((w) => w !== null && w.status !== 'failed');
-    await this.finishes!.add({ id: event.id, done });
+    // An unfinished event's retry time is read from its records: they must all be written first.
+    if (held && !done) await this.records!.add(held);
+    await this.finishes!.add({ id: event.id, done, deliveries: held && done ? [held] : [] });
     if (done) this.delivered += 1;
+  }
+
+  private deliveryRow(event: ClaimedEvent, write: DeliveryWrite): EventDeliveryWrite {
+    return { ...write, eventId: event.eventId, eventType: event.type };
   }
 
   private async call(event: ClaimedEvent, payload: BaofooEvent, due: DueListener, lagNow: () => number, signal: AbortSignal): Promise<ListenerResult> {
@@ -322,7 +349,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** One listener's outcome, on record as soon as it settled; a dead letter and its report event commit together. */
   private async record(event: ClaimedEvent, write: DeliveryWrite): Promise<void> {
-    const row = { ...write, eventId: event.eventId, eventType: event.type };
+    const row = this.deliveryRow(event, write);
     if (write.status !== 'dead') {
       await this.records!.add(row);
       return;
@@ -350,6 +377,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.failing) this.logger.warn(message);
     this.failing = true;
   }
+}
+
+interface FinishedEvent {
+  id: string;
+  done: boolean;
+  /** Outcomes not yet on record, written by the statement that finishes the event. */
+  deliveries: EventDeliveryWrite[];
 }
 
 function firstLine(text: string | null): string {

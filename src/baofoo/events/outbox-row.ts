@@ -42,8 +42,8 @@ export function outboxRow(event: BaofooEvent): OutboxRow {
  * `guard` ties the insert to its UPDATE (e.g. after
  * `WITH changed AS (UPDATE … RETURNING id)`, `{ onlyIf: 'changed' }` inserts
  * only when the UPDATE matched, `{ orderIdFrom: 'changed' }` also fills the
- * order id, column and payload, from it). Nothing else is needed to wake the
- * relay: the outbox's insert trigger sends the NOTIFY.
+ * order id, column and payload, from it). Once the statement has committed,
+ * the writer wakes the relays with `OutboxSignal.committed()`.
  */
 export function outboxInsertSql(rows: readonly OutboxRow[], params: SqlParams, guard: InsertGuard = {}): string {
   const { from, where } = guardedFrom(params.add(rowsJson(rows)), 'e', 'event_id uuid, type varchar, order_id bigint, trans_id varchar, payload jsonb', guard);

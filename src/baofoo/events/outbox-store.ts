@@ -78,13 +78,8 @@ export interface EventDeliveryWrite extends DeliveryWrite {
   eventType: string;
 }
 
-/** Records each listener's outcome; a failure keeps the error of an earlier attempt only until it has one of its own. */
-export async function saveDeliveries(db: Sql, writes: readonly EventDeliveryWrite[]): Promise<void> {
-  if (writes.length === 0) return;
-  await db.query(
-    named(
-      'baofoo_outbox_deliveries',
-      `INSERT INTO baofoo_event_deliveries AS d
+// Parameters $1–$7: one array per column of the outcomes (deliveryParams).
+const DELIVERIES_UPSERT = `INSERT INTO baofoo_event_deliveries AS d
             (event_id, event_type, listener, status, attempts, last_error, next_attempt_at, delivered_at, dead_at, first_attempt_at, last_attempt_at)
      SELECT u.event_id, u.event_type, u.listener, u.status, u.attempts, u.last_error,
             CASE WHEN u.status = 'failed' THEN clock_timestamp() + u.delay_ms * interval '1 millisecond' END,
@@ -100,38 +95,47 @@ export async function saveDeliveries(db: Sql, writes: readonly EventDeliveryWrit
             next_attempt_at = EXCLUDED.next_attempt_at,
             delivered_at = EXCLUDED.delivered_at,
             dead_at = EXCLUDED.dead_at,
-            last_attempt_at = EXCLUDED.last_attempt_at`,
-    ),
-    [
-      writes.map((w) => w.eventId),
-      writes.map((w) => w.eventType),
-      writes.map((w) => w.listener),
-      writes.map((w) => w.status),
-      writes.map((w) => w.attempts),
-      writes.map((w) => w.lastError),
-      writes.map((w) => w.delayMs),
-    ],
-  );
+            last_attempt_at = EXCLUDED.last_attempt_at`;
+
+function deliveryParams(writes: readonly EventDeliveryWrite[]): unknown[] {
+  return [
+    writes.map((w) => w.eventId),
+    writes.map((w) => w.eventType),
+    writes.map((w) => w.listener),
+    writes.map((w) => w.status),
+    writes.map((w) => w.attempts),
+    writes.map((w) => w.lastError),
+    writes.map((w) => w.delayMs),
+  ];
+}
+
+/** Records each listener's outcome; a failure keeps the error of an earlier attempt only until it has one of its own. */
+export async function saveDeliveries(db: Sql, writes: readonly EventDeliveryWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  await db.query(named('baofoo_outbox_deliveries', DELIVERIES_UPSERT), deliveryParams(writes));
 }
 
 /**
- * Ends a claim of each event: a finished event leaves the queue; an
- * unfinished one sleeps until its earliest listener retry is due.
+ * Ends a claim of each event, and records `deliveries` (outcomes not yet on
+ * record) in the same statement: a finished event leaves the queue; an
+ * unfinished one sleeps until its earliest listener retry is due, read from
+ * its records, so an unfinished event's outcomes must already be written.
  */
-export async function finishEvents(db: Sql, events: readonly { id: string; done: boolean }[]): Promise<void> {
+export async function finishEvents(db: Sql, events: readonly { id: string; done: boolean }[], deliveries: readonly EventDeliveryWrite[] = []): Promise<void> {
   if (events.length === 0) return;
   await db.query(
     named(
       'baofoo_outbox_finish',
-      `UPDATE baofoo_outbox o
+      `WITH recorded AS (${DELIVERIES_UPSERT})
+     UPDATE baofoo_outbox o
         SET delivered_at = CASE WHEN u.done THEN clock_timestamp() END,
             next_attempt_at = CASE WHEN u.done THEN o.next_attempt_at ELSE coalesce(
               (SELECT min(d.next_attempt_at) FROM baofoo_event_deliveries d WHERE d.event_id = o.event_id AND d.status = 'failed'),
               clock_timestamp() + interval '1 second') END
-       FROM unnest($1::bigint[], $2::bool[]) AS u(id, done)
+       FROM unnest($8::bigint[], $9::bool[]) AS u(id, done)
       WHERE o.id = u.id`,
     ),
-    [events.map((e) => e.id), events.map((e) => e.done)],
+    [...deliveryParams(deliveries), events.map((e) => e.id), events.map((e) => e.done)],
   );
 }
 

@@ -1,6 +1,6 @@
 import { DEFAULT_RETRY_BACKOFF, type RetryBackoff } from './retry-backoff.ts';
 
-/** The NOTIFY channel of the outbox's insert trigger (see the event-delivery migration). */
+/** The channel on which writers without a relay of their own wake the relays (`OutboxSignal`). */
 export const OUTBOX_CHANNEL = 'baofoo_outbox';
 
 /** Relay settings beyond `outbox` in the module options (`OutboxTuning`); override the provider to change them. */
@@ -27,8 +27,8 @@ export interface OutboxTuning {
   reconnectMs: number;
   /**
    * Least time between the starts of two claim passes, in ms. Under steady
-   * load every commit NOTIFYs and every delivery frees a slot, so without a
-   * gap the relay runs a pass (claim, outcomes, finish) per event; waiting
+   * load every commit wakes the relay, so without a gap it runs a pass
+   * (claim, finish) per event; waiting
    * this long lets the events of the gap share one pass (issue 13: 20 ms cut
    * PostgreSQL's CPU by 38 % at 300 notifications/s) while adding at most
    * this much to the delivery lag, far inside the 1 s lag target.

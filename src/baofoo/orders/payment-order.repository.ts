@@ -9,6 +9,7 @@ import type { Fen } from '../protocol/money.ts';
 import type { OrderStatus } from './order-status.ts';
 import type { LedgerEntry } from '../notifications/ledger-entry.ts';
 import type { OutboxEntry } from '../events/outbox-entry.ts';
+import { OutboxSignal } from '../events/outbox-signal.ts';
 import {
   recordStatement,
   settlementStatement,
@@ -115,11 +116,15 @@ const NOTE_QUERY_SQL = `WITH noted AS (UPDATE baofoo_payment_orders
 export class PaymentOrderRepository {
   /** Concurrent fast-path settlements share one statement (group commit); a lone one goes alone. */
   private readonly settles: GroupCommit<PendingSettlementWrite, boolean>;
+  private readonly signal: OutboxSignal;
 
   constructor(
     private readonly db: BaofooDatabase,
     @Optional() @Inject(BAOFOO_OPTIONS) options?: Pick<ResolvedBaofooOptions, 'database'>,
+    @Optional() signal?: OutboxSignal,
   ) {
+    // Built by hand (the CLI), events written here reach the relays of the running apps by NOTIFY.
+    this.signal = signal ?? new OutboxSignal(db);
     // Without the module's options (the CLI, a repository built by hand) each settlement takes a statement of its own.
     const limits = options ? { maxBatch: options.database.settleBatchSize, maxInFlight: options.database.settleBatchesInFlight } : { maxBatch: 1, maxInFlight: Infinity };
     this.settles = new GroupCommit(
@@ -154,7 +159,7 @@ export class PaymentOrderRepository {
   async transition(change: OrderChange, ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<boolean> {
     const { text, params } = settlementStatement((p) => transitionUpdateSql(change, p), ledger, events);
     const rows: { changed: number }[] = await this.db.query(named('baofoo_transition', text), params);
-    return rows[0].changed === 1;
+    return this.wroteEvents(rows[0].changed === 1, events);
   }
 
   /**
@@ -169,7 +174,7 @@ export class PaymentOrderRepository {
   private async settleOne({ settlement, ledger, events }: PendingSettlementWrite): Promise<boolean> {
     const { text, params } = settlementStatement((p) => settlePendingUpdateSql(settlement, p), ledger, events, true);
     const rows: { changed: number }[] = await this.db.query(named('baofoo_settle_pending', text), params);
-    return rows[0].changed === 1;
+    return this.wroteEvents(rows[0].changed === 1, events);
   }
 
   /** One statement for several settlements of different orders; each answer is known once it committed. */
@@ -177,6 +182,7 @@ export class PaymentOrderRepository {
     const { text, params } = settlePendingBatchStatement(batch);
     const rows: { idx: number }[] = await this.db.query(named('baofoo_settle_pending_batch', text), params);
     const won = new Set(rows.map((r) => r.idx));
+    this.wroteEvents(won.size > 0, batch.flatMap((w, idx) => (won.has(idx) ? w.events : [])));
     return batch.map((_, idx) => won.has(idx));
   }
 
@@ -184,6 +190,13 @@ export class PaymentOrderRepository {
   async record(ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<void> {
     const { text, params } = recordStatement(ledger, events);
     await this.db.query(named('baofoo_record', text), params);
+    this.wroteEvents(true, events);
+  }
+
+  /** Passes `changed` through, after waking the relays when the committed statement wrote events. */
+  private wroteEvents(changed: boolean, events: readonly OutboxEntry[]): boolean {
+    if (changed && events.length > 0) this.signal.committed();
+    return changed;
   }
 
   /** Claims up to `limit` PENDING (or REVIEW awaiting money) orders (of `memberId`, when given) due at `now` for an order query, leasing each for `leaseSeconds`. */

@@ -13,6 +13,17 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * `SET baofoo.outbox_notify = off` (per session, role or database) turns the
  * wake-up off and the relay's polling alone delivers.
  */
+/** The wake-up trigger as this migration made it (migration 1764330000000 drops it, and its down() puts it back). */
+export const OUTBOX_NOTIFY_FUNCTION_SQL = `CREATE FUNCTION "baofoo_outbox_notify"() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF coalesce(current_setting('baofoo.outbox_notify', true), '') <> 'off' AND EXISTS (SELECT 1 FROM inserted) THEN
+          PERFORM pg_notify('baofoo_outbox', '');
+        END IF;
+        RETURN NULL;
+      END
+    $$`;
+export const OUTBOX_NOTIFY_TRIGGER_SQL = `CREATE TRIGGER "baofoo_outbox_notify" AFTER INSERT ON "baofoo_outbox" REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION "baofoo_outbox_notify"()`;
+
 export class BaofooEventDelivery1764250000000 implements MigrationInterface {
   name = 'BaofooEventDelivery1764250000000';
 
@@ -23,15 +34,8 @@ export class BaofooEventDelivery1764250000000 implements MigrationInterface {
     await q.query(`ALTER TABLE "baofoo_outbox" ADD "next_attempt_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now()`);
     await q.query(`ALTER TABLE "baofoo_outbox" ADD "attempts" integer NOT NULL DEFAULT '0'`);
     await q.query(`CREATE INDEX "baofoo_outbox_due" ON "baofoo_outbox" ("next_attempt_at", "id") WHERE "delivered_at" IS NULL`);
-    await q.query(`CREATE FUNCTION "baofoo_outbox_notify"() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF coalesce(current_setting('baofoo.outbox_notify', true), '') <> 'off' AND EXISTS (SELECT 1 FROM inserted) THEN
-          PERFORM pg_notify('baofoo_outbox', '');
-        END IF;
-        RETURN NULL;
-      END
-    $$`);
-    await q.query(`CREATE TRIGGER "baofoo_outbox_notify" AFTER INSERT ON "baofoo_outbox" REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION "baofoo_outbox_notify"()`);
+    await q.query(OUTBOX_NOTIFY_FUNCTION_SQL);
+    await q.query(OUTBOX_NOTIFY_TRIGGER_SQL);
   }
 
   async down(q: QueryRunner): Promise<void> {
