@@ -47,7 +47,9 @@ export class GroupCommit<T, R> {
 
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      const inContext = AsyncResource.bind(<V>(fn: () => V): V => fn());
+      // A bare AsyncResource, not AsyncResource.bind: bind defines a deprecated accessor on every bound function (Node 20), 1 % of a notification's CPU.
+      const scope = new AsyncResource('BaofooGroupCommit');
+      const inContext = <V>(fn: () => V): V => scope.runInAsyncScope(fn);
       this.waiting.push({ item, key: this.keyOf(item), inContext, resolve, reject });
       this.dispatch();
     });

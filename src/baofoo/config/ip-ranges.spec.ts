@@ -68,4 +68,14 @@ describe('IpRanges', () => {
       expect(() => new IpRanges([entry])).toThrow(`"${entry}" is not an IP address or CIDR range`);
     },
   );
+
+  it('gives the same answers after thousands of distinct addresses have passed through its memo', () => {
+    const asked = Array.from({ length: 3000 }, (_, i) => `172.16.${i >> 8}.${i & 255}`);
+    for (const ip of asked) expect(ranges.has(ip)).toBe(false);
+
+    expect(ranges.has('10.1.2.3')).toBe(true);
+    expect(ranges.has('192.168.3.4')).toBe(true);
+    expect(ranges.has('10.1.2.4')).toBe(false);
+    expect(ranges.has(asked[0])).toBe(false);
+  });
 });

@@ -7,9 +7,13 @@ export function normalizeIp(text: string): string {
   return mapped ? mapped[1] : trimmed;
 }
 
+const MEMO_SIZE = 1024;
+
 /** A set of IPs and CIDRs (IPv4 and IPv6). Throws on an entry it cannot read, naming it. */
 export class IpRanges {
   private readonly list = new BlockList();
+  /** Answers by the text asked, at most MEMO_SIZE of them (forgotten all at once): the ranges never change. */
+  private readonly answers = new Map<string, boolean>();
   readonly size: number;
 
   constructor(entries: readonly string[]) {
@@ -30,9 +34,15 @@ export class IpRanges {
   }
 
   has(ip: string): boolean {
+    const known = this.answers.get(ip);
+    if (known !== undefined) return known;
     const normalized = normalizeIp(ip);
     const family = isIP(normalized);
-    return family !== 0 && this.list.check(normalized, family === 4 ? 'ipv4' : 'ipv6');
+    const answer = family !== 0 && this.list.check(normalized, family === 4 ? 'ipv4' : 'ipv6');
+    // BlockList.check builds a SocketAddress per call; the gateway's few addresses ask the same question all day.
+    if (this.answers.size >= MEMO_SIZE) this.answers.clear();
+    this.answers.set(ip, answer);
+    return answer;
   }
 }
 
