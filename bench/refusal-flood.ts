@@ -43,7 +43,7 @@ try {
   })
   class FloodAppModule {}
 
-  const app = await NestFactory.create(FloodAppModule, { rawBody: true, logger: ['error'] });
+  const app = await NestFactory.create(FloodAppModule, { logger: ['error'] });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const recorder = app.get(RefusalRecorder);

@@ -41,8 +41,8 @@ class ModuleAppModule {}
  */
 async function createApp() {
   const adapter = env('ADAPTER');
-  if (adapter === 'express') return NestFactory.create(ModuleAppModule, { rawBody: true, logger: ['error'] });
-  if (adapter === 'fastify') return NestFactory.create(ModuleAppModule, new FastifyAdapter(), { rawBody: true, logger: ['error'] });
+  if (adapter === 'express') return NestFactory.create(ModuleAppModule, { logger: ['error'] });
+  if (adapter === 'fastify') return NestFactory.create(ModuleAppModule, new FastifyAdapter(), { logger: ['error'] });
   throw new Error(`ADAPTER ${adapter}: express or fastify`);
 }
 

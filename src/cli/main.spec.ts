@@ -56,7 +56,7 @@ describe('runCli', () => {
     });
 
     expect(await runCli(['fake'], {}, io, [fake])).toBe(2);
-    expect(io.stderr).toEqual(['fake: needs a thing', 'usage: npm run baofoo -- fake <thing>']);
+    expect(io.stderr).toEqual(['fake: needs a thing', 'usage: npx baofoo fake <thing>']);
   });
 
   it('lets unexpected errors through rather than disguising them as a verdict', async () => {

@@ -32,7 +32,7 @@ export const COMMANDS: readonly CliCommand[] = [
 
 export function usage(commands: readonly CliCommand[] = COMMANDS): string {
   return [
-    'usage: npm run baofoo -- <command> [arguments]',
+    'usage: npx baofoo <command> [arguments]',
     '',
     'Uses config/${NODE_ENV}.env (development by default); variables set in the environment win.',
     '',
@@ -63,7 +63,7 @@ export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo, co
   } catch (e) {
     if (!(e instanceof CliFailure)) throw e;
     io.err(`${command.name}: ${e.message}`);
-    if (e.showUsage) io.err(`usage: npm run baofoo -- ${command.name} ${command.usage}`);
+    if (e.showUsage) io.err(`usage: npx baofoo ${command.name} ${command.usage}`);
     return EXIT_FAILURE;
   }
 }

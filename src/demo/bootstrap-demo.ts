@@ -122,7 +122,7 @@ export async function bootstrapDemo(options: DemoBootstrapOptions = {}): Promise
     const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
     const runtime: DemoRuntime = { databaseUrl, publicBaseUrl: `http://${publicHost}:${listenPort}`, sandboxUrl: sandbox?.url, configure: options.configure };
 
-    const app = await NestFactory.create(DemoModule.register(configModule, runtime), { rawBody: true, logger: options.logger ?? undefined });
+    const app = await NestFactory.create(DemoModule.register(configModule, runtime), { logger: options.logger ?? undefined });
     cleanups.push(() => app.close());
     await app.listen(listenPort, host);
     return { app, url: runtime.publicBaseUrl, databaseUrl, sandbox, dataSource: app.get(DataSource), close };

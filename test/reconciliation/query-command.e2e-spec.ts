@@ -4,7 +4,7 @@ import { runCli } from '../../src/cli/main.ts';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/index.ts';
 import { md5, TEST_MERCHANT } from './support.ts';
 
-describe('npm run baofoo -- query <TransID>', () => {
+describe('npx baofoo query <TransID>', () => {
   let sandbox: SandboxGateway;
   const env = () => ({
     NODE_ENV: 'test',

@@ -75,7 +75,7 @@ describe('key encryption', () => {
     ['an extra part', 'v1.aaaa.bbbb.cccc.dddd'],
   ])('refuses %s as malformed and says how to produce a good one', (_case, sealed) => {
     expect(codeOf(() => decryptKey(sealed, master))).toBe('KEY_CIPHERTEXT_MALFORMED');
-    expect(() => decryptKey(sealed, master)).toThrow(/npm run baofoo -- encrypt-key/);
+    expect(() => decryptKey(sealed, master)).toThrow(/npx baofoo encrypt-key/);
   });
 
   it('refuses well-shaped parts that are not a real IV and tag with KEY_DECRYPTION_FAILED, not a crash', () => {

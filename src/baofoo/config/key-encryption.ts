@@ -29,7 +29,7 @@ export function encryptKey(secret: string, masterKey: Buffer): string {
 export function decryptKey(sealed: string, masterKey: Buffer): string {
   const parts = (sealed ?? '').trim().split('.');
   if (parts.length !== 4 || parts[0] !== PREFIX) {
-    throw new KeyDecryptionError('KEY_CIPHERTEXT_MALFORMED', 'an encrypted key looks like v1.<iv>.<tag>.<data>; produce one with `npm run baofoo -- encrypt-key`');
+    throw new KeyDecryptionError('KEY_CIPHERTEXT_MALFORMED', 'an encrypted key looks like v1.<iv>.<tag>.<data>; produce one with `npx baofoo encrypt-key`');
   }
   const [, iv, tag, data] = parts.map((p) => Buffer.from(p, 'base64url'));
   try {

@@ -20,11 +20,11 @@ function keyStorageProblems(o: BaofooModuleOptions): string[] {
         );
       } else if (k.storage === 'file' && !o.keyFileIsMountedSecret) {
         problems.push(
-          `${which} is read from a plain file (BAOFOO_KEY_FILE): the key must be stored encrypted (spec §3.3.2): use BAOFOO_KEY_ENCRYPTED (npm run baofoo -- encrypt-key), or, if the file is a secret mounted by your platform (tmpfs, not on disk), acknowledge it with BAOFOO_KEY_FILE_IS_MOUNTED_SECRET=true (option keyFileIsMountedSecret)`,
+          `${which} is read from a plain file (BAOFOO_KEY_FILE): the key must be stored encrypted (spec §3.3.2): use BAOFOO_KEY_ENCRYPTED (npx baofoo encrypt-key), or, if the file is a secret mounted by your platform (tmpfs, not on disk), acknowledge it with BAOFOO_KEY_FILE_IS_MOUNTED_SECRET=true (option keyFileIsMountedSecret)`,
         );
       } else if (k.storage !== 'encrypted' && k.storage !== 'file') {
         problems.push(
-          `${which} is given in plain text: the key must be stored encrypted (spec §3.3.2): set BAOFOO_KEY_ENCRYPTED (npm run baofoo -- encrypt-key) instead of BAOFOO_KEY, or, with forRoot, pass a key your vault decrypted with storage: 'encrypted'`,
+          `${which} is given in plain text: the key must be stored encrypted (spec §3.3.2): set BAOFOO_KEY_ENCRYPTED (npx baofoo encrypt-key) instead of BAOFOO_KEY, or, with forRoot, pass a key your vault decrypted with storage: 'encrypted'`,
         );
       }
     }

@@ -10,7 +10,7 @@ import { configureEdge } from './edge.js';
  * Takes one payment the way a merchant's own e2e test would, through the
  * installed package only, and prints what happened as JSON on stdout.
  */
-const app = await NestFactory.create(AppModule, { rawBody: true, logger: ['error', 'warn'] });
+const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
 configureEdge(app);
 await app.listen(0, '127.0.0.1');
 try {
