@@ -110,21 +110,19 @@ function minimalRelay(pool: pg.Pool) {
 await runServer(async () => {
   const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: Number(env('POOL_SIZE')) });
   const relay = minimalRelay(pool);
-  const listener = new pg.Client(env('DATABASE_URL'));
-  await listener.connect();
-  listener.on('notification', relay.wake);
-  await listener.query('LISTEN baofoo_outbox');
   const poll = setInterval(relay.wake, POLL_MS);
+  // Woken in-process after each settling commit, as the module's relay is (no NOTIFY: its lock serialises commits).
   const server = await listenBare(async (f, rawBody, sourceIp) => {
     const r = await pool.query<{ changed: number }>({ ...SETTLE, values: settleValues(f, rawBody, sourceIp) });
-    return r.rows[0].changed === 1;
+    const changed = r.rows[0].changed === 1;
+    if (changed) relay.wake();
+    return changed;
   });
   return {
     port: server.port,
     close: async () => {
       clearInterval(poll);
       await server.close();
-      await listener.end();
       await pool.end();
     },
     stats: async () => relay.take(),
