@@ -58,7 +58,7 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
     ...BAOFOO_EVENT_PROVIDERS,
     ...RECONCILIATION_PROVIDERS,
   ],
-  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooDatabase, BaofooSigner, PaymentOrderRepository, PaymentService, NotificationService, RefusalRecorder, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
+  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooDatabase, BaofooSigner, PaymentOrderRepository, SettlementService, PaymentService, NotificationService, RefusalRecorder, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
 })
 export class BaofooModule extends BaofooConfigurableModule implements NestModule {
   constructor(@Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions) {

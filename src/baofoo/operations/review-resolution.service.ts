@@ -1,10 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { BAOFOO_CLOCK } from '../baofoo.constants.ts';
+import { Injectable, Logger } from '@nestjs/common';
 import { PaymentOrderRepository, type OrderRow } from '../orders/payment-order.repository.ts';
-import type { Clock } from '../protocol/trade-time.ts';
+import { SettlementContentionError, SettlementService, type SettleResult } from '../orders/settlement.service.ts';
 import { BaofooOperationsError } from './operations.errors.ts';
 import { OperationsStore } from './operations.store.ts';
-import { checkResolution, resolutionEvent, resolutionLedger, sameOutcome, type ReviewResolution } from './review-resolution.ts';
+import { checkResolution, resolutionSettlement, sameOutcome, type ReviewResolution } from './review-resolution.ts';
 
 /** What a resolution did: `changed` is false when the order had already been resolved the same way. */
 export interface ResolvedReview {
@@ -12,14 +11,16 @@ export interface ResolvedReview {
   order: OrderRow;
 }
 
-/** Losing the optimistic race this many times in a row means something else keeps changing the order. */
-const MAX_RACES = 5;
+function unknownOrder(transId: string, memberId?: string): BaofooOperationsError {
+  return new BaofooOperationsError('ORDER_UNKNOWN', `no order ${transId}${memberId ? ` for merchant ${memberId}` : ''}`, { transId, memberId });
+}
 
 /**
  * Lets an operator settle an order in REVIEW by hand: to PAID with the amount
- * that arrived, or to FAILED. It goes through the repository's one conditional
- * statement (order from REVIEW at the version read + ledger row with who and
- * why + the usual payment event with `resolvedBy`), so a notification or
+ * that arrived, or to FAILED. The resolution is news for the one settlement
+ * routine (`SettlementService`): decide() moves only an order in REVIEW, in the
+ * one conditional statement (order at the version read + ledger row with who
+ * and why + the usual payment event with `resolvedBy`), so a notification or
  * query that settles the order at the same moment wins or loses cleanly.
  */
 @Injectable()
@@ -29,7 +30,7 @@ export class ReviewResolutionService {
   constructor(
     private readonly orders: PaymentOrderRepository,
     private readonly store: OperationsStore,
-    @Inject(BAOFOO_CLOCK) private readonly clock: Clock,
+    private readonly settlement: SettlementService,
   ) {}
 
   /**
@@ -39,31 +40,22 @@ export class ReviewResolutionService {
    */
   async resolve(request: ReviewResolution): Promise<ResolvedReview> {
     const r = checkResolution(request);
-    for (let race = 0; race < MAX_RACES; race++) {
-      const order = await this.findOrder(r.transId, r.memberId);
-      if (order.status !== 'REVIEW') return this.alreadyResolved(order, r);
-      const won = await this.orders.transition(
-        {
-          orderId: order.id,
-          expectedVersion: order.version,
-          from: ['REVIEW'],
-          to: r.outcome.to,
-          factMoney: r.outcome.to === 'PAID' ? r.outcome.paidMoney : null,
-          resultDesc: null,
-          succTime: null,
-          settledBy: 'operator',
-          reviewReason: null,
-          nextQueryAt: null,
-        },
-        resolutionLedger(order, r),
-        [resolutionEvent(order, r, this.clock())],
-      );
-      if (won) {
-        this.logger.log(`order ${order.transId} resolved from REVIEW to ${r.outcome.to} by ${r.by}: ${r.why}`);
-        return { changed: true, order: (await this.orders.findByTransId(order.memberId, order.transId)) ?? order };
-      }
+    const result = await this.settle(await this.findOrder(r.transId, r.memberId), r);
+    // The news names no terminal, so it is never foreign: anything but a change is an order that left REVIEW (or vanished).
+    if (result.kind === 'unknown') throw unknownOrder(r.transId, r.memberId);
+    if (result.kind !== 'changed') return this.alreadyResolved(result.order, r);
+    const { order } = result;
+    this.logger.log(`order ${order.transId} resolved from REVIEW to ${r.outcome.to} by ${r.by}: ${r.why}`);
+    return { changed: true, order: (await this.orders.findByTransId(order.memberId, order.transId)) ?? order };
+  }
+
+  private async settle(order: OrderRow, r: ReviewResolution): Promise<SettleResult> {
+    try {
+      return await this.settlement.settle(resolutionSettlement(order, r), order);
+    } catch (e) {
+      if (!(e instanceof SettlementContentionError)) throw e;
+      throw new BaofooOperationsError('RESOLUTION_CONTENTION', e.message, { transId: r.transId });
     }
-    throw new BaofooOperationsError('RESOLUTION_CONTENTION', `order ${r.transId} kept changing under ${MAX_RACES} attempts`, { transId: r.transId });
   }
 
   private async alreadyResolved(order: OrderRow, r: ReviewResolution): Promise<ResolvedReview> {
@@ -86,7 +78,7 @@ export class ReviewResolutionService {
     const members = memberId !== undefined ? [memberId] : await this.store.merchantsOf(transId);
     if (members.length > 1) throw new BaofooOperationsError('ORDER_AMBIGUOUS', `TransID ${transId} names orders of several merchants: say which memberId`, { transId, members });
     const order = members.length === 1 ? await this.orders.findByTransId(members[0], transId) : null;
-    if (!order) throw new BaofooOperationsError('ORDER_UNKNOWN', `no order ${transId}${memberId ? ` for merchant ${memberId}` : ''}`, { transId, memberId });
+    if (!order) throw unknownOrder(transId, memberId);
     return order;
   }
 }

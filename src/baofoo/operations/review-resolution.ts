@@ -1,12 +1,10 @@
-import type { OperatorResolution } from '../events/baofoo-events.ts';
-import { outboxEntry, type OutboxEntry } from '../events/outbox-entry.ts';
-import type { LedgerEntry } from '../notifications/ledger-entry.ts';
+import type { OperatorOutcome, SettlementReasonCode } from '../orders/order-state-machine.ts';
 import type { OrderRow } from '../orders/payment-order.repository.ts';
-import type { Fen } from '../protocol/money.ts';
+import type { Settlement } from '../orders/settlement-records.ts';
 import { BaofooOperationsError } from './operations.errors.ts';
 
 /** What an operator decided about a REVIEW order. */
-export type ReviewOutcome = { to: 'PAID'; paidMoney: Fen } | { to: 'FAILED' };
+export type ReviewOutcome = OperatorOutcome;
 
 export interface ReviewResolution {
   transId: string;
@@ -21,7 +19,7 @@ export interface ReviewResolution {
 
 /** The ledger's marks of a hand resolution: how the board and the idempotency check find it. */
 export const OPERATOR_METHOD = 'OPERATOR';
-export const REVIEW_RESOLVED = 'REVIEW_RESOLVED';
+export const REVIEW_RESOLVED: SettlementReasonCode = 'REVIEW_RESOLVED';
 
 const MAX_BY = 64;
 const MAX_WHY = 500;
@@ -49,41 +47,17 @@ export function sameOutcome(recorded: Record<string, string> | null, outcome: Re
   return outcome.to === 'FAILED' || recorded.PaidMoney === String(outcome.paidMoney);
 }
 
-export function resolutionLedger(order: OrderRow, r: ReviewResolution): LedgerEntry {
+/** The resolution as news for the one settlement routine, with the operator's word as the ledger's evidence. */
+export function resolutionSettlement(order: OrderRow, r: ReviewResolution): Settlement {
   return {
-    orderId: order.id,
     memberId: order.memberId,
-    terminalId: order.terminalId,
     transId: order.transId,
-    sourceIp: 'operator',
-    method: OPERATOR_METHOD,
-    fields: resolutionFields(r),
-    rawBody: '',
-    verdict: 'applied',
-    reasonCode: REVIEW_RESOLVED,
-    reason: `${r.by}: ${r.why}`,
-    keyId: null,
-    fromStatus: order.status,
-    toStatus: r.outcome.to,
-    httpStatus: 0,
+    terminalId: null,
+    news: { resolve: r.outcome, by: r.by, why: r.why, source: 'operator' },
+    resultDesc: null,
+    succTime: null,
+    evidence: { sourceIp: 'operator', method: OPERATOR_METHOD, fields: resolutionFields(r), rawBody: '', keyId: null, httpStatus: 0 },
+    checkResult: null,
+    reviewNextQueryAt: null,
   };
-}
-
-/** The usual payment event of the outcome, from source `operator`, with who and why. */
-export function resolutionEvent(order: OrderRow, r: ReviewResolution, at: Date): OutboxEntry {
-  const resolvedBy: OperatorResolution = { by: r.by, why: r.why };
-  const subject = {
-    orderId: order.id,
-    transId: order.transId,
-    memberId: order.memberId,
-    terminalId: order.terminalId,
-    orderMoney: order.orderMoney,
-    factMoney: r.outcome.to === 'PAID' ? r.outcome.paidMoney : order.factMoney,
-    status: r.outcome.to,
-    previousStatus: order.status,
-    source: 'operator' as const,
-  };
-  return r.outcome.to === 'PAID'
-    ? outboxEntry('baofoo.payment.succeeded', subject, at, { resultDesc: null, succTime: null, late: false, resolvedBy })
-    : outboxEntry('baofoo.payment.failed', subject, at, { resultDesc: null, succTime: null, resolvedBy });
 }

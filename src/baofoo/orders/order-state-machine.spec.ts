@@ -1,4 +1,4 @@
-import { allowedFrom, amountProblem, decide, type OrderFacts, type PaymentNews } from './order-state-machine.ts';
+import { allowedFrom, amountProblem, decide, priorStates, type OperatorNews, type OrderFacts, type PaymentNews } from './order-state-machine.ts';
 import { ORDER_STATUSES, type OrderStatus } from './order-status.ts';
 
 const bank = (status: OrderStatus, factMoney: number | null = null): OrderFacts => ({ status, payId: '3002', orderMoney: 10000, factMoney });
@@ -225,5 +225,76 @@ describe('reconciliation giving up on an order', () => {
     for (const status of ['PAID', 'FAILED', 'REVIEW', 'EXPIRED'] as const) {
       expect(decide(bank(status, 10000), { giveUp: 'EXPIRED', reason: 'r', source: 'query' })).toMatchObject({ kind: 'none', event: null });
     }
+  });
+});
+
+describe('an operator resolving an order by hand', () => {
+  const payBy = (paidMoney: number): OperatorNews => ({ resolve: { to: 'PAID', paidMoney }, by: 'alice', why: 'ticket 42', source: 'operator' });
+  const failBy: OperatorNews = { resolve: { to: 'FAILED' }, by: 'bob', why: 'bank reversed it', source: 'operator' };
+
+  it('pays a REVIEW order with the amount the operator names, even one that differs from the order, recording who and why as the reason', () => {
+    expect(decide(bank('REVIEW', 9000), payBy(9000))).toEqual({
+      kind: 'transition',
+      from: 'REVIEW',
+      to: 'PAID',
+      verdict: 'applied',
+      factMoney: 9000,
+      late: false,
+      reason: 'alice: ticket 42',
+      reasonCode: 'REVIEW_RESOLVED',
+      shortfall: null,
+      additionalInfoMismatch: null,
+      event: 'baofoo.payment.succeeded',
+    });
+  });
+
+  it('fails a REVIEW order without touching its money, raising payment.failed', () => {
+    expect(decide(bank('REVIEW', 500), failBy)).toMatchObject({
+      kind: 'transition',
+      to: 'FAILED',
+      factMoney: null,
+      reason: 'bob: bank reversed it',
+      reasonCode: 'REVIEW_RESOLVED',
+      event: 'baofoo.payment.failed',
+    });
+  });
+
+  it('resolves a REVIEW order still awaiting its money as well', () => {
+    expect(decide(bank('REVIEW'), payBy(10000))).toMatchObject({ kind: 'transition', to: 'PAID', factMoney: 10000 });
+  });
+
+  it('ignores the AdditionalInfo rule and the prepaid-card rules: the operator has the last word', () => {
+    const stored = { ...card('REVIEW', 20000), additionalInfo: 'a' };
+    expect(decide(stored, payBy(20000), { additionalInfoMismatch: 'review' })).toMatchObject({ to: 'PAID', factMoney: 20000, verdict: 'applied', shortfall: null });
+  });
+
+  it('calls an order that already is what the operator asks for a duplicate and changes nothing', () => {
+    expect(decide(bank('PAID', 9000), payBy(9000))).toMatchObject({ kind: 'none', verdict: 'duplicate', event: null });
+    expect(decide(bank('FAILED', 500), failBy)).toMatchObject({ kind: 'none', verdict: 'duplicate', event: null });
+  });
+
+  it('ignores a resolution of an order outside REVIEW that it would change, naming the state, and raises no event', () => {
+    for (const [order, news] of [
+      [bank('PAID', 9000), payBy(9001)],
+      [bank('PAID', 9000), failBy],
+      [bank('FAILED', 500), payBy(500)],
+      [bank('PENDING'), failBy],
+      [bank('EXPIRED'), payBy(10000)],
+    ] as const) {
+      expect(decide(order, news)).toEqual({
+        kind: 'none',
+        verdict: 'ignored',
+        reason: `order is ${order.status}: only an order in REVIEW can be resolved by hand`,
+        event: null,
+        additionalInfoMismatch: null,
+      });
+    }
+  });
+
+  it('lets a hand resolution start only from REVIEW, whatever state it goes to, while gateway news keeps its prior states', () => {
+    expect(priorStates(payBy(1), 'PAID')).toEqual(['REVIEW']);
+    expect(priorStates(failBy, 'FAILED')).toEqual(['REVIEW']);
+    expect(priorStates(paid(1), 'PAID')).toEqual(allowedFrom('PAID'));
+    expect(priorStates(failed(), 'FAILED')).toEqual(['PENDING']);
   });
 });

@@ -39,7 +39,18 @@ export interface GiveUpNews {
   source: 'query';
 }
 
-export type OrderNews = PaymentNews | GiveUpNews;
+/** What an operator decided about an order in REVIEW: PAID with the money that arrived, or FAILED. */
+export type OperatorOutcome = { to: 'PAID'; paidMoney: Fen } | { to: 'FAILED' };
+
+/** An operator resolving a REVIEW order by hand; who and why go to the ledger and the event. */
+export interface OperatorNews {
+  resolve: OperatorOutcome;
+  by: string;
+  why: string;
+  source: 'operator';
+}
+
+export type OrderNews = PaymentNews | GiveUpNews | OperatorNews;
 
 /** The module's choices the rules depend on. */
 export interface SettlementRules {
@@ -52,7 +63,7 @@ export const DEFAULT_SETTLEMENT_RULES: SettlementRules = { additionalInfoMismatc
 export type DecisionEvent = 'baofoo.payment.succeeded' | 'baofoo.payment.failed' | 'baofoo.payment.review_required' | 'baofoo.order.expired' | 'baofoo.payment.anomaly';
 
 /** Stable codes of the ledger's reason_code for what a settlement noticed. */
-export type SettlementReasonCode = 'PARTIAL_PAYMENT' | 'AMOUNT_MISMATCH' | 'ADDITIONAL_INFO_MISMATCH' | 'ORDER_EXPIRED' | 'STILL_PROCESSING';
+export type SettlementReasonCode = 'PARTIAL_PAYMENT' | 'AMOUNT_MISMATCH' | 'ADDITIONAL_INFO_MISMATCH' | 'ORDER_EXPIRED' | 'STILL_PROCESSING' | 'REVIEW_RESOLVED';
 
 /** The echoed AdditionalInfo differs from the stored one (the request signature does not cover it). */
 export interface AdditionalInfoMismatch {
@@ -110,6 +121,11 @@ export function allowedFrom(to: OrderStatus): OrderStatus[] {
     case 'PENDING':
       return [];
   }
+}
+
+/** The prior states of a transition the news decided: a hand resolution leaves only REVIEW, whatever its target. */
+export function priorStates(news: OrderNews, to: OrderStatus): OrderStatus[] {
+  return 'resolve' in news ? ['REVIEW'] : allowedFrom(to);
 }
 
 /** A REVIEW with no money recorded: the gateway still said "processing" at the maximum age, and the money is awaited. */
@@ -203,7 +219,37 @@ function giveUp(order: OrderFacts, news: GiveUpNews): Decision {
   };
 }
 
+/**
+ * Only an order in REVIEW is resolved by hand. Any other order is left as it
+ * is: a duplicate when it already is what the operator asks for, ignored
+ * otherwise; the caller tells a repeated resolution from a conflicting one
+ * (or an order that never was in REVIEW) by the ledger's record of it.
+ */
+function resolution(order: OrderFacts, news: OperatorNews): Decision {
+  const r = news.resolve;
+  if (order.status !== 'REVIEW') {
+    const same = order.status === r.to && (r.to === 'FAILED' || order.factMoney === r.paidMoney);
+    return same
+      ? { kind: 'none', verdict: 'duplicate', reason: `order already ${order.status}`, event: null, additionalInfoMismatch: null }
+      : { kind: 'none', verdict: 'ignored', reason: `order is ${order.status}: only an order in REVIEW can be resolved by hand`, event: null, additionalInfoMismatch: null };
+  }
+  return {
+    kind: 'transition',
+    from: 'REVIEW',
+    to: r.to,
+    verdict: 'applied',
+    factMoney: r.to === 'PAID' ? r.paidMoney : null,
+    late: false,
+    reason: `${news.by}: ${news.why}`,
+    reasonCode: 'REVIEW_RESOLVED',
+    shortfall: null,
+    additionalInfoMismatch: null,
+    event: r.to === 'PAID' ? 'baofoo.payment.succeeded' : 'baofoo.payment.failed',
+  };
+}
+
 export function decide(order: OrderFacts, news: OrderNews, rules: SettlementRules = DEFAULT_SETTLEMENT_RULES): Decision {
   if ('giveUp' in news) return giveUp(order, news);
+  if ('resolve' in news) return resolution(order, news);
   return news.succeeded ? success(order, news, rules) : failure(order, news);
 }

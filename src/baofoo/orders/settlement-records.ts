@@ -1,16 +1,17 @@
 import { outboxEntry, type EventSubject, type OutboxEntry } from '../events/outbox-entry.ts';
 import type { LedgerEntry } from '../notifications/ledger-entry.ts';
-import type { Decision, NoChange, OrderNews, Transition } from './order-state-machine.ts';
+import type { OperatorResolution } from '../events/baofoo-events.ts';
+import type { Decision, NoChange, OperatorNews, OrderNews, Transition } from './order-state-machine.ts';
 import type { OrderStatus, SettlementSource } from './order-status.ts';
 import type { OrderRow } from './payment-order.repository.ts';
 
 /**
  * The ledger row and events a settlement writes, from the order as read, the
- * decision and the news. Pure: the same for notifications and query answers,
- * whose differences are data (`SettlementEvidence`).
+ * decision and the news. Pure: the same for notifications, query answers and
+ * operators' hand resolutions, whose differences are data (`SettlementEvidence`).
  */
 
-/** What the news arrived as, for the ledger: the request (notification) or the answer (query). */
+/** What the news arrived as, for the ledger: the request (notification), the answer (query) or the operator's word. */
 export interface SettlementEvidence {
   sourceIp: string;
   method: string;
@@ -70,7 +71,17 @@ function subject(order: OrderRow, status: OrderStatus, factMoney: EventSubject['
   };
 }
 
+/** The usual payment event of a hand resolution, with who and why; the order keeps the money it had when failed. */
+function resolutionEvent(order: OrderRow, d: Transition, news: OperatorNews, at: Date): OutboxEntry {
+  const resolvedBy: OperatorResolution = { by: news.by, why: news.why };
+  const resolved = subject(order, d.to, d.factMoney ?? order.factMoney, 'operator');
+  return d.to === 'PAID'
+    ? outboxEntry('baofoo.payment.succeeded', resolved, at, { resultDesc: null, succTime: null, late: false, resolvedBy })
+    : outboxEntry('baofoo.payment.failed', resolved, at, { resultDesc: null, succTime: null, resolvedBy });
+}
+
 function transitionEvent(order: OrderRow, d: Transition, s: Settlement, at: Date): OutboxEntry {
+  if ('resolve' in s.news) return resolutionEvent(order, d, s.news, at);
   const source = sourceOf(s);
   switch (d.event) {
     case 'baofoo.order.expired':

@@ -3,7 +3,7 @@ import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { BaofooError } from '../protocol/errors.ts';
 import type { Clock } from '../protocol/trade-time.ts';
-import { allowedFrom, decide, type NoChange, type SettlementRules, type Transition } from './order-state-machine.ts';
+import { decide, priorStates, type NoChange, type SettlementRules, type Transition } from './order-state-machine.ts';
 import { PaymentOrderRepository, type OrderRow } from './payment-order.repository.ts';
 import { noChangeEvents, settlementLedger, sourceOf, transitionEvents, type Settlement } from './settlement-records.ts';
 
@@ -27,7 +27,8 @@ export type SettleResult =
   | { kind: 'foreign-terminal'; order: OrderRow };
 
 /**
- * The one settling routine of notifications and query answers alike: read
+ * The one settling routine of notifications, query answers and operators'
+ * hand resolutions alike: read
  * the order → pure decide() → one statement with the conditional UPDATE (id,
  * version, allowed prior states), the ledger row and the events; on a lost
  * race read again. Whoever loses the race (a notification, a query, another
@@ -41,7 +42,7 @@ export class SettlementService {
   constructor(
     private readonly orders: PaymentOrderRepository,
     @Inject(BAOFOO_CLOCK) private readonly clock: Clock,
-    @Inject(BAOFOO_OPTIONS) options: Pick<ResolvedBaofooOptions, 'notification'>,
+    @Inject(BAOFOO_OPTIONS) options: { notification: Pick<ResolvedBaofooOptions['notification'], 'additionalInfoMismatch'> },
   ) {
     this.rules = { additionalInfoMismatch: options.notification.additionalInfoMismatch };
   }
@@ -59,7 +60,7 @@ export class SettlementService {
         {
           orderId: order.id,
           expectedVersion: order.version,
-          from: allowedFrom(decision.to),
+          from: priorStates(s.news, decision.to),
           to: decision.to,
           factMoney: decision.factMoney,
           resultDesc: s.resultDesc,
@@ -91,7 +92,7 @@ export class SettlementService {
    */
   private async settleIfPending(s: Settlement): Promise<boolean> {
     const news = s.news;
-    if ('giveUp' in news || !news.succeeded || news.paidMoney <= 0 || s.terminalId === null) return false;
+    if ('giveUp' in news || 'resolve' in news || !news.succeeded || news.paidMoney <= 0 || s.terminalId === null) return false;
     const assumed = this.assumedPending(s);
     const decision = decide(assumed, news, this.rules);
     if (decision.kind !== 'transition' || decision.to !== 'PAID' || decision.reason !== null) return false;

@@ -2,7 +2,9 @@ import { BaofooOperationsError } from '../../baofoo/operations/operations.errors
 import { OperationsStore } from '../../baofoo/operations/operations.store.ts';
 import type { ReviewOutcome, ReviewResolution } from '../../baofoo/operations/review-resolution.ts';
 import { ReviewResolutionService } from '../../baofoo/operations/review-resolution.service.ts';
+import { DEFAULT_SETTLEMENT_RULES } from '../../baofoo/orders/order-state-machine.ts';
 import { PaymentOrderRepository } from '../../baofoo/orders/payment-order.repository.ts';
+import { SettlementService } from '../../baofoo/orders/settlement.service.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { openCliDatabase } from '../cli-database.ts';
 import type { CliEnv } from '../cli-env.ts';
@@ -30,8 +32,8 @@ function resolutionFrom(args: readonly string[]): ReviewResolution {
 }
 
 /**
- * Resolves an order in REVIEW by hand, through the same one-statement
- * transition as the app (ledger row with who and why, the usual payment
+ * Resolves an order in REVIEW by hand, through the same settlement routine
+ * and one-statement transition as the app (ledger row with who and why, the usual payment
  * event, delivered by the running apps' relays). Exit 0 when resolved or
  * already resolved the same way, 1 when refused (the code says why).
  */
@@ -39,7 +41,10 @@ export async function runResolveReview(args: readonly string[], env: CliEnv, io:
   const resolution = resolutionFrom(args);
   const db = await openCliDatabase(env, 'baofoo-cli-resolve-review');
   try {
-    const service = new ReviewResolutionService(new PaymentOrderRepository(db), new OperationsStore(db), io.clock);
+    const orders = new PaymentOrderRepository(db);
+    // The AdditionalInfo rule is the app's, and a hand resolution never reads it: the default serves.
+    const settlement = new SettlementService(orders, io.clock, { notification: DEFAULT_SETTLEMENT_RULES });
+    const service = new ReviewResolutionService(orders, new OperationsStore(db), settlement);
     const { changed, order } = await service.resolve(resolution);
     io.out(changed ? `order ${order.transId} resolved: REVIEW → ${order.status}` : `order ${order.transId} was already resolved to ${order.status}: nothing changed`);
     return EXIT_OK;
