@@ -57,6 +57,9 @@ describe.each<Registration>(['forRoot', 'forRootAsync'])('Resolving a REVIEW ord
       status: 'PAID',
       previousStatus: 'REVIEW',
       factMoney: 900,
+      partial: true,
+      shortfall: 100,
+      reason: null,
       resolvedBy: { by: 'alice', why: 'customer agreed to the partial payment, ticket 42' },
     });
   });

@@ -242,7 +242,7 @@ describe('an operator resolving an order by hand', () => {
       late: false,
       reason: 'alice: ticket 42',
       reasonCode: 'REVIEW_RESOLVED',
-      shortfall: null,
+      shortfall: 1000,
       additionalInfoMismatch: null,
       event: 'baofoo.payment.succeeded',
     });
@@ -265,7 +265,7 @@ describe('an operator resolving an order by hand', () => {
 
   it('ignores the AdditionalInfo rule and the prepaid-card rules: the operator has the last word', () => {
     const stored = { ...card('REVIEW', 20000), additionalInfo: 'a' };
-    expect(decide(stored, payBy(20000), { additionalInfoMismatch: 'review' })).toMatchObject({ to: 'PAID', factMoney: 20000, verdict: 'applied', shortfall: null });
+    expect(decide(stored, payBy(20000), { additionalInfoMismatch: 'review' })).toMatchObject({ to: 'PAID', factMoney: 20000, verdict: 'applied', shortfall: 0 });
   });
 
   it('calls an order that already is what the operator asks for a duplicate and changes nothing', () => {

@@ -242,7 +242,8 @@ function resolution(order: OrderFacts, news: OperatorNews): Decision {
     late: false,
     reason: `${news.by}: ${news.why}`,
     reasonCode: 'REVIEW_RESOLVED',
-    shortfall: null,
+    // Less than the order with the operator's blessing is still a partial payment to the shop's listeners.
+    shortfall: r.to === 'PAID' ? Math.max(0, order.orderMoney - r.paidMoney) : null,
     additionalInfoMismatch: null,
     event: r.to === 'PAID' ? 'baofoo.payment.succeeded' : 'baofoo.payment.failed',
   };

@@ -76,7 +76,7 @@ function resolutionEvent(order: OrderRow, d: Transition, news: OperatorNews, at:
   const resolvedBy: OperatorResolution = { by: news.by, why: news.why };
   const resolved = subject(order, d.to, d.factMoney ?? order.factMoney, 'operator');
   return d.to === 'PAID'
-    ? outboxEntry('baofoo.payment.succeeded', resolved, at, { resultDesc: null, succTime: null, late: false, resolvedBy })
+    ? outboxEntry('baofoo.payment.succeeded', resolved, at, { resultDesc: null, succTime: null, late: false, partial: (d.shortfall ?? 0) > 0, shortfall: d.shortfall ?? 0, reason: null, resolvedBy })
     : outboxEntry('baofoo.payment.failed', resolved, at, { resultDesc: null, succTime: null, resolvedBy });
 }
 
