@@ -11,7 +11,8 @@ const SETTLE = `UPDATE baofoo_payment_orders SET status = 'PAID', version = vers
   WHERE member_id = $1 AND trans_id = $2 AND status = 'PENDING' AND order_money = $3`;
 
 await runServer(async () => {
-  const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: Number(env('POOL_SIZE')) });
+  // Connections kept, as the module keeps its own: the paced runs must not time a reconnect after the pause between phases.
+  const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: Number(env('POOL_SIZE')), idleTimeoutMillis: 0 });
   const server = await listenBare(async (f) => {
     const r = await pool.query(SETTLE, [f.get('MemberID'), f.get('TransID'), Number(f.get('FactMoney')), f.get('ResultDesc'), f.get('SuccTime')]);
     return r.rowCount === 1;

@@ -108,7 +108,8 @@ function minimalRelay(pool: pg.Pool) {
 }
 
 await runServer(async () => {
-  const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: Number(env('POOL_SIZE')) });
+  // Connections kept, as the module keeps its own: the paced runs must not time a reconnect after the pause between phases.
+  const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: Number(env('POOL_SIZE')), idleTimeoutMillis: 0 });
   const relay = minimalRelay(pool);
   const poll = setInterval(relay.wake, POLL_MS);
   // Woken in-process after each settling commit, as the module's relay is (no NOTIFY: its lock serialises commits).
