@@ -1,5 +1,5 @@
 import { guardedFrom, rowsJson, SqlParams, type InsertGuard, type SqlStatement } from '../database/sql-params.ts';
-import { outboxInsertSql } from '../events/outbox-row.ts';
+import { ONCE_PER_ORDER_CONFLICT, outboxInsertSql } from '../events/outbox-row.ts';
 import type { OutboxEntry } from '../events/outbox-entry.ts';
 import type { LedgerEntry } from '../notifications/ledger-entry.ts';
 import type { Fen } from '../protocol/money.ts';
@@ -192,7 +192,7 @@ export function settlePendingBatchStatement(batch: readonly PendingSettlementWri
   );
   const text = `WITH changed AS (${update}),
   ledger AS (${ledger} RETURNING id),
-  outbox AS (${events} RETURNING id)
+  outbox AS (${events} ${ONCE_PER_ORDER_CONFLICT} RETURNING id)
   SELECT idx FROM changed`;
   return { text, params: p.values };
 }
@@ -213,7 +213,7 @@ export function settlementStatement(
   const guard: InsertGuard = orderIdFromUpdate ? { orderIdFrom: 'changed' } : { onlyIf: 'changed' };
   const text = `WITH changed AS (${update(p)}),
   ledger AS (${ledgerInsertSql(ledger, p, guard)} RETURNING id),
-  outbox AS (${outboxInsertSql(events, p, guard)} RETURNING id)
+  outbox AS (${outboxInsertSql(events, p, guard)} ${ONCE_PER_ORDER_CONFLICT} RETURNING id)
   SELECT (SELECT count(*) FROM changed)::int AS changed`;
   return { text, params: p.values };
 }
