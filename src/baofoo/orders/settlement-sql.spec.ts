@@ -132,6 +132,7 @@ describe('settlementStatement', () => {
     expect(text).toContain('SELECT changed.id, l.member_id');
     expect(text).toContain("changed.id, e.trans_id, e.payload || jsonb_build_object('orderId', changed.id::text)");
     expect(text).not.toContain('WHERE EXISTS');
+    expect(text).not.toContain('ON CONFLICT');
   });
 });
 
