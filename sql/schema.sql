@@ -53,3 +53,14 @@ CREATE INDEX "baofoo_notification_ledger_archive_received_at" ON "baofoo_notific
 -- BaofooOutboxWakeAfterCommit1764330000000
 DROP TRIGGER IF EXISTS "baofoo_outbox_notify" ON "baofoo_outbox";
 DROP FUNCTION IF EXISTS "baofoo_outbox_notify"();
+
+-- BaofooAdditionalInfoMismatchOnce1764340000000
+WITH copies AS (
+        SELECT id, event_id FROM (
+          SELECT id, event_id, row_number() OVER (PARTITION BY order_id ORDER BY id) AS n
+            FROM "baofoo_outbox" WHERE "type" = 'baofoo.notification.additional_info_mismatch' AND "order_id" IS NOT NULL) numbered
+         WHERE n > 1),
+      deliveries AS (DELETE FROM "baofoo_event_deliveries" d USING copies WHERE d."event_id" = copies.event_id)
+      DELETE FROM "baofoo_outbox" o USING copies WHERE o."id" = copies.id;
+DROP INDEX "baofoo_outbox_anomaly_once";
+CREATE UNIQUE INDEX "baofoo_outbox_anomaly_once" ON "baofoo_outbox" ("order_id", "type", ("payload"->>'reason')) WHERE "type" IN ('baofoo.payment.anomaly', 'baofoo.notification.additional_info_mismatch');

@@ -77,12 +77,15 @@ describe('Notifications that settle with something to say', () => {
     expect(events[1].payload).toMatchObject({ storedAdditionalInfo: 'member=42', receivedAdditionalInfo: 'member=43', action: 'review', status: 'REVIEW' });
     expect(await ledgerOf(shop.dataSource, order.id)).toEqual([{ method: 'POST', verdict: 'review', from_status: 'PENDING', to_status: 'REVIEW', reason_code: 'ADDITIONAL_INFO_MISMATCH' }]);
 
-    // The gateway's retry of the same notification changes nothing more, and is still flagged in the ledger.
-    await sandbox.notifyAgain(order.transId);
+    // The gateway's resends of the same notification, one after another and at once, change nothing
+    // more: each copy is recorded and flagged in the ledger, but the difference is raised once per order.
+    for (let i = 0; i < 3; i++) await sandbox.notifyAgain(order.transId);
+    await Promise.all(Array.from({ length: 3 }, () => sandbox.notifyAgain(order.transId)));
     expect((await ledgerOf(shop.dataSource, order.id)).map((l) => [l.verdict, l.reason_code])).toEqual([
       ['review', 'ADDITIONAL_INFO_MISMATCH'],
-      ['duplicate', 'ADDITIONAL_INFO_MISMATCH'],
+      ...Array(6).fill(['duplicate', 'ADDITIONAL_INFO_MISMATCH']),
     ]);
+    expect((await outboxOf(shop.dataSource, order.id)).map((e) => e.type)).toEqual(['baofoo.payment.review_required', 'baofoo.notification.additional_info_mismatch']);
     expect(await orderState(shop.dataSource, order.id)).toMatchObject({ status: 'REVIEW', version: 2 });
   });
 
@@ -95,6 +98,10 @@ describe('Notifications that settle with something to say', () => {
     expect(events.map((e) => e.type)).toEqual(['baofoo.payment.succeeded', 'baofoo.notification.additional_info_mismatch']);
     expect(events[1].payload).toMatchObject({ storedAdditionalInfo: '会员=42', receivedAdditionalInfo: '会员=99', action: 'settled' });
     expect(await ledgerOf(settling.dataSource, order.id)).toEqual([{ method: 'POST', verdict: 'applied', from_status: 'PENDING', to_status: 'PAID', reason_code: 'ADDITIONAL_INFO_MISMATCH' }]);
+
+    await Promise.all(Array.from({ length: 4 }, () => sandbox.notifyAgain(order.transId)));
+    expect((await ledgerOf(settling.dataSource, order.id)).map((l) => l.verdict)).toEqual(['applied', ...Array(4).fill('duplicate')]);
+    expect((await outboxOf(settling.dataSource, order.id)).map((e) => e.type)).toEqual(['baofoo.payment.succeeded', 'baofoo.notification.additional_info_mismatch']);
   });
 
   it('settles an untouched AdditionalInfo in one statement as usual, with nothing flagged', async () => {

@@ -80,6 +80,26 @@ describe.each(ADAPTERS)('a valid notification (%s)', (adapter) => {
     ]);
   });
 
+  it('raises the AdditionalInfo difference once per order however many copies and later results echo it, and records every copy', async () => {
+    const { transId } = await pendingOrder(t, 1200, '3002', 'member=1');
+    const echoed = { additionalInfo: 'member=2' };
+    const failed = signedNotification({ transId, result: 'failure', resultDesc: '0000', factMoney: 0, succTime: '', ...echoed });
+    const copies = [failed, failed, failed, failed];
+    expect(await deliver(failed)).toMatchObject({ body: 'OK' });
+    expect((await Promise.all(copies.map((c) => deliver(c)))).map((r) => r.body)).toEqual(Array(4).fill('OK'));
+    // The late success echoes the same difference: the order moves (to REVIEW, the default) with its own event, the flag is not raised again.
+    expect(await deliver(signedNotification({ transId, result: 'success', factMoney: 1200, succTime: '20261125120000', ...echoed }))).toMatchObject({ body: 'OK' });
+
+    expect(await orderState(t.dataSource, transId)).toMatchObject({ status: 'REVIEW', fact: 1200 });
+    const ledger = await ledgerRows(t.dataSource, 'trans_id = $1', [transId]);
+    expect(ledger.map((l) => [l.verdict, l.reasonCode])).toEqual([
+      ['applied', 'ADDITIONAL_INFO_MISMATCH'],
+      ...Array(4).fill(['duplicate', 'ADDITIONAL_INFO_MISMATCH']),
+      ['review', 'ADDITIONAL_INFO_MISMATCH'],
+    ]);
+    expect(await events(transId)).toEqual(['baofoo.payment.failed', 'baofoo.notification.additional_info_mismatch', 'baofoo.payment.review_required']);
+  });
+
   it('counts a repeated failure as a duplicate that changes nothing', async () => {
     const { transId } = await pendingOrder(t, 800);
     await deliver(failure(transId));

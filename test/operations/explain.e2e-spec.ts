@@ -36,9 +36,9 @@ describe(`Query plans on ${ORDERS.toLocaleString('en')} orders`, () => {
     return nodes(rows[0]['QUERY PLAN'][0].Plan);
   }
 
-  /** A DataSource stand-in that plans each statement it is given instead of running it. */
-  function planning(into: PlanNode[][]): BaofooDatabase {
-    return { query: async (sql: string, params: unknown[]) => (into.push(await plan(sql, params)), []) } as unknown as BaofooDatabase;
+  /** A DataSource stand-in that plans each statement it is given instead of running it, and answers `rows`. */
+  function planning(into: PlanNode[][], rows: unknown[] = []): BaofooDatabase {
+    return { query: async (sql: string, params: unknown[]) => (into.push(await plan(sql, params)), rows) } as unknown as BaofooDatabase;
   }
 
   function expectIndexed(planNodes: PlanNode[], relation: string, index?: string): void {
@@ -53,7 +53,7 @@ describe(`Query plans on ${ORDERS.toLocaleString('en')} orders`, () => {
     client = new pg.Client({ connectionString: db.url });
     await client.connect();
     // A throwaway database: skipping the WAL makes the bulk insert several times faster and changes no plan.
-    for (const table of ['baofoo_payment_orders', 'baofoo_outbox', 'baofoo_notification_ledger']) await client.query(`ALTER TABLE ${table} SET UNLOGGED`);
+    for (const table of ['baofoo_payment_orders', 'baofoo_outbox', 'baofoo_notification_ledger', 'baofoo_refusal_counts']) await client.query(`ALTER TABLE ${table} SET UNLOGGED`);
     // Building the indexes once after the insert is much faster than keeping them up row by row; the definitions are the migrations' own.
     const { rows: indexes } = await client.query<{ name: string; definition: string }>(
       `SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE tablename = 'baofoo_payment_orders' AND indexname NOT LIKE 'PK_%'`,
@@ -87,7 +87,14 @@ describe(`Query plans on ${ORDERS.toLocaleString('en')} orders`, () => {
        FROM generate_series(1, 200000) AS i`,
       [NOW],
     );
-    await client.query(`ANALYZE baofoo_payment_orders, baofoo_outbox, baofoo_notification_ledger, baofoo_event_deliveries`);
+    // Refusal counts over sixty days: 2000 windows of a hundred sources each.
+    await client.query(
+      `INSERT INTO baofoo_refusal_counts (window_start, source_ip, reason_code, count, first_seen_at, last_seen_at, sample_method, sample_body)
+       SELECT $1::timestamptz - make_interval(mins => (i / 100) * 43), '10.0.' || (i % 100) || '.1', 'SIGNATURE_INVALID', 1, $1::timestamptz, $1::timestamptz, 'POST', ''
+       FROM generate_series(0, 199999) AS i`,
+      [NOW],
+    );
+    await client.query(`ANALYZE baofoo_payment_orders, baofoo_outbox, baofoo_notification_ledger, baofoo_event_deliveries, baofoo_refusal_counts`);
   }, 240_000);
 
   afterAll(async () => {
@@ -116,5 +123,11 @@ describe(`Query plans on ${ORDERS.toLocaleString('en')} orders`, () => {
     const plans: PlanNode[][] = [];
     await new OperationsStore(planning(plans)).purgeDeliveredBatch(NOW, 1000);
     expectIndexed(plans[0], 'baofoo_outbox');
+  });
+
+  it("plans housekeeping's refusal-count batch on the table's primary key", async () => {
+    const plans: PlanNode[][] = [];
+    await new OperationsStore(planning(plans, [{ deleted: 0 }])).purgeRefusalCountBatch(new Date(NOW.getTime() - 30 * 86_400_000), 1000);
+    expectIndexed(plans[0], 'baofoo_refusal_counts', 'PK_f2dc68f76ff31c396a4c207bca3');
   });
 });

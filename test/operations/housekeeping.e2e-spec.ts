@@ -19,6 +19,21 @@ async function events(t: OperationsApp, n: number, deliveredAt: string | null, s
   );
 }
 
+/** `n` refusal count rows of the window starting at `windowStart`, one per source `<prefix>.<i>`. */
+async function refusalCounts(t: OperationsApp, n: number, windowStart: string, prefix: string): Promise<void> {
+  await t.dataSource.query(
+    `INSERT INTO baofoo_refusal_counts (window_start, source_ip, reason_code, count, first_seen_at, last_seen_at, sample_method, sample_body)
+     SELECT $2::timestamptz, $3 || '.' || i, 'SIGNATURE_INVALID', 3, $2::timestamptz, $2::timestamptz + interval '59 seconds', 'POST', 'MemberID=1'
+     FROM generate_series(1, $1::int) AS i`,
+    [n, windowStart, prefix],
+  );
+}
+
+async function remainingRefusalCounts(t: OperationsApp): Promise<Record<string, number>> {
+  const rows: { prefix: string; n: number }[] = await t.dataSource.query(`SELECT split_part(source_ip, '.', 1) AS prefix, count(*)::int AS n FROM baofoo_refusal_counts GROUP BY 1`);
+  return Object.fromEntries(rows.map((r) => [r.prefix, r.n]));
+}
+
 async function remaining(t: OperationsApp): Promise<Record<string, number>> {
   const rows: { tag: string; n: number }[] = await t.dataSource.query(`SELECT payload->>'tag' AS tag, count(*)::int AS n FROM baofoo_outbox GROUP BY 1`);
   return Object.fromEntries(rows.map((r) => [r.tag, r.n]));
@@ -29,14 +44,14 @@ async function orphanDeliveries(t: OperationsApp): Promise<number> {
   return row.n;
 }
 
-describe('Housekeeping of the event tables', () => {
+describe('Housekeeping of the event tables and the refusal counts', () => {
   let db: TestDatabase;
   let t: OperationsApp;
   let housekeeping: HousekeepingService;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    t = await createOperationsApp(db.url, 'forRoot', { tracing: false, housekeeping: { enabled: false, outboxRetentionDays: 30, batchSize: 1000 } }, { clock: () => NOW });
+    t = await createOperationsApp(db.url, 'forRoot', { tracing: false, housekeeping: { enabled: false, outboxRetentionDays: 30, refusalCountRetentionDays: 7, batchSize: 1000 } }, { clock: () => NOW });
     housekeeping = t.app.get(HousekeepingService);
   });
   afterAll(async () => {
@@ -58,18 +73,43 @@ describe('Housekeeping of the event tables', () => {
     expect(run.batchMs).toHaveLength(3);
   });
 
+  it('deletes refusal counts of windows that started before their retention, in bounded batches, and keeps the recent ones', async () => {
+    // The cut-off is 2026-11-24T04:00:00Z, seven days before NOW.
+    await refusalCounts(t, 2100, '2026-11-01T00:00:00Z', 'old');
+    await refusalCounts(t, 4, '2026-11-24T03:59:00Z', 'lastold');
+    await refusalCounts(t, 6, '2026-11-24T04:00:00Z', 'cutoff');
+    await refusalCounts(t, 5, '2026-11-30T12:00:00Z', 'recent');
+
+    const run = await housekeeping.runOnce();
+
+    expect(run.refusalCounts).toMatchObject({ deleted: 2104, batches: 3, more: false, windowsBefore: new Date('2026-11-24T04:00:00Z') });
+    expect(run.refusalCounts.batchMs).toHaveLength(3);
+    expect(run.more).toBe(false);
+    expect(await remainingRefusalCounts(t)).toEqual({ cutoff: 6, recent: 5 });
+    expect((await housekeeping.runOnce()).refusalCounts).toMatchObject({ deleted: 0, batches: 1 });
+    await t.dataSource.query(`DELETE FROM baofoo_refusal_counts`);
+  });
+
   it('stops at maxBatchesPerRun and says there is more, for the next run', async () => {
     await events(t, 250, '2026-10-02T00:00:00Z', 'delivered', 'old');
-    const tuning = { enabled: false, cron: '', outboxRetentionDays: 30, batchSize: 100, maxBatchesPerRun: 2 };
+    await refusalCounts(t, 230, '2026-10-02T00:00:00Z', 'old');
+    const tuning = { enabled: false, cron: '', outboxRetentionDays: 30, refusalCountRetentionDays: 30, batchSize: 100, maxBatchesPerRun: 2 };
     const small = new HousekeepingService(t.app.get(OperationsStore), tuning, t.app.get(BAOFOO_OPTIONS), () => NOW);
-    expect(await small.runOnce()).toMatchObject({ deletedEvents: 200, batches: 2, more: true });
-    expect(await small.runOnce()).toMatchObject({ deletedEvents: 50, more: false });
+    const first = await small.runOnce();
+    expect(first).toMatchObject({ deletedEvents: 200, batches: 2, more: true });
+    expect(first.refusalCounts).toMatchObject({ deleted: 200, batches: 2, more: true });
+    const second = await small.runOnce();
+    expect(second).toMatchObject({ deletedEvents: 50, more: false });
+    expect(second.refusalCounts).toMatchObject({ deleted: 30, more: false });
   });
 
   it('lets several instances run at once without deleting a row twice or waiting on each other', async () => {
     await events(t, 3000, '2026-10-03T00:00:00Z', 'delivered', 'old');
+    await refusalCounts(t, 3000, '2026-10-03T00:00:00Z', 'old');
     const runs = await Promise.all([housekeeping.runOnce(), housekeeping.runOnce(), housekeeping.runOnce()]);
     expect(runs.reduce((n, r) => n + r.deletedEvents, 0)).toBe(3000);
+    expect(runs.reduce((n, r) => n + r.refusalCounts.deleted, 0)).toBe(3000);
+    expect(await remainingRefusalCounts(t)).toEqual({});
     expect((await remaining(t)).old).toBeUndefined();
     expect(await orphanDeliveries(t)).toBe(0);
   });

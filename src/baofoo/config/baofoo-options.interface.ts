@@ -94,8 +94,8 @@ export interface BaofooNotificationOptions {
    * from the one sent with the order. The payment request's signature does not
    * cover AdditionalInfo (spec §2), so a difference means the shopper, or
    * something between them and the gateway, changed it; either way the
-   * difference is written to the ledger (`ADDITIONAL_INFO_MISMATCH`) and raised
-   * as `baofoo.notification.additional_info_mismatch`.
+   * difference is written to the ledger (`ADDITIONAL_INFO_MISMATCH`, every copy)
+   * and raised as `baofoo.notification.additional_info_mismatch` (once per order).
    * - `'review'` (default): the money is recorded and the order goes to REVIEW
    *   for a person. Safe because nothing ships on evidence of tampering, and
    *   nothing is lost: the amount is kept and the order can still be resolved

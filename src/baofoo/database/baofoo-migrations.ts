@@ -4,6 +4,7 @@ import { BaofooReviewRequery1764300000000 } from './migrations/1764300000000-bao
 import { BaofooRefusalCountsQueryBudget1764310000000 } from './migrations/1764310000000-baofoo-refusal-counts-query-budget.ts';
 import { BaofooOperations1764320000000 } from './migrations/1764320000000-baofoo-operations.ts';
 import { BaofooOutboxWakeAfterCommit1764330000000 } from './migrations/1764330000000-baofoo-outbox-wake-after-commit.ts';
+import { BaofooAdditionalInfoMismatchOnce1764340000000 } from './migrations/1764340000000-baofoo-additional-info-mismatch-once.ts';
 
 /** Add these to your TypeORM `migrations` and run them (never `synchronize` in production). */
 export const BAOFOO_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const BAOFOO_MIGRATIONS = [
   BaofooRefusalCountsQueryBudget1764310000000,
   BaofooOperations1764320000000,
   BaofooOutboxWakeAfterCommit1764330000000,
+  BaofooAdditionalInfoMismatchOnce1764340000000,
 ];

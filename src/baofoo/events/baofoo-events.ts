@@ -117,7 +117,9 @@ export interface NotificationRejectedEvent extends BaofooEventBase<'baofoo.notif
  * order: the payment request's signature does not cover it, so the shopper
  * changed it (or something on the way did). The stored value stays the
  * order's; `action` says what the notification did to the order under the
- * `notification.additionalInfoMismatch` option.
+ * `notification.additionalInfoMismatch` option. Raised once per order: the
+ * gateway's resends (and a later result echoing a difference) are recorded in
+ * the ledger only.
  */
 export interface AdditionalInfoMismatchEvent extends BaofooEventBase<'baofoo.notification.additional_info_mismatch'> {
   reason: string;

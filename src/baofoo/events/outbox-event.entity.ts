@@ -10,7 +10,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('baofoo_outbox_event_id', ['eventId'], { unique: true })
 @Index('baofoo_outbox_undelivered', ['id'], { where: '"delivered_at" IS NULL' })
 @Index('baofoo_outbox_due', ['nextAttemptAt', 'id'], { where: '"delivered_at" IS NULL' })
-// One anomaly per order and reason, however many copies replay it: an expression index (migration 1764310000000), which TypeORM cannot describe.
+// One anomaly per order and reason, and one AdditionalInfo flag per order, however many copies replay them: an expression index
+// (migrations 1764310000000 and 1764340000000), which TypeORM cannot describe.
 @Index('baofoo_outbox_anomaly_once', { synchronize: false })
 @Index('baofoo_outbox_delivered', ['deliveredAt'], { where: '"delivered_at" IS NOT NULL' })
 @Index('baofoo_outbox_order_id', ['orderId'])

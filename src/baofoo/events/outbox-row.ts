@@ -54,6 +54,15 @@ export function outboxInsertSql(rows: readonly OutboxRow[], params: SqlParams, g
   FROM ${from}${where}`;
 }
 
+/**
+ * Appended to an outbox insert that changes an order and may carry an event
+ * raised once per order (the unique index `baofoo_outbox_anomaly_once`: an
+ * anomaly per order and reason, an AdditionalInfo flag per order): a later
+ * copy is dropped while the order change and its own event are written. Any
+ * other conflict, such as a reused event id, still fails the statement.
+ */
+export const ONCE_PER_ORDER_CONFLICT = `ON CONFLICT (order_id, type, (payload->>'reason')) WHERE type IN ('baofoo.payment.anomaly', 'baofoo.notification.additional_info_mismatch') DO NOTHING`;
+
 /** A statement that inserts `rows` on its own (inside the caller's transaction, if any). */
 export function outboxInsertStatement(rows: readonly OutboxRow[]): SqlStatement {
   const params = new SqlParams();

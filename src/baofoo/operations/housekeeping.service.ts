@@ -6,24 +6,46 @@ import { ledgerMonth } from './ledger-month.ts';
 import { BAOFOO_HOUSEKEEPING, type ResolvedHousekeepingOptions } from './operations.constants.ts';
 import { OperationsStore } from './operations.store.ts';
 
+/** The refusal-count part of a housekeeping run. */
+export interface RefusalCountPurge {
+  /** Rows of windows that started before `windowsBefore`, deleted. */
+  deleted: number;
+  windowsBefore: Date;
+  batches: number;
+  /** Duration of each batch statement, ms. */
+  batchMs: number[];
+  /** True when this part stopped at `maxBatchesPerRun` with more to delete. */
+  more: boolean;
+}
+
 /** One housekeeping run on this instance. */
 export interface HousekeepingRun {
   /** Delivered events older than `deliveredBefore` deleted, with their delivery records. */
   deletedEvents: number;
   deletedDeliveries: number;
   deliveredBefore: Date;
+  /** Batches of the event deletion. */
   batches: number;
-  /** Duration of each batch statement, ms. */
+  /** Duration of each batch statement of the event deletion, ms. */
   batchMs: number[];
-  /** True when the run stopped at `maxBatchesPerRun` with more to delete. */
+  /** True when either part stopped at `maxBatchesPerRun` with more to delete. */
+  more: boolean;
+  /** `baofoo_refusal_counts` rows past `refusalCountRetentionDays`, deleted. */
+  refusalCounts: RefusalCountPurge;
+}
+
+interface Drained {
+  batches: number;
+  batchMs: number[];
   more: boolean;
 }
 
 const DAY_MS = 86_400_000;
 
 /**
- * Keeps the event tables from growing for ever: deletes delivered events and
- * their delivery records older than the retention, in bounded batches that
+ * Keeps the event tables and the refusal counts from growing for ever:
+ * deletes delivered events and their delivery records, and the refusal counts
+ * of past windows, older than their retentions, in bounded batches that
  * several instances can run at once. The notification ledger is the audit
  * record and is never deleted; `archiveLedgerMonth` moves a past month to
  * `baofoo_notification_ledger_archive`, by hand.
@@ -40,23 +62,48 @@ export class HousekeepingService {
   ) {}
 
   async runOnce(): Promise<HousekeepingRun> {
-    const deliveredBefore = new Date(this.clock().getTime() - this.options.outboxRetentionDays * DAY_MS);
-    const run: HousekeepingRun = { deletedEvents: 0, deletedDeliveries: 0, deliveredBefore, batches: 0, batchMs: [], more: false };
+    const now = this.clock().getTime();
+    const deliveredBefore = new Date(now - this.options.outboxRetentionDays * DAY_MS);
+    let deletedEvents = 0;
+    let deletedDeliveries = 0;
+    const events = await this.drain(async () => {
+      const batch = await this.store.purgeDeliveredBatch(deliveredBefore, this.options.batchSize);
+      deletedEvents += batch.events;
+      deletedDeliveries += batch.deliveries;
+      return batch.events;
+    });
+    if (deletedEvents > 0) this.logger.log(`deleted ${deletedEvents} delivered event(s) and ${deletedDeliveries} delivery record(s) older than ${deliveredBefore.toISOString()}`);
+
+    const windowsBefore = new Date(now - this.options.refusalCountRetentionDays * DAY_MS);
+    let deletedCounts = 0;
+    const counts = await this.drain(async () => {
+      const deleted = await this.store.purgeRefusalCountBatch(windowsBefore, this.options.batchSize);
+      deletedCounts += deleted;
+      return deleted;
+    });
+    if (deletedCounts > 0) this.logger.log(`deleted ${deletedCounts} refusal count row(s) of windows before ${windowsBefore.toISOString()}`);
+
+    return {
+      deletedEvents,
+      deletedDeliveries,
+      deliveredBefore,
+      ...events,
+      more: events.more || counts.more,
+      refusalCounts: { deleted: deletedCounts, windowsBefore, ...counts },
+    };
+  }
+
+  /** Runs `batch` (which returns how many rows it deleted) until a batch is short or `maxBatchesPerRun` is reached. */
+  private async drain(batch: () => Promise<number>): Promise<Drained> {
+    const run: Drained = { batches: 0, batchMs: [], more: false };
     for (;;) {
       const started = performance.now();
-      const batch = await this.store.purgeDeliveredBatch(deliveredBefore, this.options.batchSize);
+      const deleted = await batch();
       run.batchMs.push(performance.now() - started);
       run.batches++;
-      run.deletedEvents += batch.events;
-      run.deletedDeliveries += batch.deliveries;
-      if (batch.events < this.options.batchSize) break;
-      if (run.batches >= this.options.maxBatchesPerRun) {
-        run.more = true;
-        break;
-      }
+      if (deleted < this.options.batchSize) return run;
+      if (run.batches >= this.options.maxBatchesPerRun) return { ...run, more: true };
     }
-    if (run.deletedEvents > 0) this.logger.log(`deleted ${run.deletedEvents} delivered event(s) and ${run.deletedDeliveries} delivery record(s) older than ${deliveredBefore.toISOString()}`);
-    return run;
   }
 
   /**

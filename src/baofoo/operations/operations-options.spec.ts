@@ -13,6 +13,7 @@ describe('resolveHousekeeping', () => {
 
   it('refuses a retention, batch size or batch count below one', () => {
     expect(() => resolveHousekeeping({ outboxRetentionDays: 0 })).toThrow(/housekeeping\.outboxRetentionDays/);
+    expect(() => resolveHousekeeping({ refusalCountRetentionDays: 0 })).toThrow(/housekeeping\.refusalCountRetentionDays/);
     expect(() => resolveHousekeeping({ batchSize: 1.5 })).toThrow(/housekeeping\.batchSize/);
     expect(() => resolveHousekeeping({ maxBatchesPerRun: -1 })).toThrow(/housekeeping\.maxBatchesPerRun/);
   });

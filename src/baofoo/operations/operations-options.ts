@@ -27,9 +27,15 @@ export interface BaofooHousekeepingOptions {
   cron?: string;
   /** Delivered events (and their per-listener delivery records) are kept this many days. Default 30. */
   outboxRetentionDays?: number;
+  /**
+   * Refusal counts (`baofoo_refusal_counts`, one row per window, source and
+   * reason of requests refused before a signature verified) are kept this
+   * many days after their window started. Default 30.
+   */
+  refusalCountRetentionDays?: number;
   /** Rows deleted per statement, so no statement holds many locks or runs long. Default 1000. */
   batchSize?: number;
-  /** Batches per run at most; the rest waits for the next run. Default 100. */
+  /** Batches per run at most, for each table; the rest waits for the next run. Default 100. */
   maxBatchesPerRun?: number;
 }
 
@@ -53,11 +59,12 @@ export interface ResolvedHousekeepingOptions {
   enabled: boolean;
   cron: string;
   outboxRetentionDays: number;
+  refusalCountRetentionDays: number;
   batchSize: number;
   maxBatchesPerRun: number;
 }
 
-export const DEFAULT_HOUSEKEEPING: ResolvedHousekeepingOptions = { enabled: true, cron: '30 */10 * * * *', outboxRetentionDays: 30, batchSize: 1000, maxBatchesPerRun: 100 };
+export const DEFAULT_HOUSEKEEPING: ResolvedHousekeepingOptions = { enabled: true, cron: '30 */10 * * * *', outboxRetentionDays: 30, refusalCountRetentionDays: 30, batchSize: 1000, maxBatchesPerRun: 100 };
 
 function positive(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) throw new RangeError(`housekeeping.${name} must be a whole number of at least ${min}, not ${value}`);
@@ -71,6 +78,7 @@ export function resolveHousekeeping(options: BaofooHousekeepingOptions = {}): Re
     enabled: h.enabled,
     cron: h.cron,
     outboxRetentionDays: positive('outboxRetentionDays', h.outboxRetentionDays, 1),
+    refusalCountRetentionDays: positive('refusalCountRetentionDays', h.refusalCountRetentionDays, 1),
     batchSize: positive('batchSize', h.batchSize, 1),
     maxBatchesPerRun: positive('maxBatchesPerRun', h.maxBatchesPerRun, 1),
   };

@@ -24,6 +24,18 @@ const PURGE_DELIVERED_SQL = `WITH doomed AS (
   events AS (DELETE FROM baofoo_outbox o USING doomed WHERE o.id = doomed.id RETURNING o.id)
   SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM deliveries)::int AS deliveries`;
 
+/*
+ * The refusal counts of windows that started before the cut-off, oldest first,
+ * on the primary key (window_start leads it). A flush adding to a row being
+ * deleted waits for the delete and then inserts the row afresh.
+ */
+const PURGE_REFUSAL_COUNTS_SQL = `WITH doomed AS (
+    SELECT window_start, source_ip, reason_code FROM baofoo_refusal_counts
+     WHERE window_start < $1::timestamptz ORDER BY window_start LIMIT $2 FOR UPDATE SKIP LOCKED),
+  deleted AS (DELETE FROM baofoo_refusal_counts c USING doomed
+     WHERE c.window_start = doomed.window_start AND c.source_ip = doomed.source_ip AND c.reason_code = doomed.reason_code RETURNING 1)
+  SELECT count(*)::int AS deleted FROM deleted`;
+
 const LEDGER_COLUMNS = `id, received_at, order_id, member_id, terminal_id, trans_id, source_ip, method, fields, raw_body, verdict, reason_code, reason, key_id, from_status, to_status, http_status`;
 
 // One statement is one transaction: the rows are in exactly one of the two tables at any time.
@@ -55,6 +67,12 @@ export class OperationsStore {
   async purgeDeliveredBatch(deliveredBefore: Date, limit: number): Promise<PurgedBatch> {
     const rows: PurgedBatch[] = await this.db.query(PURGE_DELIVERED_SQL, [deliveredBefore, limit]);
     return rows[0];
+  }
+
+  /** Deletes up to `limit` refusal count rows of windows that started before `windowsBefore`; how many went. */
+  async purgeRefusalCountBatch(windowsBefore: Date, limit: number): Promise<number> {
+    const rows: { deleted: number }[] = await this.db.query(PURGE_REFUSAL_COUNTS_SQL, [windowsBefore, limit]);
+    return rows[0].deleted;
   }
 
   /** Moves the ledger rows received in [from, to) to the archive table; how many moved. */

@@ -117,12 +117,22 @@ describe('settlementStatement', () => {
     expect(text).toContain('jsonb_to_recordset($12::jsonb)');
   });
 
+  it('drops a copy of a once-per-order event (the AdditionalInfo flag of a late result) on that unique index only, never another conflict', () => {
+    const { text } = settlementStatement((p) => transitionUpdateSql(CHANGE, p), LEDGER, [EVENT]);
+
+    expect(text).toContain(
+      `ON CONFLICT (order_id, type, (payload->>'reason')) WHERE type IN ('baofoo.payment.anomaly', 'baofoo.notification.additional_info_mismatch') DO NOTHING RETURNING id`,
+    );
+    expect(text).not.toMatch(/ON CONFLICT DO NOTHING/);
+  });
+
   it('takes the order id of ledger and events from the updated row on the fast path', () => {
     const { text } = settlementStatement((p) => settlePendingUpdateSql(PENDING, p), { ...LEDGER, orderId: null }, [EVENT], true);
 
     expect(text).toContain('SELECT changed.id, l.member_id');
     expect(text).toContain("changed.id, e.trans_id, e.payload || jsonb_build_object('orderId', changed.id::text)");
     expect(text).not.toContain('WHERE EXISTS');
+    expect(text).not.toContain('ON CONFLICT');
   });
 });
 

@@ -1,5 +1,5 @@
 import { guardedFrom, rowsJson, SqlParams, type InsertGuard, type SqlStatement } from '../database/sql-params.ts';
-import { outboxInsertSql } from '../events/outbox-row.ts';
+import { ONCE_PER_ORDER_CONFLICT, outboxInsertSql } from '../events/outbox-row.ts';
 import type { OutboxEntry } from '../events/outbox-entry.ts';
 import type { LedgerEntry } from '../notifications/ledger-entry.ts';
 import type { Fen } from '../protocol/money.ts';
@@ -192,7 +192,7 @@ export function settlePendingBatchStatement(batch: readonly PendingSettlementWri
   );
   const text = `WITH changed AS (${update}),
   ledger AS (${ledger} RETURNING id),
-  outbox AS (${events} RETURNING id)
+  outbox AS (${events} ${ONCE_PER_ORDER_CONFLICT} RETURNING id)
   SELECT idx FROM changed`;
   return { text, params: p.values };
 }
@@ -201,7 +201,10 @@ export function settlePendingBatchStatement(batch: readonly PendingSettlementWri
  * `update` (a builder above) with the ledger row and events that belong to
  * it, inserted only when the UPDATE matched. `orderIdFromUpdate`: the rows
  * take their order id from the updated row (the fast path knows no id yet).
- * The statement returns `changed`, 1 when the UPDATE won.
+ * The statement returns `changed`, 1 when the UPDATE won. A transition may
+ * carry an AdditionalInfo flag the order already raised (a late result): that
+ * copy is dropped. The fast path settles only a PENDING order whose echoed
+ * AdditionalInfo matches, so it never carries one and keeps the plain insert.
  */
 export function settlementStatement(
   update: (p: SqlParams) => string,
@@ -211,9 +214,10 @@ export function settlementStatement(
 ): SqlStatement {
   const p = new SqlParams();
   const guard: InsertGuard = orderIdFromUpdate ? { orderIdFrom: 'changed' } : { onlyIf: 'changed' };
+  const once = orderIdFromUpdate ? '' : ` ${ONCE_PER_ORDER_CONFLICT}`;
   const text = `WITH changed AS (${update(p)}),
   ledger AS (${ledgerInsertSql(ledger, p, guard)} RETURNING id),
-  outbox AS (${outboxInsertSql(events, p, guard)} RETURNING id)
+  outbox AS (${outboxInsertSql(events, p, guard)}${once} RETURNING id)
   SELECT (SELECT count(*) FROM changed)::int AS changed`;
   return { text, params: p.values };
 }
