@@ -48,13 +48,18 @@ export async function createOperationsApp(
 /** A PENDING order of `orderMoney` fen, then a signed success of `paidMoney` through the real notification route. */
 export async function orderPaid(t: OperationsApp, orderMoney: number, paidMoney: number): Promise<string> {
   const { order } = await t.app.get(PaymentService).createPayment({ orderMoney, payId: '3002' });
+  await notifyPaid(t, order.transId, paidMoney);
+  return order.transId;
+}
+
+/** The gateway's success notification for an order, acknowledged `OK`. */
+export async function notifyPaid(t: OperationsApp, transId: string, paidMoney: number): Promise<void> {
   const res = await fetch(`${t.url}/baofoo/notify`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: formBody(successFields(order.transId, paidMoney)),
+    body: formBody(successFields(transId, paidMoney)),
   });
-  if ((await res.text()) !== 'OK') throw new Error(`the notification for ${order.transId} was not acknowledged`);
-  return order.transId;
+  if ((await res.text()) !== 'OK') throw new Error(`the notification for ${transId} was not acknowledged`);
 }
 
 export async function countRows(ds: DataSource, transId: string): Promise<{ ledger: number; outbox: number }> {

@@ -5,7 +5,7 @@ import { ReviewResolutionService } from '../../src/baofoo/operations/review-reso
 import { BaofooOperationsError } from '../../src/baofoo/operations/operations.errors.ts';
 import { ledgerRows, orderState, outboxRows } from '../notifications/notification-support.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { countRows, createOperationsApp, orderPaid, type OperationsApp, type Registration } from './operations-test-app.ts';
+import { countRows, createOperationsApp, notifyPaid, orderPaid, type OperationsApp, type Registration } from './operations-test-app.ts';
 
 async function refusal(p: Promise<unknown>): Promise<BaofooOperationsError> {
   const e = await p.then(
@@ -87,6 +87,20 @@ describe.each<Registration>(['forRoot', 'forRootAsync'])('Resolving a REVIEW ord
     expect(e.evidence).toMatchObject({ status: 'FAILED', resolvedBy: 'carol' });
     expect(await countRows(t.dataSource, transId)).toEqual(before);
     expect((await orderState(t.dataSource, transId)).status).toBe('FAILED');
+  });
+
+  it('refuses to repeat a resolution the gateway has overtaken since (failed by hand, then paid late) as not in REVIEW, instead of calling it done', async () => {
+    const transId = await orderPaid(t, 1000, 500);
+    await reviews.resolve({ transId, outcome: { to: 'FAILED' }, by: 'carol', why: 'money returned to the payer' });
+    await notifyPaid(t, transId, 1000);
+    expect((await orderState(t.dataSource, transId)).status).toBe('PAID');
+    const before = await countRows(t.dataSource, transId);
+
+    const e = await refusal(reviews.resolve({ transId, outcome: { to: 'FAILED' }, by: 'carol', why: 'money returned to the payer' }));
+
+    expect(e.code).toBe('ORDER_NOT_IN_REVIEW');
+    expect(e.evidence).toMatchObject({ status: 'PAID' });
+    expect(await countRows(t.dataSource, transId)).toEqual(before);
   });
 
   it('fails a REVIEW order with payment.failed carrying who resolved it', async () => {

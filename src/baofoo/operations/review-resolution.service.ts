@@ -59,7 +59,9 @@ export class ReviewResolutionService {
   }
 
   private async alreadyResolved(order: OrderRow, r: ReviewResolution): Promise<ResolvedReview> {
-    const recorded = order.status === 'PAID' || order.status === 'FAILED' ? await this.store.lastResolution(order.id) : null;
+    const last = order.status === 'PAID' || order.status === 'FAILED' ? await this.store.lastResolution(order.id) : null;
+    // Only a resolution the order still stands on counts: one the gateway overtook since (a late payment) is history.
+    const recorded = last?.Outcome === order.status ? last : null;
     if (recorded && sameOutcome(recorded, r.outcome)) return { changed: false, order };
     if (recorded) {
       throw new BaofooOperationsError('RESOLUTION_CONFLICT', `order ${order.transId} was already resolved to ${recorded.Outcome} by ${recorded.ResolvedBy}`, {
