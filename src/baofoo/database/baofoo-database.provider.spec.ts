@@ -21,4 +21,12 @@ describe('baofooDatabaseOf', () => {
     expect(database).toBeInstanceOf(BaofooDatabase);
     expect(database.settings).toEqual({ poolSize: 10, statementTimeoutMs: 1500, connectTimeoutMs: 1000, answerWithinMs: 2000 });
   });
+
+  it('keeps its long-lived connections alive with TCP keepalive after 30 s idle, unless the DataSource says otherwise', () => {
+    const database = baofooDatabaseOf({ options: { type: 'postgres' }, driver: { master: { options: { host: '127.0.0.1' } } } } as unknown as DataSource, OPTIONS);
+    const chosen = new BaofooDatabase(() => ({ host: '127.0.0.1', keepAlive: false }), database.settings);
+
+    expect(database.connectionSettings('listen')).toMatchObject({ host: '127.0.0.1', keepAlive: true, keepAliveInitialDelayMillis: 30_000, application_name: 'listen' });
+    expect(chosen.connectionSettings('listen')).toMatchObject({ keepAlive: false, keepAliveInitialDelayMillis: 30_000 });
+  });
 });

@@ -4,6 +4,8 @@ import { BaofooError } from '../protocol/errors.ts';
 import { queryText, type Sql } from './named-statements.ts';
 
 /** Timeouts and size of the module's own connection pool. */
+const KEEPALIVE_AFTER_IDLE_MS = 30_000;
+
 export interface BaofooDatabaseSettings {
   /** Connections in the pool. */
   poolSize: number;
@@ -204,8 +206,13 @@ export class BaofooDatabase {
 
   private clientConfig(): pg.ClientConfig {
     const s = this.settings;
+    const connection = this.connection();
     return {
-      ...this.connection(),
+      ...connection,
+      // The pool keeps its connections for good: TCP keepalive probes stop a NAT or cloud load balancer
+      // (AWS NAT 350 s, Azure 4 min idle) from dropping one silently, which would cost a notification its answer.
+      keepAlive: connection.keepAlive ?? true,
+      keepAliveInitialDelayMillis: connection.keepAliveInitialDelayMillis ?? KEEPALIVE_AFTER_IDLE_MS,
       application_name: this.applicationName,
       statement_timeout: s.statementTimeoutMs,
       query_timeout: s.answerWithinMs,
