@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { SqlParams } from '../database/sql-params.ts';
 import { outboxEntry } from '../events/outbox-entry.ts';
 import type { LedgerEntry } from '../notifications/ledger-entry.ts';
-import { ledgerInsertSql, recordStatement, settlementStatement, settlePendingUpdateSql, transitionUpdateSql, type OrderChange, type PendingSettlement } from './settlement-sql.ts';
+import { ledgerInsertSql, recordStatement, settlementStatement, settlePendingBatchStatement, settlePendingUpdateSql, transitionUpdateSql, type OrderChange, type PendingSettlement } from './settlement-sql.ts';
 
 const LEDGER: LedgerEntry = {
   orderId: '7',
@@ -132,6 +132,18 @@ describe('settlementStatement', () => {
     expect(text).toContain('SELECT changed.id, l.member_id');
     expect(text).toContain("changed.id, e.trans_id, e.payload || jsonb_build_object('orderId', changed.id::text)");
     expect(text).not.toContain('WHERE EXISTS');
+    expect(text).not.toContain('ON CONFLICT');
+  });
+});
+
+describe('settlePendingBatchStatement', () => {
+  it('takes each row’s order id from its updated order and, like the one-row fast path, keeps the plain outbox insert', () => {
+    const { text } = settlePendingBatchStatement([
+      { settlement: PENDING, ledger: { ...LEDGER, orderId: null }, events: [EVENT] },
+      { settlement: { ...PENDING, transId: 'T2' }, ledger: { ...LEDGER, orderId: null, transId: 'T2' }, events: [EVENT] },
+    ]);
+
+    expect(text).toContain("e.payload || jsonb_build_object('orderId', changed.id::text)");
     expect(text).not.toContain('ON CONFLICT');
   });
 });

@@ -192,7 +192,7 @@ export function settlePendingBatchStatement(batch: readonly PendingSettlementWri
   );
   const text = `WITH changed AS (${update}),
   ledger AS (${ledger} RETURNING id),
-  outbox AS (${events} ${ONCE_PER_ORDER_CONFLICT} RETURNING id)
+  outbox AS (${events} RETURNING id)
   SELECT idx FROM changed`;
   return { text, params: p.values };
 }
