@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,7 @@ import { formBody, successFields } from '../notifications/notification-support.t
 const ORDERS = 300;
 const SENDERS = 32;
 const STALL_MS = 4000;
-/** Stalls start when this share of the orders has been answered OK. */
+/** Stalls start when this share of the orders has been answered OK (the sender process counts and freezes). */
 const STALL_AT = [0.15, 0.5];
 const MONEY = 100;
 
@@ -46,24 +46,6 @@ class FulfilmentEffect {
   }
 }
 
-/** The postmaster of the cluster in `dataDir` and every process it forked, read from /proc. */
-function clusterPids(dataDir: string): number[] {
-  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n', 1)[0]);
-  const children = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        // Field 4 of /proc/<pid>/stat is the parent; the command name (field 2) may hold spaces, so read after its ')'.
-        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-  return [postmaster, ...children];
-}
-
 interface Answer {
   transId: string;
   ok: boolean;
@@ -76,8 +58,8 @@ interface Answer {
 /**
  * The issue's chaos run, on a PostgreSQL of the test's own (so no other suite
  * is frozen): a gateway-like sender retries each success notification until
- * it reads OK, 32 at a time, while the whole database server is frozen with
- * SIGSTOP, twice, mid-storm, and the relay delivers to a listener that writes
+ * it reads OK, 32 at a time, and freezes the whole database server with
+ * SIGSTOP, twice, mid-storm, while the relay delivers to a listener that writes
  * an effect row in its own transaction.
  */
 describe('a database that stalls mid-storm', () => {
@@ -139,21 +121,6 @@ describe('a database that stalls mid-storm', () => {
   it('answers OK only for committed settlements, delivers only with the effect in place, and answers a frozen database non-OK within 3 s', async () => {
     const answers: Answer[] = [];
     const stalls: { from: number; to: number }[] = [];
-    let okCount = 0;
-    let progress: () => void = () => undefined;
-    // Epoch ms, the clock the sender process reports in.
-    const now = () => performance.timeOrigin + performance.now();
-
-    async function stallAt(share: number): Promise<void> {
-      while (okCount < share * ORDERS) await new Promise<void>((resolve) => (progress = resolve));
-      stopped = clusterPids(dataDir);
-      const from = now();
-      for (const pid of stopped) process.kill(pid, 'SIGSTOP');
-      await new Promise((resolve) => setTimeout(resolve, STALL_MS));
-      resume();
-      stalls.push({ from, to: now() });
-    }
-
     // How late the app's timers ran: on a shared machine the process is sometimes not scheduled at all.
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
@@ -161,24 +128,28 @@ describe('a database that stalls mid-storm', () => {
     const sender = fork(fileURLToPath(new URL('./child/gateway-senders.mjs', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     senderProcess = sender;
     const sent = new Promise<number>((resolve, reject) => {
-      sender.on('message', (m: { answer?: Answer; done?: { worstLoopDelayMs: number } }) => {
-        if (m.answer) {
-          answers.push(m.answer);
-          if (m.answer.ok) {
-            okCount += 1;
-            progress();
-          }
+      sender.on('message', (m: { answer?: Answer; stopping?: number[]; stall?: { from: number; to: number }; done?: { worstLoopDelayMs: number } }) => {
+        if (m.answer) answers.push(m.answer);
+        if (m.stopping) stopped = m.stopping;
+        if (m.stall) {
+          stopped = [];
+          stalls.push(m.stall);
         }
         if (m.done) resolve(m.done.worstLoopDelayMs);
       });
       sender.once('exit', (code) => reject(new Error(`the sender process exited (${code}) before it was done`)));
     });
     // The gateway retries every second; a tenth of that keeps the test short.
-    sender.send({ baseUrl, orders: transIds.map((transId) => ({ transId, body: formBody(successFields(transId, MONEY)) })), senders: SENDERS, retryMs: 100 });
-    const chaos = (async () => {
-      for (const share of STALL_AT) await stallAt(share);
-    })();
-    const [senderLoopDelayMs] = await Promise.all([sent, chaos]);
+    sender.send({
+      baseUrl,
+      orders: transIds.map((transId) => ({ transId, body: formBody(successFields(transId, MONEY)) })),
+      senders: SENDERS,
+      retryMs: 100,
+      dataDir,
+      stallAtOk: STALL_AT.map((share) => Math.round(share * ORDERS)),
+      stallMs: STALL_MS,
+    });
+    const senderLoopDelayMs = await sent;
     loopDelay.disable();
     const worstLoopDelayMs = loopDelay.max / 1e6;
 
