@@ -12,7 +12,8 @@ export interface ServerHandle {
   pid: number;
   /** Restarts the RSS window. */
   mark(): void;
-  stats(): Promise<ServerStats>;
+  /** With `retained`, the server first runs a full collection (a pause: never inside a measured window). */
+  stats(options?: { retained?: boolean }): Promise<ServerStats>;
   stop(): Promise<void>;
 }
 
@@ -32,7 +33,7 @@ export async function startServer(script: string, env: Record<string, string>, e
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
     mark: () => child.send({ type: 'mark' }),
-    stats: () =>
+    stats: (options = {}) =>
       new Promise((resolve) => {
         const id = ++nextId;
         const onMessage = (m: { type: string; id?: number } & ServerStats) => {
@@ -41,7 +42,7 @@ export async function startServer(script: string, env: Record<string, string>, e
           resolve({ rss: m.rss, extra: m.extra });
         };
         child.on('message', onMessage);
-        child.send({ type: 'stats', id });
+        child.send({ type: 'stats', id, retained: options.retained });
       }),
     stop: async () => {
       child.removeAllListeners('exit');

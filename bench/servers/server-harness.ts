@@ -10,7 +10,7 @@ export interface ServerUnderTest {
   stats?(): Promise<Record<string, unknown>>;
 }
 
-export type ParentMessage = { type: 'mark' } | { type: 'stats'; id: number } | { type: 'stop' };
+export type ParentMessage = { type: 'mark' } | { type: 'stats'; id: number; retained?: boolean } | { type: 'stop' };
 
 export interface RssStats {
   /** Largest RSS since the last mark, in MB. */
@@ -18,6 +18,12 @@ export interface RssStats {
   /** Samples since the last mark, in MB, one every `intervalMs`. */
   samplesMb: number[];
   intervalMs: number;
+  /**
+   * V8 heap in use right after a full collection, in MB, when the parent asked for it: what the
+   * process retains, which a leak grows (RSS also grows while V8 sizes its heap to the load, so over
+   * a minute it says little). Null when not asked, or when the server runs without --expose-gc.
+   */
+  retainedMb: number | null;
 }
 
 const SAMPLE_MS = 250;
@@ -26,6 +32,13 @@ export function env(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set`);
   return value;
+}
+
+function retainedMb(): number | null {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return null;
+  gc();
+  return process.memoryUsage().heapUsed / 1_048_576;
 }
 
 export async function runServer(start: () => Promise<ServerUnderTest>): Promise<void> {
@@ -41,7 +54,7 @@ export async function runServer(start: () => Promise<ServerUnderTest>): Promise<
         sample();
       } else if (m.type === 'stats') {
         sample();
-        const rss: RssStats = { peakMb: Math.max(...samples), samplesMb: samples, intervalMs: SAMPLE_MS };
+        const rss: RssStats = { peakMb: Math.max(...samples), samplesMb: samples, intervalMs: SAMPLE_MS, retainedMb: m.retained ? retainedMb() : null };
         process.send!({ type: 'stats', id: m.id, rss, extra: server.stats ? await server.stats() : {} });
       } else if (m.type === 'stop') {
         clearInterval(timer);
