@@ -1,6 +1,7 @@
 // A gateway-like sender in a process of its own: it retries each success
 // notification until it reads OK, `senders` at a time, and freezes the whole
-// database server (SIGSTOP) when the OK answers reach each of `stallAtOk`.
+// database server (SIGSTOP) when the OK answers reach each of `stallAtOk`,
+// right after it sends the next request.
 // Run apart from the app, so the times it measures are the app's (its own
 // requests, connections and timers do not wait behind the app's work on one
 // event loop), and the stalls follow the storm's own progress: a fast machine
@@ -46,11 +47,19 @@ process.once('message', async ({ baseUrl, orders, senders, retryMs, dataDir, sta
   const pendingStalls = [...stallAtOk];
   const stalls = [];
   let okCount = 0;
+  let armed = false;
 
-  // Called synchronously on the OK answer that reaches a threshold, while the other senders' requests are in flight.
-  function maybeStall() {
-    if (pendingStalls.length === 0 || okCount < pendingStalls[0]) return;
+  // Armed by the OK answer that reaches a threshold; fired by the next request sent, synchronously after its
+  // fetch() began, so at least that request is sent before the stall and caught by it, whatever the timing.
+  function arm() {
+    if (armed || pendingStalls.length === 0 || okCount < pendingStalls[0]) return;
     pendingStalls.shift();
+    armed = true;
+  }
+
+  function stallIfArmed() {
+    if (!armed) return;
+    armed = false;
     const pids = clusterPids(dataDir);
     // Told first, so the test can resume the server whatever becomes of this process.
     process.send({ stopping: pids });
@@ -70,12 +79,14 @@ process.once('message', async ({ baseUrl, orders, senders, retryMs, dataDir, sta
       let ok = false;
       let said = '';
       try {
-        const res = await fetch(`${baseUrl}/baofoo/notify`, {
+        const answer = fetch(`${baseUrl}/baofoo/notify`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body,
           signal: AbortSignal.timeout(10_000),
         });
+        stallIfArmed();
+        const res = await answer;
         const text = await res.text();
         said = `${res.status} ${text.slice(0, 40)}`;
         ok = res.status === 200 && text === 'OK';
@@ -85,7 +96,7 @@ process.once('message', async ({ baseUrl, orders, senders, retryMs, dataDir, sta
       process.send({ answer: { transId, ok, ms: now() - startedAt, startedAt, said } });
       if (ok) {
         okCount += 1;
-        maybeStall();
+        arm();
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, retryMs));
