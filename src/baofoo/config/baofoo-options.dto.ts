@@ -11,6 +11,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -22,7 +23,8 @@ import { CHARSETS } from '../protocol/charset.ts';
  */
 
 export class KeyDto {
-  @IsString() @IsNotEmpty() id!: string;
+  // The ledger records which key verified a notification in key_id varchar(64): a longer id would fail every settlement.
+  @IsString() @IsNotEmpty() @MaxLength(64, { message: 'a key id is longer than 64 characters (the ledger keeps 64): shorten BAOFOO_KEY_ID / the key id' }) id!: string;
   @IsString() @IsNotEmpty({ message: 'a merchant key is empty: set it from BAOFOO_KEY, BAOFOO_KEY_FILE or BAOFOO_KEY_ENCRYPTED' }) secret!: string;
   @IsOptional() retiresAt?: string | Date;
   @IsOptional() @IsIn(['encrypted', 'file', 'plain']) storage?: string;
