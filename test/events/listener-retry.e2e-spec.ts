@@ -8,7 +8,8 @@ import { runReplayDeadLetters } from '../../src/cli/commands/replay-dead-letters
 import { memoryIo } from '../../src/cli/cli-io.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { DeliveryRecorder } from './delivery-recorder.ts';
-import { CapturedLog, commitOutboxRows, paidEvent, query, startOutboxApp, type OutboxApp } from './outbox-test-app.ts';
+import { CapturedLog } from '../support/captured-log.ts';
+import { commitOutboxRows, paidEvent, query, startOutboxApp, type OutboxApp } from './outbox-test-app.ts';
 import { APP_NAME, RECORDER, recorderProviders } from './recording-listeners.ts';
 
 /** Which listeners currently work: ops "fix" one by flipping it. */

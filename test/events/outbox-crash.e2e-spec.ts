@@ -6,7 +6,8 @@ import type { BaofooEventMap } from '../../src/baofoo/events/baofoo-events.ts';
 import { OnBaofooEvent, type BaofooDeliveryContext } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { DeliveryRecorder } from './delivery-recorder.ts';
-import { CapturedLog, commitOutboxRows, query, rowsOf, startOutboxApp, type OutboxApp } from './outbox-test-app.ts';
+import { CapturedLog } from '../support/captured-log.ts';
+import { commitOutboxRows, query, rowsOf, startOutboxApp, type OutboxApp } from './outbox-test-app.ts';
 import { APP_NAME, RECORDER, recorderProviders } from './recording-listeners.ts';
 
 /** Holds every call until the test opens the gate: a relay stuck between its claim and the end of delivery. */

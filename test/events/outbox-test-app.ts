@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { LoggerService, Provider } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -12,22 +12,7 @@ import { OutboxAdminService } from '../../src/baofoo/events/outbox-admin.service
 import { OutboxMonitor } from '../../src/baofoo/events/outbox-monitor.service.ts';
 import { OutboxRelay } from '../../src/baofoo/events/outbox-relay.service.ts';
 import { baofooEvent, outboxRow, outboxInsertStatement, type OutboxRow } from '../../src/baofoo/events/outbox-row.ts';
-
-/** Log lines of one app, so a test can read what the module reported. */
-export class CapturedLog implements LoggerService {
-  readonly lines: { level: string; message: string }[] = [];
-  log(message: unknown) {
-    this.lines.push({ level: 'log', message: String(message) });
-  }
-  error(message: unknown) {
-    this.lines.push({ level: 'error', message: String(message) });
-  }
-  warn(message: unknown) {
-    this.lines.push({ level: 'warn', message: String(message) });
-  }
-  debug() {}
-  verbose() {}
-}
+import { CapturedLog } from '../support/captured-log.ts';
 
 export interface OutboxApp {
   module: TestingModule;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { DeliveryRecorder } from './delivery-recorder.ts';
-import { CapturedLog, commitOutboxRows, query, rowsOf, startOutboxApp, type OutboxApp } from './outbox-test-app.ts';
+import { CapturedLog } from '../support/captured-log.ts';
+import { commitOutboxRows, query, rowsOf, startOutboxApp, type OutboxApp } from './outbox-test-app.ts';
 import { LedgerListener, MailerListener, recorderProviders } from './recording-listeners.ts';
 
 describe('two app instances on one database', () => {

@@ -4,6 +4,7 @@ import { runCli } from '../../src/cli/main.ts';
 import { ReviewResolutionService } from '../../src/baofoo/operations/review-resolution.service.ts';
 import { BaofooOperationsError } from '../../src/baofoo/operations/operations.errors.ts';
 import { ledgerRows, orderState, outboxRows } from '../notifications/notification-support.ts';
+import { CapturedLog } from '../support/captured-log.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { countRows, createOperationsApp, notifyPaid, orderPaid, type OperationsApp, type Registration } from './operations-test-app.ts';
 
@@ -62,6 +63,20 @@ describe.each<Registration>(['forRoot', 'forRootAsync'])('Resolving a REVIEW ord
       reason: null,
       resolvedBy: { by: 'alice', why: 'customer agreed to the partial payment, ticket 42' },
     });
+  });
+
+  it('logs the operator\'s words quoted and escaped, so a newline in them cannot forge a log line', async () => {
+    const transId = await orderPaid(t, 1000, 900);
+    const log = new CapturedLog();
+    t.app.useLogger(log);
+    try {
+      await reviews.resolve({ transId, outcome: { to: 'FAILED' }, by: 'mallory\r\n', why: 'refunded\n[Nest] order X resolved by cfo' });
+    } finally {
+      t.app.useLogger(['error']);
+    }
+
+    const lines = log.lines.map((l) => l.message).filter((m) => m.includes(transId));
+    expect(lines).toEqual([`order ${transId} resolved from REVIEW to FAILED by "mallory": "refunded\\n[Nest] order X resolved by cfo"`]);
   });
 
   it('treats the same resolution again as a no-op that writes nothing', async () => {

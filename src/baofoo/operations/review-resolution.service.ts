@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PaymentOrderRepository, type OrderRow } from '../orders/payment-order.repository.ts';
 import { SettlementContentionError, SettlementService, type SettleResult } from '../orders/settlement.service.ts';
+import { logText } from '../protocol/log-text.ts';
 import { BaofooOperationsError } from './operations.errors.ts';
 import { OperationsStore } from './operations.store.ts';
 import { checkResolution, resolutionSettlement, sameOutcome, type ReviewResolution } from './review-resolution.ts';
@@ -45,7 +46,8 @@ export class ReviewResolutionService {
     if (result.kind === 'unknown') throw unknownOrder(r.transId, r.memberId);
     if (result.kind !== 'changed') return this.alreadyResolved(result.order, r);
     const { order } = result;
-    this.logger.log(`order ${order.transId} resolved from REVIEW to ${r.outcome.to} by ${r.by}: ${r.why}`);
+    // The operator's words are quoted and escaped: a newline in them must not forge a log line.
+    this.logger.log(`order ${order.transId} resolved from REVIEW to ${r.outcome.to} by ${logText(r.by)}: ${logText(r.why)}`);
     return { changed: true, order: (await this.orders.findByTransId(order.memberId, order.transId)) ?? order };
   }
 
