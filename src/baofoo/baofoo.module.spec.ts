@@ -8,6 +8,7 @@ import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { BAOFOO_CLOCK } from './baofoo.constants.ts';
 import { BaofooModule } from './baofoo.module.ts';
+import { BaofooBoardModule } from './board/baofoo-board.module.ts';
 import { baofooConfig } from './config/baofoo-env.config.ts';
 import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
 import { BaofooConfigError } from './config/resolve-options.ts';
@@ -141,6 +142,8 @@ describe.each(BOOTS)('BaofooModule booted with %s', (_name, boot) => {
     ['the published test key abcdefg', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: 'abcdefg', storage: 'encrypted' }] }), /published test key: set BAOFOO_KEY_ENCRYPTED/],
     ['a sandboxUrl', { ...PRODUCTION, sandboxUrl: 'http://127.0.0.1:3100' }, /sandboxUrl is set in production: remove BAOFOO_SANDBOX_URL/],
     ['a vgw.baofoo.com URL', withNotification(PRODUCTION, { pageRedirectUrl: 'https://vgw.baofoo.com/return' }), /test host: production must use https:\/\/gw\.baofoo\.com/],
+    ['no bound domains', { ...PRODUCTION, boundDomains: [] }, /no bound domains: set BAOFOO_BOUND_DOMAINS/],
+    ['a public address off the bound domains', withNotification(PRODUCTION, { publicBaseUrl: 'https://shop.example.net' }), /publicBaseUrl https:\/\/shop\.example\.net is not on a bound domain \(shop\.example\.com\)/],
     ['a plain-http publicBaseUrl', withNotification(PRODUCTION, { publicBaseUrl: 'http://shop.example.com' }), /is not https.*\(BAOFOO_PUBLIC_BASE_URL\)/],
     ['an empty key', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: '', storage: 'encrypted' }] }), /key is empty: set it from BAOFOO_KEY, BAOFOO_KEY_FILE or BAOFOO_KEY_ENCRYPTED/],
     ['a merchant without keys', withMerchant(PRODUCTION, { keys: [] }), /at least one key: set BAOFOO_KEY, BAOFOO_KEY_FILE or BAOFOO_KEY_ENCRYPTED/],
@@ -176,6 +179,12 @@ describe.each(BOOTS)('BaofooModule booted with %s', (_name, boot) => {
     const options = withMerchant(PRODUCTION, { keys: [PRODUCTION.merchants[0].keys[0], { id: 'old', secret: 'the-old-key-9Xy', storage: 'encrypted', retiresAt: '2020-01-01T00:00:00+08:00' }] });
     const error = await refusal(boot(options));
     expect(error.problems).toEqual([expect.stringMatching(/key old of merchant 100012345\/10012345 retired at 2019-12-31T16:00:00.000Z, already past: remove it/)]);
+  });
+
+  it('refuses a key id the ledger could not record, saying how long it may be', async () => {
+    const error = await refusal(boot(withMerchant(SANDBOX, { keys: [{ id: 'k'.repeat(65), secret: 'abcdefg' }] })));
+
+    expect(error.message).toMatch(/a key id is longer than 64 characters \(the ledger keeps 64\)/);
   });
 
   it('refuses the sandbox environment without a sandboxUrl', async () => {
@@ -236,6 +245,34 @@ describe.each(BOOTS)('BaofooModule booted with %s', (_name, boot) => {
       );
     });
   });
+});
+
+describe.each<[string, (options: BaofooModuleOptions) => DynamicModule]>([
+  ['forRoot', (options) => BaofooModule.forRoot({ ...options, isGlobal: true })],
+  ['forRootAsync', (options) => BaofooModule.forRootAsync({ isGlobal: true, useFactory: () => options })],
+])('BaofooBoardModule beside BaofooModule booted with %s', (_name, boot) => {
+    it('refuses to boot in production with the operator board mounted without a guard, saying how to guard it', async () => {
+      const error = await testingModule(boot(PRODUCTION), BaofooBoardModule.register({ path: 'admin' }))
+        .compile()
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+
+      expect(error).toBeInstanceOf(BaofooConfigError);
+      expect((error as BaofooConfigError).problems).toEqual([expect.stringMatching(/operator board at \/admin has no guard.*guards: \[AdminGuard\].*appGuarded: true/)]);
+    });
+
+    it.each<[string, Parameters<typeof BaofooBoardModule.register>[0], BaofooModuleOptions]>([
+      ['with a guard in production', { guards: [{ canActivate: () => false }] }, PRODUCTION],
+      ['with appGuarded in production', { appGuarded: true }, PRODUCTION],
+      ['without a guard outside production', {}, SANDBOX],
+    ])('boots with the operator board mounted %s', async (_case, board, options) => {
+      const moduleRef = await testingModule(boot(options), BaofooBoardModule.register(board)).compile();
+
+      expect(moduleRef.get(BaofooSigner)).toBeInstanceOf(BaofooSigner);
+      await moduleRef.close();
+    });
 });
 
 describe('BaofooModule with isGlobal', () => {

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { OperationsStore } from '../operations/operations.store.ts';
 import { ReviewResolutionService } from '../operations/review-resolution.service.ts';
 import { BAOFOO_BOARD_OPTIONS, type BaofooBoardOptions } from './board-options.ts';
+import { boardProductionCheck } from './board-production.check.ts';
 import { boardController } from './board.controller.ts';
 import { BoardReader } from './board.reader.ts';
 import { BoardService } from './board.service.ts';
@@ -16,6 +17,7 @@ import { SameOriginGuard } from './same-origin.guard.ts';
  *
  *     BaofooBoardModule.register({ path: 'admin', guards: [AdminGuard] })
  *
+ * In production it refuses to boot without `guards` (or `appGuarded: true`).
  * Needs `BaofooModule` with `isGlobal: true`. Forms post url-encoded bodies:
  * Express parses them by default; on Fastify register `@fastify/formbody`.
  */
@@ -25,7 +27,7 @@ export class BaofooBoardModule {
     return {
       module: BaofooBoardModule,
       controllers: [boardController(options)],
-      providers: [{ provide: BAOFOO_BOARD_OPTIONS, useValue: options }, BoardReader, BoardService, OperationsStore, ReviewResolutionService, SameOriginGuard],
+      providers: [{ provide: BAOFOO_BOARD_OPTIONS, useValue: options }, BoardReader, BoardService, OperationsStore, ReviewResolutionService, SameOriginGuard, boardProductionCheck],
     };
   }
 }

@@ -6,10 +6,17 @@ export interface BaofooBoardOptions {
   path?: string;
   /**
    * Guards on every route of the board: the app's own authentication and
-   * authorisation. The board can pay orders by hand; never mount it unguarded
-   * outside a test.
+   * authorisation. The board can pay orders by hand: in production the app
+   * refuses to boot with none, unless `appGuarded` says an app-wide guard
+   * protects it.
    */
   guards?: (CanActivate | Type<CanActivate>)[];
+  /**
+   * The board's routes are protected by an app-wide guard (`APP_GUARD`, or a
+   * gateway in front of the app) instead of `guards`. Production requires one
+   * of the two.
+   */
+  appGuarded?: boolean;
   /**
    * Who is acting, from the request (e.g. the user the app's guard put on
    * it). When given, the resolve form does not ask for a name, and the name

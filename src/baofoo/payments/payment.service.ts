@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from '../baofoo.constants.ts';
+import { onBoundDomain, urlHost } from '../config/bound-domains.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { MountedRoutes } from '../mounted-routes.ts';
 import { PaymentOrderRepository, type OrderRow } from '../orders/payment-order.repository.ts';
@@ -88,16 +89,8 @@ export class PaymentService {
   private domainViolations(input: PaymentRequestInput): { field: string; message: string }[] {
     const bound = this.options.boundDomains;
     if (bound.length === 0) return [];
-    const host = (url: string) => {
-      try {
-        return new URL(url).hostname.toLowerCase();
-      } catch {
-        return '';
-      }
-    };
-    const onBound = (h: string) => bound.some((d) => h === d || h.endsWith(`.${d}`));
     return (['pageUrl', 'returnUrl'] as const)
-      .filter((f) => !onBound(host(input[f])))
-      .map((field) => ({ field, message: `${host(input[field]) || input[field]} is not on a bound domain (${bound.join(', ')})` }));
+      .filter((f) => !onBoundDomain(input[f], bound))
+      .map((field) => ({ field, message: `${urlHost(input[field]) || input[field]} is not on a bound domain (${bound.join(', ')})` }));
   }
 }

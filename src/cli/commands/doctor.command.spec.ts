@@ -17,6 +17,7 @@ const PRODUCTION = {
   BAOFOO_PUBLIC_BASE_URL: 'https://shop.example.com',
   BAOFOO_NOTIFY_PATH: '/baofoo/notify/9f2c61d07a3b4e5f',
   BAOFOO_ALLOWED_IPS: '203.0.113.0/24',
+  BAOFOO_BOUND_DOMAINS: 'shop.example.com',
 };
 
 /** What boot says about an env, as a list of problems (empty when it boots). */
