@@ -64,3 +64,8 @@ WITH copies AS (
       DELETE FROM "baofoo_outbox" o USING copies WHERE o."id" = copies.id;
 DROP INDEX "baofoo_outbox_anomaly_once";
 CREATE UNIQUE INDEX "baofoo_outbox_anomaly_once" ON "baofoo_outbox" ("order_id", "type", ("payload"->>'reason')) WHERE "type" IN ('baofoo.payment.anomaly', 'baofoo.notification.additional_info_mismatch');
+
+-- BaofooSchemaVersion1764350000000
+CREATE TABLE "baofoo_schema_version" ("one_row" boolean NOT NULL DEFAULT true, "version" bigint NOT NULL, CONSTRAINT "baofoo_schema_version_one_row" CHECK ("one_row"), CONSTRAINT "PK_baofoo_schema_version" PRIMARY KEY ("one_row"));
+INSERT INTO "baofoo_schema_version" ("version") VALUES (0);
+UPDATE "baofoo_schema_version" SET "version" = 1764350000000;

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { BAOFOO_MIGRATIONS } from '../../src/baofoo/database/baofoo-migrations.ts';
+import { BaofooAdditionalInfoMismatchOnce1764340000000 } from '../../src/baofoo/database/migrations/1764340000000-baofoo-additional-info-mismatch-once.ts';
 import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -41,7 +42,9 @@ describe('the shipped migrations', () => {
   });
 
   it('keep the first AdditionalInfo flag of each order, with its delivery records, when upgrading from a version that raised one per resend', async () => {
-    await ds.undoLastMigration({ transaction: 'all' });
+    // Back to the schema before the widened index: that migration and every later one undone.
+    const undo = BAOFOO_MIGRATIONS.length - BAOFOO_MIGRATIONS.indexOf(BaofooAdditionalInfoMismatchOnce1764340000000);
+    for (let i = 0; i < undo; i++) await ds.undoLastMigration({ transaction: 'all' });
     const flag = (orderId: number, tag: string) =>
       ds.query(
         `WITH e AS (INSERT INTO baofoo_outbox (event_id, type, order_id, payload) VALUES (gen_random_uuid(), $1, $2, jsonb_build_object('reason', 'the echoed AdditionalInfo differs', 'tag', $3::text)) RETURNING event_id)

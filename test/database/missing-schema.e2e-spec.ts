@@ -1,7 +1,10 @@
 import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { doctorFindings } from '../../src/cli/commands/doctor.command.ts';
 import { runMigrate } from '../../src/cli/commands/migrate.command.ts';
 import { memoryIo } from '../../src/cli/cli-io.ts';
-import { BAOFOO_MIGRATIONS } from '../../src/baofoo/database/baofoo-migrations.ts';
+import { BAOFOO_MIGRATIONS, BAOFOO_SCHEMA_VERSION } from '../../src/baofoo/database/baofoo-migrations.ts';
+import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
 import { createTestApp } from '../support/baofoo-test-app.ts';
 import { createEmptyDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -35,5 +38,44 @@ describe('an app whose database lacks the module’s tables', () => {
   it('migrate without a database says how to name one', async () => {
     const io = memoryIo();
     await expect(runMigrate([], {}, io)).rejects.toThrow(/DATABASE_URL or pass --url/);
+  });
+});
+
+/** What `baofoo doctor` says of the database at `url`. */
+async function databaseFinding(url: string): Promise<{ ok: boolean; detail: string }> {
+  const finding = (await doctorFindings({ DATABASE_URL: url })).find((f) => f.check === 'database')!;
+  return { ok: finding.ok, detail: finding.detail };
+}
+
+describe('an app whose database has the module’s tables from an older version of the package', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createEmptyDatabase();
+    // Every migration but the newest, as a database migrated by the previous release would be.
+    const ds = await new DataSource({ ...baofooPostgresOptions({ url: db.url, poolSize: 1 }), migrations: BAOFOO_MIGRATIONS.slice(0, -1) }).initialize();
+    await ds.runMigrations({ transaction: 'each' });
+    await ds.destroy();
+  });
+  afterAll(() => db.drop());
+
+  it('refuses to boot, naming the schema version it needs and the command that migrates', async () => {
+    const booting = createTestApp(db.url);
+
+    await expect(booting).rejects.toMatchObject({ code: 'SCHEMA_OUTDATED', found: null, required: BAOFOO_SCHEMA_VERSION });
+    await expect(booting).rejects.toThrow(/needs 1764350000000.*npx baofoo migrate/s);
+    expect(await databaseFinding(db.url)).toEqual({
+      ok: false,
+      detail: `reachable, but the schema is at a migration before 1764350000000 and this version needs ${BAOFOO_SCHEMA_VERSION}: run \`npx baofoo migrate\` in your deploy step`,
+    });
+  });
+
+  it('boots once `baofoo migrate` has applied the newer migrations', async () => {
+    const io = memoryIo();
+    expect(await runMigrate(['--url', db.url], {}, io)).toBe(0);
+    expect(io.stdout).toEqual([`applied ${BAOFOO_MIGRATIONS.at(-1)!.name}`]);
+
+    const app = await createTestApp(db.url);
+    await app.close();
+    expect(await databaseFinding(db.url)).toEqual({ ok: true, detail: `reachable, schema at ${BAOFOO_SCHEMA_VERSION}` });
   });
 });

@@ -5,6 +5,8 @@ import { BaofooRefusalCountsQueryBudget1764310000000 } from './migrations/176431
 import { BaofooOperations1764320000000 } from './migrations/1764320000000-baofoo-operations.ts';
 import { BaofooOutboxWakeAfterCommit1764330000000 } from './migrations/1764330000000-baofoo-outbox-wake-after-commit.ts';
 import { BaofooAdditionalInfoMismatchOnce1764340000000 } from './migrations/1764340000000-baofoo-additional-info-mismatch-once.ts';
+import { BaofooSchemaVersion1764350000000 } from './migrations/1764350000000-baofoo-schema-version.ts';
+import { migrationVersion } from './schema-version.ts';
 
 /** Add these to your TypeORM `migrations` and run them (never `synchronize` in production). */
 export const BAOFOO_MIGRATIONS = [
@@ -15,4 +17,8 @@ export const BAOFOO_MIGRATIONS = [
   BaofooOperations1764320000000,
   BaofooOutboxWakeAfterCommit1764330000000,
   BaofooAdditionalInfoMismatchOnce1764340000000,
+  BaofooSchemaVersion1764350000000,
 ];
+
+/** The schema version this code needs: its newest migration's. */
+export const BAOFOO_SCHEMA_VERSION = migrationVersion(new BAOFOO_MIGRATIONS[BAOFOO_MIGRATIONS.length - 1]().name);

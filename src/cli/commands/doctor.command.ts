@@ -4,6 +4,8 @@ import type { BaofooModuleOptions } from '../../baofoo/config/baofoo-options.int
 import { PUBLISHED_TEST_MERCHANT } from '../../baofoo/config/gateway-hosts.ts';
 import { BaofooConfigError, resolveBaofooOptions } from '../../baofoo/config/resolve-options.ts';
 import type { ResolvedBaofooOptions } from '../../baofoo/config/resolved-options.ts';
+import { BAOFOO_SCHEMA_VERSION } from '../../baofoo/database/baofoo-migrations.ts';
+import { readSchemaVersion } from '../../baofoo/database/schema-version.ts';
 import type { PaymentResultFields } from '../../baofoo/protocol/notification.ts';
 import { md5Hex, paymentResultSigningString } from '../../baofoo/protocol/signature.ts';
 import { BaofooSigner } from '../../baofoo/signing/baofoo-signer.service.ts';
@@ -71,7 +73,12 @@ async function databaseFinding(env: CliEnv): Promise<DoctorFinding> {
   try {
     await client.connect();
     const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'baofoo_payment_orders'`);
-    return rows[0].n > 0 ? ok('database', 'reachable, schema present') : fix('database', 'reachable but not migrated: run `npx baofoo migrate` (or BAOFOO_MIGRATIONS, or sql/schema.sql) in your deploy step');
+    if (rows[0].n === 0) return fix('database', 'reachable but not migrated: run `npx baofoo migrate` (or BAOFOO_MIGRATIONS, or sql/schema.sql) in your deploy step');
+    const version = await readSchemaVersion(async (sql, params) => (await client.query(sql, params)).rows);
+    if (version === null || version < BAOFOO_SCHEMA_VERSION) {
+      return fix('database', `reachable, but the schema is at ${version ?? 'a migration before 1764350000000'} and this version needs ${BAOFOO_SCHEMA_VERSION}: run \`npx baofoo migrate\` in your deploy step`);
+    }
+    return ok('database', `reachable, schema at ${version}`);
   } catch (e) {
     return fix('database', `cannot connect with DATABASE_URL (${(e as Error).message})`);
   } finally {
