@@ -17,7 +17,8 @@ export function ledgerIdentity(req: InboundRequest, order?: OrderRow): Pick<Ledg
     terminalId: cut(p.TerminalID),
     transId: cut(p.TransID),
     sourceIp: cut(req.sourceIp) ?? '',
-    method: req.method,
+    // Any token is a method to Node's parser; the ledger keeps 8 characters, and a longer one must not fail the write.
+    method: cut(req.method, 8) ?? '',
     fields: req.params,
     rawBody: req.rawBody,
   };
