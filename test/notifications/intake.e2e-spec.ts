@@ -19,7 +19,7 @@ interface RawExchange {
  * A hand-made HTTP request: headers declaring `contentLength`, then body bytes
  * from `writeBody` until the server ends the connection.
  */
-function rawPost(port: number, contentLength: number, writeBody: (socket: net.Socket, stopped: () => boolean) => void): Promise<RawExchange> {
+function rawPost(port: number, contentLength: number, writeBody: (socket: net.Socket, stopped: () => boolean) => void, requestLine = 'POST /baofoo/notify'): Promise<RawExchange> {
   return new Promise((resolve) => {
     const started = performance.now();
     const socket = net.connect(port, '127.0.0.1');
@@ -32,7 +32,7 @@ function rawPost(port: number, contentLength: number, writeBody: (socket: net.So
       ended = true;
       resolve({ response, end, ms: performance.now() - started });
     });
-    socket.write(`POST /baofoo/notify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${contentLength}\r\n\r\n`);
+    socket.write(`${requestLine} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${contentLength}\r\n\r\n`);
     writeBody(socket, () => ended || response.length > 0);
   });
 }
@@ -51,7 +51,12 @@ describe.each(ADAPTERS)('the notification intake on %s', (adapter) => {
   const port = () => (t.app.getHttpServer().address() as net.AddressInfo).port;
   const flush = () => t.app.get(RefusalRecorder).flush();
 
-  it('stops reading a 5 MB body after the limit and one socket read, and records the refusal with the first 8 KiB', async () => {
+  it.each([
+    ['its path', 'POST /baofoo/notify'],
+    // Both routers route these by their path, so the intake must take them too.
+    ['an absolute-form target', 'POST http://127.0.0.1/baofoo/notify'],
+    ['a target with a fragment', 'POST /baofoo/notify#x'],
+  ])('stops reading a 5 MB body sent to %s after the limit and one socket read, and records the refusal with the first 8 KiB', async (_form, requestLine) => {
     await flush();
     const counted = await refusalCount(t.dataSource, 'BODY_TOO_LARGE');
     const served: net.Socket[] = [];
@@ -70,7 +75,7 @@ describe.each(ADAPTERS)('the notification intake on %s', (adapter) => {
           }
         };
         pump();
-      });
+      }, requestLine);
       // The answer may be cut by the reset of a connection whose rest was never read.
       if (exchange.end === 'closed' || exchange.response) expect(exchange.response).toMatch(/^HTTP\/1\.1 413 [\s\S]*FAIL BODY_TOO_LARGE$/);
       expect(served).toHaveLength(1);
