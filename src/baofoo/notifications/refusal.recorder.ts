@@ -9,7 +9,7 @@ import { cut, ledgerIdentity } from './ledger-identity.ts';
 import type { LedgerEntry } from './ledger-entry.ts';
 import { logText } from '../protocol/log-text.ts';
 import { RefusalCountStore } from './refusal-count.store.ts';
-import { RefusalTally } from './refusal-tally.ts';
+import { RefusalTally, type RefusalCount, type RefusalSample } from './refusal-tally.ts';
 import type { NotificationRefusal } from './notification-refusal.ts';
 
 /**
@@ -118,8 +118,9 @@ export class RefusalRecorder implements OnModuleInit, BeforeApplicationShutdown 
     const { counts, samples } = this.tally.drain();
     for (let i = 0; i < Math.max(counts.length, samples.length); i += FLUSH_BATCH) {
       const part = counts.slice(i, i + FLUSH_BATCH);
+      const sampled = samples.slice(i, i + FLUSH_BATCH);
       try {
-        await this.store.write(part, samples.slice(i, i + FLUSH_BATCH));
+        await this.writeBatch(part, sampled);
       } catch (e) {
         this.tally.restore(counts.slice(i), samples.slice(i));
         this.logger.error(`refusal counts not written, kept for the next flush: ${(e as Error).message}`);
@@ -129,6 +130,22 @@ export class RefusalRecorder implements OnModuleInit, BeforeApplicationShutdown 
     if (counts.length > 0) {
       const total = counts.reduce((n, c) => n + c.count, 0);
       this.logger.warn(`refused ${total} unverified notification(s): ${logText(counts.map((c) => `${c.reasonCode} from ${c.sourceIp}: ${c.count}`).join('; '), 500)}`);
+    }
+  }
+
+  /**
+   * One batch. A sample the ledger refuses as data (SQLSTATE class 22: a value too long, a bad
+   * character) would be refused at every flush and hold back every count behind it, so such a
+   * batch is written again with its counts alone, and its samples are given up, said in the log.
+   */
+  private async writeBatch(part: readonly RefusalCount[], sampled: readonly RefusalSample[]): Promise<void> {
+    try {
+      await this.store.write(part, sampled);
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (sampled.length === 0 || typeof code !== 'string' || !code.startsWith('22')) throw e;
+      await this.store.write(part, []);
+      this.logger.error(`${sampled.length} refusal sample(s) not recorded, their counts written: ${(e as Error).message}`);
     }
   }
 
