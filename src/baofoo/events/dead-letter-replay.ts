@@ -73,8 +73,9 @@ export async function listDeadLetters(db: Queryable, filter: DeadLetterFilter = 
 /**
  * Gives the matching dead-lettered deliveries a fresh set of attempts and
  * puts their events back in the queue, in one statement; only those
- * listeners run again (the ones that had it are not called twice). Wakes
- * the relays. Returns what was replayed, as it was before the replay.
+ * listeners run again (the ones that had it are not called twice). An event
+ * still open keeps its lease or retry time, so a relay calling its other
+ * listeners right now is not doubled. Wakes the relays. Returns what was replayed, as it was before the replay.
  */
 export async function replayDeadLetters(db: Queryable, filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {
   const rows = await db.query<Row>(
@@ -87,7 +88,10 @@ export async function replayDeadLetters(db: Queryable, filter: DeadLetterFilter 
         WHERE d.id = p.id AND old.id = p.id
        RETURNING d.event_id, d.event_type, d.listener, old.attempts, old.last_error, old.dead_at, old.replays
      ), reopened AS (
-       UPDATE baofoo_outbox o SET delivered_at = NULL, next_attempt_at = now()
+       UPDATE baofoo_outbox o SET delivered_at = NULL,
+              -- An event still open may be leased by a relay calling its other listeners right now: its lease
+              -- stands, or they would be called twice (the replayed listener runs at the event's next claim).
+              next_attempt_at = CASE WHEN o.delivered_at IS NULL THEN GREATEST(o.next_attempt_at, now()) ELSE now() END
         WHERE o.event_id IN (SELECT event_id FROM revived)
      )
      SELECT * FROM revived ORDER BY dead_at`,
