@@ -49,8 +49,11 @@ export type BaofooListenerMethod<K extends BaofooEventName> = (event: BaofooEven
  *   `status`/`previousStatus` rather than the arrival order.
  *
  * Plain `@OnEvent('baofoo.payment.succeeded')` subscribers of
- * `@nestjs/event-emitter` also receive every event once it is committed, but
- * fire-and-forget: their errors are not retried.
+ * `@nestjs/event-emitter` also hear committed events, but at most once and
+ * fire-and-forget: on the event's first claim only, so one the first claim
+ * did not finish (a failed write, a shutdown, a killed process) is not told
+ * to them, and their errors are not retried. Anything that must happen goes
+ * in an `@OnBaofooEvent` listener.
  */
 export function OnBaofooEvent<K extends BaofooEventName>(event: K | readonly K[], options: OnBaofooEventOptions = {}): BaofooListenerDecorator<K> {
   const metadata: BaofooListenerMetadata = { events: typeof event === 'string' ? [event] : [...event], listenerId: options.listenerId };
