@@ -96,6 +96,12 @@ const CLAIM_ONE_SQL = `WITH claimed AS (UPDATE baofoo_payment_orders
   RETURNING ${ORDER_COLUMNS}, query_attempts AS "queryAttempts")
   SELECT * FROM claimed`;
 
+// A claim's query goes out only while the claim is current (no on-demand claim took the order since), and
+// stamps when it went: the one-query-per-minute rule counts from the sending, not from the claim.
+const STAMP_QUERY_SQL = `WITH stamped AS (UPDATE baofoo_payment_orders SET last_query_at = $3::timestamptz
+   WHERE id = $1 AND query_attempts = $2 RETURNING id)
+  SELECT id FROM stamped`;
+
 // Only the claim that is still current may reschedule: a late answer must not undo a newer claim's lease.
 // (Each statement is wrapped in a SELECT so the driver returns the rows, not [rows, count].)
 const NOTE_QUERY_SQL = `WITH noted AS (UPDATE baofoo_payment_orders
@@ -209,6 +215,12 @@ export class PaymentOrderRepository {
   async claimForQuery(orderId: string, now: Date, leaseSeconds: number, minIntervalSeconds: number): Promise<ClaimedOrder | null> {
     const rows: (RawOrder & { queryAttempts: number })[] = await this.db.query(CLAIM_ONE_SQL, [orderId, now, leaseSeconds, minIntervalSeconds]);
     return rows.length ? { ...toOrder(rows[0]), queryAttempts: rows[0].queryAttempts } : null;
+  }
+
+  /** Marks the claimed order's query as sent at `sentAt`; false when a newer claim owns the order (then nothing is sent). */
+  async stampQuerySent(orderId: string, queryAttempts: number, sentAt: Date): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(STAMP_QUERY_SQL, [orderId, queryAttempts, sentAt]);
+    return rows.length === 1;
   }
 
   /**

@@ -8,7 +8,7 @@ import type { CheckResult } from '../protocol/result-codes.ts';
  * - unchanged: the answer agrees with the order, or says nothing new;
  * - mismatch: the answer contradicts a settled order: `baofoo.reconciliation.mismatch`, nothing changed;
  * - error: no trustworthy answer (`error` is the code): nothing changed, asked again at `nextQueryAt`;
- * - skipped: the claim's lease ran too short to query safely; the order comes back when it ends;
+ * - skipped: the claim's lease ran too short to query safely, or an on-demand query took the order meanwhile; the order comes back when the lease ends;
  * - too-soon: an on-demand query within a minute of the previous one (the gateway would refuse it).
  */
 export type QueryOutcomeKind = 'paid' | 'failed' | 'review' | 'expired' | 'later' | 'unchanged' | 'mismatch' | 'error' | 'skipped' | 'too-soon';

@@ -111,6 +111,10 @@ export class ReconciliationService {
     if (deadline && sentAt > deadline) {
       return { transId: claim.transId, memberId: claim.memberId, kind: 'skipped', status: claim.status, checkResult: null, nextQueryAt: null, reason: 'the claim lease ran out before the query', error: null };
     }
+    // A tick's query may wait its turn for minutes; an on-demand claim made meanwhile has asked already.
+    if (!(await this.orders.stampQuerySent(claim.id, claim.queryAttempts, sentAt))) {
+      return { transId: claim.transId, memberId: claim.memberId, kind: 'skipped', status: claim.status, checkResult: null, nextQueryAt: null, reason: 'another claim queried the order meanwhile', error: null };
+    }
     let result: GatewayQueryResult;
     try {
       result = await this.client.query(claim);
