@@ -33,31 +33,21 @@ const refuse = (r: RefusalRecorder) =>
   r.refuseUnverified(new NotificationRefusal('FORM_MALFORMED', 'unparseable', 400, { method: 'POST', sourceIp: '203.0.113.9', rawBody: '{', params: null }));
 
 describe('RefusalRecorder flush', () => {
-  it('writes the counts without the samples when the ledger refuses a sample as data, and does not try that sample again', async () => {
-    const { store, writes } = scriptedStore([pgError('value too long for type character varying(8)', '22001')]);
-    const r = recorder(store);
-    refuse(r);
-
-    await r.flush();
-    await r.flush();
-
-    expect(writes).toEqual([
-      { counts: 1, samples: 1 },
+  it.each([
+    [
+      'writes the counts without the samples when the ledger refuses a sample as data, and does not try that sample again',
+      pgError('value too long for type character varying(8)', '22001'),
       { counts: 1, samples: 0 },
-    ]);
-  });
-
-  it('keeps counts and samples for the next flush when the database fails for another reason', async () => {
-    const { store, writes } = scriptedStore([pgError('Connection terminated unexpectedly')]);
+    ],
+    ['keeps counts and samples for the next flush when the database fails for another reason', pgError('Connection terminated unexpectedly'), { counts: 1, samples: 1 }],
+  ])('%s', async (_name, failure, secondWrite) => {
+    const { store, writes } = scriptedStore([failure]);
     const r = recorder(store);
     refuse(r);
 
     await r.flush();
     await r.flush();
 
-    expect(writes).toEqual([
-      { counts: 1, samples: 1 },
-      { counts: 1, samples: 1 },
-    ]);
+    expect(writes).toEqual([{ counts: 1, samples: 1 }, secondWrite]);
   });
 });
