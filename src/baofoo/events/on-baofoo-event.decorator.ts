@@ -43,8 +43,9 @@ export type BaofooListenerMethod<K extends BaofooEventName> = (event: BaofooEven
  *   published as `baofoo.delivery.dead_lettered`, counted in the health
  *   snapshot, and replayable with `OutboxAdminService.replayDeadLetters`;
  * - the same event can still arrive twice (a process that dies after the
- *   listener ran but before its success was recorded, a replay): dedupe on
- *   `event.eventId`;
+ *   listener ran but before its success was recorded, an outcome the
+ *   database could not record before the claim's lease ran out, a replay):
+ *   dedupe on `event.eventId`;
  * - no order is promised between events, even of the same order: read
  *   `status`/`previousStatus` rather than the arrival order.
  *
