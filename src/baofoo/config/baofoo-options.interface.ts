@@ -198,7 +198,7 @@ export interface BaofooModuleOptions {
   charset?: BaofooCharset;
   /** IANA zone of TradeDate and SuccTime. Default `Asia/Shanghai`. */
   timeZone?: string;
-  /** Host names PageUrl and ReturnUrl must be on (the gateway's domain binding). Empty allows any (not in production). */
+  /** Host names PageUrl and ReturnUrl must be on (the gateway's domain binding). Empty allows any; production refuses to boot without it. */
   boundDomains?: string[];
   /**
    * Acknowledges that key files (`storage: 'file'`, BAOFOO_KEY_FILE) are
