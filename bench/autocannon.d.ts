@@ -34,6 +34,10 @@ declare module 'autocannon' {
       duration: number;
     }
   }
-  function autocannon(options: autocannon.Options): Promise<autocannon.Result>;
+  /** A run: a promise of its result (settled only at autocannon's next 1-second tick) that also emits each response. */
+  interface Run extends Promise<autocannon.Result> {
+    on(event: 'response', listener: () => void): Run;
+  }
+  function autocannon(options: autocannon.Options): Run;
   export default autocannon;
 }
