@@ -8,14 +8,14 @@ import { createOperationsApp, type OperationsApp } from './operations-test-app.t
 
 const NOW = new Date('2026-12-01T04:00:00Z');
 
-/** `n` outbox events delivered at `deliveredAt` (null: not yet), each with one delivery record of `status`. */
-async function events(t: OperationsApp, n: number, deliveredAt: string | null, status: 'delivered' | 'dead' | 'failed', tag: string): Promise<void> {
+/** `n` outbox events of `type` (one order each) delivered at `deliveredAt` (null: not yet), each with one delivery record of `status`. */
+async function events(t: OperationsApp, n: number, deliveredAt: string | null, status: 'delivered' | 'dead' | 'failed', tag: string, type = 'baofoo.payment.succeeded'): Promise<void> {
   await t.dataSource.query(
-    `WITH e AS (INSERT INTO baofoo_outbox (event_id, type, payload, created_at, delivered_at)
-       SELECT gen_random_uuid(), 'baofoo.payment.succeeded', jsonb_build_object('tag', $3::text), coalesce($2::timestamptz, now()) - interval '1 minute', $2::timestamptz
-       FROM generate_series(1, $1::int) RETURNING event_id)
-     INSERT INTO baofoo_event_deliveries (event_id, event_type, listener, status, attempts) SELECT event_id, 'baofoo.payment.succeeded', 'shop.fulfil', $4, 1 FROM e`,
-    [n, deliveredAt, tag, status],
+    `WITH e AS (INSERT INTO baofoo_outbox (event_id, type, order_id, payload, created_at, delivered_at)
+       SELECT gen_random_uuid(), $5, i, jsonb_build_object('tag', $3::text, 'reason', 'echoed AdditionalInfo differs'), coalesce($2::timestamptz, now()) - interval '1 minute', $2::timestamptz
+       FROM generate_series(1, $1::int) AS i RETURNING event_id)
+     INSERT INTO baofoo_event_deliveries (event_id, event_type, listener, status, attempts) SELECT event_id, $5, 'shop.fulfil', $4, 1 FROM e`,
+    [n, deliveredAt, tag, status, type],
   );
 }
 
@@ -64,11 +64,14 @@ describe('Housekeeping of the event tables and the refusal counts', () => {
     await events(t, 7, '2026-10-01T00:00:00Z', 'dead', 'old-dead-letter');
     await events(t, 5, '2026-11-25T00:00:00Z', 'delivered', 'recent');
     await events(t, 3, null, 'failed', 'undelivered');
+    // Their rows are what keeps these alerts to one per order: a resent copy must not raise them again.
+    await events(t, 2, '2026-10-01T00:00:00Z', 'delivered', 'old-anomaly', 'baofoo.payment.anomaly');
+    await events(t, 2, '2026-10-01T00:00:00Z', 'delivered', 'old-flag', 'baofoo.notification.additional_info_mismatch');
 
     const run = await housekeeping.runOnce();
 
     expect(run).toMatchObject({ deletedEvents: 2500, deletedDeliveries: 2500, batches: 3, more: false, deliveredBefore: new Date('2026-11-01T04:00:00Z') });
-    expect(await remaining(t)).toEqual({ 'old-dead-letter': 7, recent: 5, undelivered: 3 });
+    expect(await remaining(t)).toEqual({ 'old-dead-letter': 7, recent: 5, undelivered: 3, 'old-anomaly': 2, 'old-flag': 2 });
     expect(await orphanDeliveries(t)).toBe(0);
     expect(run.batchMs).toHaveLength(3);
   });

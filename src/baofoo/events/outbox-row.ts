@@ -55,13 +55,20 @@ export function outboxInsertSql(rows: readonly OutboxRow[], params: SqlParams, g
 }
 
 /**
+ * Event types raised at most once per order (and reason): their rows in the
+ * outbox are what keeps them so, through `baofoo_outbox_anomaly_once`, so
+ * housekeeping keeps them (one or two per order that ever raised one).
+ */
+export const ONCE_PER_ORDER_TYPES = ['baofoo.payment.anomaly', 'baofoo.notification.additional_info_mismatch'] as const;
+
+/**
  * Appended to an outbox insert that changes an order and may carry an event
  * raised once per order (the unique index `baofoo_outbox_anomaly_once`: an
  * anomaly per order and reason, an AdditionalInfo flag per order): a later
  * copy is dropped while the order change and its own event are written. Any
  * other conflict, such as a reused event id, still fails the statement.
  */
-export const ONCE_PER_ORDER_CONFLICT = `ON CONFLICT (order_id, type, (payload->>'reason')) WHERE type IN ('baofoo.payment.anomaly', 'baofoo.notification.additional_info_mismatch') DO NOTHING`;
+export const ONCE_PER_ORDER_CONFLICT = `ON CONFLICT (order_id, type, (payload->>'reason')) WHERE type IN (${ONCE_PER_ORDER_TYPES.map((t) => `'${t}'`).join(', ')}) DO NOTHING`;
 
 /** A statement that inserts `rows` on its own (inside the caller's transaction, if any). */
 export function outboxInsertStatement(rows: readonly OutboxRow[]): SqlStatement {

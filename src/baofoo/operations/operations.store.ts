@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BaofooDatabase } from '../database/baofoo-database.ts';
+import { ONCE_PER_ORDER_TYPES } from '../events/outbox-row.ts';
 import { OPERATOR_METHOD, REVIEW_RESOLVED } from './review-resolution.ts';
 
 /** One housekeeping batch: how many events (and their delivery records) went. */
@@ -11,7 +12,9 @@ export interface PurgedBatch {
 /*
  * An event goes when it was delivered before the cut-off and none of its
  * listeners is still owed it: a dead-lettered delivery also marks the event
- * delivered, and must stay until it is replayed. SKIP LOCKED lets every
+ * delivered, and must stay until it is replayed. Events raised once per
+ * order stay too: their row is what stops a resent copy from raising the
+ * alert again (ONCE_PER_ORDER_TYPES). SKIP LOCKED lets every
  * instance run the job at once without waiting on (or deleting under) another
  * instance's batch or a relay pass that holds a row.
  */
@@ -19,6 +22,7 @@ const PURGE_DELIVERED_SQL = `WITH doomed AS (
     SELECT o.id, o.event_id FROM baofoo_outbox o
      WHERE o.delivered_at IS NOT NULL AND o.delivered_at < $1::timestamptz
        AND NOT EXISTS (SELECT 1 FROM baofoo_event_deliveries d WHERE d.event_id = o.event_id AND d.status <> 'delivered')
+       AND o.type <> ALL($3::text[])
      ORDER BY o.delivered_at LIMIT $2 FOR UPDATE OF o SKIP LOCKED),
   deliveries AS (DELETE FROM baofoo_event_deliveries d USING doomed WHERE d.event_id = doomed.event_id RETURNING d.id),
   events AS (DELETE FROM baofoo_outbox o USING doomed WHERE o.id = doomed.id RETURNING o.id)
@@ -65,7 +69,7 @@ export class OperationsStore {
   }
 
   async purgeDeliveredBatch(deliveredBefore: Date, limit: number): Promise<PurgedBatch> {
-    const rows: PurgedBatch[] = await this.db.query(PURGE_DELIVERED_SQL, [deliveredBefore, limit]);
+    const rows: PurgedBatch[] = await this.db.query(PURGE_DELIVERED_SQL, [deliveredBefore, limit, ONCE_PER_ORDER_TYPES]);
     return rows[0];
   }
 
