@@ -193,8 +193,11 @@ describe.each(BOOTS)('BaofooModule booted with %s', (_name, boot) => {
     expect(error.message).toMatch(/environment sandbox needs sandboxUrl, e\.g\. BAOFOO_SANDBOX_URL=/);
   });
 
-  it('refuses the same path for the notification and the page return', async () => {
-    const error = await refusal(boot(withNotification(SANDBOX, { path: '/baofoo/back', pagePath: '/baofoo/back' })));
+  it.each([
+    ['the same path', '/baofoo/back'],
+    ['a path the router serves alike (case, trailing slash)', '/Baofoo/Back/'],
+  ])('refuses %s for the notification and the page return', async (_case, pagePath) => {
+    const error = await refusal(boot(withNotification(SANDBOX, { path: '/baofoo/back', pagePath })));
 
     expect(error.message).toMatch(/notification\.path and notification\.pagePath must differ/);
   });

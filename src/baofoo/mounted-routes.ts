@@ -6,6 +6,7 @@ import { BAOFOO_OPTIONS, BAOFOO_ROUTES } from './baofoo.constants.ts';
 import type { BaofooRouteControllers } from './baofoo-routes.ts';
 import { BaofooConfigError } from './config/resolve-options.ts';
 import type { ResolvedBaofooOptions } from './config/resolved-options.ts';
+import { routeKey } from './protocol/route-key.ts';
 
 export type MountedRoute = 'notification' | 'page';
 
@@ -15,16 +16,6 @@ const METHODS = [RequestMethod.GET, RequestMethod.POST];
 function join(prefix: string, path: string): string {
   const base = prefix ? `/${prefix.replace(/^\/+/, '').replace(/\/+$/, '')}` : '';
   return `${base}${path}`;
-}
-
-/**
- * The path part of a request target, compared the way the routers do: case and one trailing slash do not
- * matter. A target in absolute form (`POST http://host/path`, RFC 9112 §3.2.2) is routed by its path, so
- * its scheme and authority go; so does anything from `?` or `#` on.
- */
-function routeKey(url: string): string {
-  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').split(/[?#]/, 1)[0] || '/';
-  return (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path).toLowerCase();
 }
 
 /**

@@ -3,6 +3,7 @@ import { validateCronExpression } from 'cron';
 import { validateSync, type ValidationError } from 'class-validator';
 import { BaofooError } from '../protocol/errors.ts';
 import type { BaofooCharset } from '../protocol/charset.ts';
+import { routeKey } from '../protocol/route-key.ts';
 import type { BaofooEnvironment, BaofooModuleOptions } from './baofoo-options.interface.ts';
 import { BaofooOptionsDto } from './baofoo-options.dto.ts';
 import { gatewayEndpoints } from './gateway-hosts.ts';
@@ -62,7 +63,7 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): 
       problems.push(`${name}: ${(e as Error).message}`);
     }
   }
-  if (notifyPath === pagePath) problems.push('notification.path and notification.pagePath must differ: the page address must never settle orders');
+  if (routeKey(notifyPath) === routeKey(pagePath)) problems.push('notification.path and notification.pagePath must differ: the page address must never settle orders');
   const seen = new Set<string>();
   const merchants: RingMerchant[] = [];
   for (const m of options.merchants) {

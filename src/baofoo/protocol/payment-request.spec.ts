@@ -235,8 +235,21 @@ describe('buildPaymentForm', () => {
     expect(refusedFields({ ...VALID, pageUrl })).toEqual(['PageUrl']);
   });
 
-  it('accepts a PageUrl that differs from the ReturnUrl only in the query', () => {
-    expect(paymentRequestViolations({ ...VALID, pageUrl: `${VALID.returnUrl}?page=1` })).toEqual([]);
+  it.each([
+    ['a query added, which routing ignores', `${VALID.returnUrl}?page=1`],
+    ['another case of the path, which Express routes alike', 'https://shop.example/BAOFOO/Notify'],
+    ['a trailing slash, which Express routes alike', `${VALID.returnUrl}/`],
+  ])('refuses a PageUrl that reaches the ReturnUrl\'s route with %s', (_label, pageUrl) => {
+    expect(refusedFields({ ...VALID, pageUrl })).toEqual(['PageUrl']);
+  });
+
+  it.each([
+    ['a line break', 'https://shop.example/baofoo/pa\nge'],
+    ['a tab', 'https://shop.example/baofoo/\tpage'],
+    ['a space', 'https://shop.example/baofoo/my page'],
+    ['a leading space', ' https://shop.example/baofoo/page'],
+  ])('refuses a PageUrl with %s, which new URL would drop or escape while the signed string keeps it', (_label, pageUrl) => {
+    expect(refusedFields({ ...VALID, pageUrl })).toEqual(['PageUrl']);
   });
 
   it('counts lengths in characters as the gateway does: 64 emoji fit a product name, 65 do not', () => {

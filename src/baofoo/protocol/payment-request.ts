@@ -3,6 +3,7 @@ import { BaofooProtocolError } from './errors.ts';
 import { escapeHtml } from './html.ts';
 import type { Fen } from './money.ts';
 import { findProduct } from './products.ts';
+import { routeKey } from './route-key.ts';
 import { md5Hex, paymentRequestSigningString } from './signature.ts';
 import { isTradeTime } from './trade-time.ts';
 import { TRANS_ID_PATTERN } from './trans-id.ts';
@@ -65,23 +66,32 @@ export interface Violation {
 const DIGITS = /^[0-9]+$/;
 
 /**
- * The address as the server receives it: `new URL` lower-cases the scheme and
- * host and drops a default port, and the fragment never leaves the browser.
+ * Whether a request to `a` would reach the route of `b`: `new URL` lower-cases
+ * the scheme and host, drops a default port and resolves dot segments; the
+ * fragment never leaves the browser, the query plays no part in routing, and
+ * Express routes ignore the path's case and one trailing slash.
  */
-function sameAddress(a: string, b: string): boolean {
+function sameRoute(a: string, b: string): boolean {
   if (a === b) return true;
+  const route = (text: string) => {
+    const u = new URL(text);
+    return `${u.origin}${routeKey(u.pathname)}`;
+  };
   try {
-    const ua = new URL(a);
-    const ub = new URL(b);
-    ua.hash = '';
-    ub.hash = '';
-    return ua.href === ub.href;
+    return route(a) === route(b);
   } catch {
     return false;
   }
 }
 
+/**
+ * An absolute http(s) URL, written as it is sent: `new URL` would quietly drop
+ * a tab or line break, but the string is what is signed, and the browser
+ * turns a line break in a form value into CR LF, so the gateway would hash
+ * another string and refuse the payment.
+ */
 function isHttpUrl(text: string): boolean {
+  if (/[\u0000-\u0020\u007f]/.test(text)) return false;
   try {
     const u = new URL(text);
     return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
@@ -121,9 +131,9 @@ export function paymentRequestViolations(input: PaymentRequestInput): Violation[
     if (typeof value === 'string' && characterCount(value) > max) bad(field, `must be at most ${max} characters`);
   }
   if (input.amount !== undefined && (!Number.isSafeInteger(input.amount) || input.amount <= 0)) bad('Amount', 'must be a positive whole number');
-  if (!isHttpUrl(input.pageUrl)) bad('PageUrl', 'must be an absolute http(s) URL');
-  if (!isHttpUrl(input.returnUrl)) bad('ReturnUrl', 'must be an absolute http(s) URL');
-  if (sameAddress(input.pageUrl, input.returnUrl)) bad('PageUrl', 'must differ from ReturnUrl: the page address must never settle orders');
+  if (!isHttpUrl(input.pageUrl)) bad('PageUrl', 'must be an absolute http(s) URL without spaces or control characters');
+  if (!isHttpUrl(input.returnUrl)) bad('ReturnUrl', 'must be an absolute http(s) URL without spaces or control characters');
+  if (sameRoute(input.pageUrl, input.returnUrl)) bad('PageUrl', 'must not reach the route of ReturnUrl: the page address must never settle orders');
   for (const [field, value] of [['ProductName', input.productName], ['Username', input.username], ['AdditionalInfo', input.additionalInfo]] as const) {
     if (value !== undefined && /[\u0000-\u001f]/.test(value)) bad(field, 'must not contain control characters');
   }
