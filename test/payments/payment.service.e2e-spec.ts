@@ -98,6 +98,26 @@ describe('PaymentService.createPayment', () => {
     expect(e.code).toBe('MERCHANT_UNKNOWN');
   });
 
+  it('picks the terminal a TerminalID names even without a MemberID, and refuses one that is not configured', async () => {
+    const terminals = await createTestApp(
+      db.url,
+      testOptions({
+        merchants: [
+          { memberId: '100000178', terminalId: '10000001', keys: [{ id: 'k1', secret: 'abcdefg' }] },
+          { memberId: '100000178', terminalId: '10000002', keys: [{ id: 't2', secret: 'terminal-two-key' }] },
+        ],
+      }),
+    );
+    try {
+      const { order, form } = await terminals.app.get(PaymentService).createPayment({ orderMoney: 100, terminalId: '10000002' });
+      expect([order.terminalId, form.fields.TerminalID]).toEqual(['10000002', '10000002']);
+      const e = await refusal(terminals.app.get(PaymentService).createPayment({ orderMoney: 100, terminalId: '10000009' }));
+      expect(e.code).toBe('MERCHANT_UNKNOWN');
+    } finally {
+      await terminals.close();
+    }
+  });
+
   it('refuses a TransID already used, even by two requests at once, and keeps the first order', async () => {
     const results = await Promise.allSettled([0, 1, 2].map(() => payments.createPayment({ orderMoney: 100, payId: '3002', transId: 'SHOPDUPLICATE001' })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);

@@ -65,9 +65,8 @@ export class PaymentService {
   }
 
   private input(dto: CreatePaymentDto): PaymentRequestInput {
-    const merchant = dto.memberId
-      ? this.options.keyRing.merchants.find((m) => m.memberId === dto.memberId && (!dto.terminalId || m.terminalId === dto.terminalId))
-      : this.options.keyRing.merchants[0];
+    // The first configured merchant matching what was given (a TerminalID alone picks its terminal, not the first one).
+    const merchant = this.options.keyRing.merchants.find((m) => (!dto.memberId || m.memberId === dto.memberId) && (!dto.terminalId || m.terminalId === dto.terminalId));
     if (!merchant) throw new PaymentRequestError('MERCHANT_UNKNOWN', `merchant ${dto.memberId}/${dto.terminalId ?? '*'} is not configured`);
     const base = this.options.notification.publicBaseUrl ?? '';
     return {
