@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { memoryIo } from '../../src/cli/cli-io.ts';
 import { runCli } from '../../src/cli/main.ts';
+import { HousekeepingService } from '../../src/baofoo/operations/housekeeping.service.ts';
 import { ReviewResolutionService } from '../../src/baofoo/operations/review-resolution.service.ts';
 import { BaofooOperationsError } from '../../src/baofoo/operations/operations.errors.ts';
 import { ledgerRows, orderState, outboxRows } from '../notifications/notification-support.ts';
@@ -89,6 +90,17 @@ describe.each<Registration>(['forRoot', 'forRootAsync'])('Resolving a REVIEW ord
     expect(again.changed).toBe(false);
     expect(again.order.status).toBe('PAID');
     expect(await countRows(t.dataSource, transId)).toEqual(before);
+  });
+
+  it('still tells a repeat from a conflict once the resolution\'s month is archived', async () => {
+    const transId = await orderPaid(t, 1000, 1200);
+    await reviews.resolve({ transId, outcome: { to: 'PAID', paidMoney: 1200 }, by: 'alice', why: 'overpaid, refund issued separately' });
+    await t.dataSource.query(`UPDATE baofoo_notification_ledger SET received_at = '2026-10-15T04:00:00Z' WHERE trans_id = $1`, [transId]);
+    expect(await t.app.get(HousekeepingService).archiveLedgerMonth('2026-10')).toBeGreaterThan(0);
+
+    expect((await reviews.resolve({ transId, outcome: { to: 'PAID', paidMoney: 1200 }, by: 'bob', why: 'double click' })).changed).toBe(false);
+    const e = await refusal(reviews.resolve({ transId, outcome: { to: 'FAILED' }, by: 'dave', why: 'changed my mind' }));
+    expect(e).toMatchObject({ code: 'RESOLUTION_CONFLICT', evidence: { resolvedBy: 'alice' } });
   });
 
   it('refuses a resolution that contradicts an earlier one, naming who made it, and changes nothing', async () => {

@@ -59,11 +59,18 @@ export class OperationsStore {
     return rows.map((r) => r.memberId);
   }
 
-  /** The ledger fields of the order's latest hand resolution, or null. */
-  async lastResolution(orderId: string): Promise<Record<string, string> | null> {
+  /**
+   * The ledger fields of the order's latest hand resolution, or null; an
+   * archived month still counts (looked up by TransID, the archive's index).
+   */
+  async lastResolution(order: { id: string; transId: string }): Promise<Record<string, string> | null> {
     const rows: { fields: Record<string, string> | null }[] = await this.db.query(
-      `SELECT fields FROM baofoo_notification_ledger WHERE order_id = $1 AND method = $2 AND reason_code = $3 ORDER BY id DESC LIMIT 1`,
-      [orderId, OPERATOR_METHOD, REVIEW_RESOLVED],
+      `SELECT fields FROM (
+         SELECT id, fields FROM baofoo_notification_ledger WHERE order_id = $1 AND method = $2 AND reason_code = $3
+         UNION ALL
+         SELECT id, fields FROM baofoo_notification_ledger_archive WHERE trans_id = $4 AND order_id = $1 AND method = $2 AND reason_code = $3) r
+       ORDER BY id DESC LIMIT 1`,
+      [order.id, OPERATOR_METHOD, REVIEW_RESOLVED, order.transId],
     );
     return rows[0]?.fields ?? null;
   }

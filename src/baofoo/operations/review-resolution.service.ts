@@ -61,7 +61,7 @@ export class ReviewResolutionService {
   }
 
   private async alreadyResolved(order: OrderRow, r: ReviewResolution): Promise<ResolvedReview> {
-    const last = order.status === 'PAID' || order.status === 'FAILED' ? await this.store.lastResolution(order.id) : null;
+    const last = order.status === 'PAID' || order.status === 'FAILED' ? await this.store.lastResolution(order) : null;
     // Only a resolution the order still stands on counts: one the gateway overtook since (a late payment) is history.
     const recorded = last?.Outcome === order.status ? last : null;
     if (recorded && sameOutcome(recorded, r.outcome)) return { changed: false, order };
