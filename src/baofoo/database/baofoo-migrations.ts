@@ -22,3 +22,8 @@ export const BAOFOO_MIGRATIONS = [
 
 /** The schema version this code needs: its newest migration's. */
 export const BAOFOO_SCHEMA_VERSION = migrationVersion(new BAOFOO_MIGRATIONS[BAOFOO_MIGRATIONS.length - 1]().name);
+
+/** Whether a schema at `found` (null: before the version table) has every migration this code needs. */
+export function isSchemaCurrent(found: number | null): boolean {
+  return found !== null && found >= BAOFOO_SCHEMA_VERSION;
+}

@@ -3,8 +3,8 @@ import type { DataSource } from 'typeorm';
 import { BaofooError } from '../protocol/errors.ts';
 import { BAOFOO_DATA_SOURCE } from './baofoo-database.provider.ts';
 import { BAOFOO_ENTITIES } from './baofoo-entities.ts';
-import { BAOFOO_SCHEMA_VERSION } from './baofoo-migrations.ts';
-import { readSchemaVersion } from './schema-version.ts';
+import { BAOFOO_SCHEMA_VERSION, isSchemaCurrent } from './baofoo-migrations.ts';
+import { describeSchemaVersion, readSchemaVersion } from './schema-version.ts';
 
 const HOW_TO_MIGRATE =
   'run `npx baofoo migrate` (DATABASE_URL or --url), add BAOFOO_MIGRATIONS to your TypeORM migrations and run them, ' +
@@ -25,7 +25,7 @@ export class BaofooSchemaOutdatedError extends BaofooError {
   ) {
     super(
       'SCHEMA_OUTDATED',
-      `The Baofoo schema is at migration ${found ?? 'older than 1764350000000'}, and this version of nestjs-baofoo needs ${required}: ` +
+      `The Baofoo schema is at ${describeSchemaVersion(found)}, and this version of nestjs-baofoo needs ${required}: ` +
         `its statements would fail payments until the schema is migrated. Apply the newer migrations before starting the app: ${HOW_TO_MIGRATE}`,
       { found, required },
     );
@@ -51,6 +51,6 @@ export class BaofooSchemaCheck implements OnModuleInit {
     const missing = rows.filter((r) => r.found === null).map((r) => r.name);
     if (missing.length > 0) throw new BaofooSchemaMissingError(missing);
     const found = await readSchemaVersion((sql, params) => this.dataSource.query(sql, params));
-    if (found === null || found < BAOFOO_SCHEMA_VERSION) throw new BaofooSchemaOutdatedError(found, BAOFOO_SCHEMA_VERSION);
+    if (!isSchemaCurrent(found)) throw new BaofooSchemaOutdatedError(found, BAOFOO_SCHEMA_VERSION);
   }
 }

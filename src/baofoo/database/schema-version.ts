@@ -8,6 +8,14 @@
  */
 export const SCHEMA_VERSION_TABLE = 'baofoo_schema_version';
 
+/** The first migration that records the version: a schema without the table is older than it. */
+export const FIRST_VERSIONED_SCHEMA = 1764350000000;
+
+/** A version found in the database, as a message says it. */
+export function describeSchemaVersion(found: number | null): string {
+  return found === null ? `a migration before ${FIRST_VERSIONED_SCHEMA}` : `migration ${found}`;
+}
+
 /** The statement that records the schema at `version`, a migration's timestamp. */
 export function schemaVersionSql(version: number): string {
   return `UPDATE "${SCHEMA_VERSION_TABLE}" SET "version" = ${Math.trunc(version)}`;

@@ -8,6 +8,9 @@ export function cut(text: string | undefined, max = 64): string | null {
   return text.length <= max ? text : Array.from(text).slice(0, max).join('');
 }
 
+/** The ledger's and the refusal counts' method columns hold this many characters; Node's parser takes any token as a method. */
+export const METHOD_CHARACTERS = 8;
+
 /** Who sent what, as the ledger columns can hold it. */
 export function ledgerIdentity(req: InboundRequest, order?: OrderRow): Pick<LedgerEntry, 'orderId' | 'memberId' | 'terminalId' | 'transId' | 'sourceIp' | 'method' | 'fields' | 'rawBody'> {
   const p = req.params ?? {};
@@ -17,8 +20,7 @@ export function ledgerIdentity(req: InboundRequest, order?: OrderRow): Pick<Ledg
     terminalId: cut(p.TerminalID),
     transId: cut(p.TransID),
     sourceIp: cut(req.sourceIp) ?? '',
-    // Any token is a method to Node's parser; the ledger keeps 8 characters, and a longer one must not fail the write.
-    method: cut(req.method, 8) ?? '',
+    method: cut(req.method, METHOD_CHARACTERS) ?? '',
     fields: req.params,
     rawBody: req.rawBody,
   };

@@ -5,7 +5,7 @@ import { outboxEntry } from '../events/outbox-entry.ts';
 import { PaymentOrderRepository, type OrderRow } from '../orders/payment-order.repository.ts';
 import type { Clock } from '../protocol/trade-time.ts';
 import type { InboundRequest, NotificationAnswer, VerifiedNotification } from './inbound-notification.ts';
-import { cut, ledgerIdentity } from './ledger-identity.ts';
+import { cut, ledgerIdentity, METHOD_CHARACTERS } from './ledger-identity.ts';
 import type { LedgerEntry } from './ledger-entry.ts';
 import { logText } from '../protocol/log-text.ts';
 import { RefusalCountStore } from './refusal-count.store.ts';
@@ -67,7 +67,7 @@ export class RefusalRecorder implements OnModuleInit, BeforeApplicationShutdown 
       at: this.clock(),
       sourceIp,
       reasonCode: refusal.code,
-      method: cut(inbound.method, 8) ?? '',
+      method: cut(inbound.method, METHOD_CHARACTERS) ?? '',
       rawBody: inbound.rawBody,
       sample: () => this.entry(inbound, refusal.code, refusal.message, refusal.status),
     });

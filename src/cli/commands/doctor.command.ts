@@ -4,8 +4,8 @@ import type { BaofooModuleOptions } from '../../baofoo/config/baofoo-options.int
 import { PUBLISHED_TEST_MERCHANT } from '../../baofoo/config/gateway-hosts.ts';
 import { BaofooConfigError, resolveBaofooOptions } from '../../baofoo/config/resolve-options.ts';
 import type { ResolvedBaofooOptions } from '../../baofoo/config/resolved-options.ts';
-import { BAOFOO_SCHEMA_VERSION } from '../../baofoo/database/baofoo-migrations.ts';
-import { readSchemaVersion } from '../../baofoo/database/schema-version.ts';
+import { BAOFOO_SCHEMA_VERSION, isSchemaCurrent } from '../../baofoo/database/baofoo-migrations.ts';
+import { describeSchemaVersion, readSchemaVersion } from '../../baofoo/database/schema-version.ts';
 import type { PaymentResultFields } from '../../baofoo/protocol/notification.ts';
 import { md5Hex, paymentResultSigningString } from '../../baofoo/protocol/signature.ts';
 import { BaofooSigner } from '../../baofoo/signing/baofoo-signer.service.ts';
@@ -75,8 +75,8 @@ async function databaseFinding(env: CliEnv): Promise<DoctorFinding> {
     const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'baofoo_payment_orders'`);
     if (rows[0].n === 0) return fix('database', 'reachable but not migrated: run `npx baofoo migrate` (or BAOFOO_MIGRATIONS, or sql/schema.sql) in your deploy step');
     const version = await readSchemaVersion(async (sql, params) => (await client.query(sql, params)).rows);
-    if (version === null || version < BAOFOO_SCHEMA_VERSION) {
-      return fix('database', `reachable, but the schema is at ${version ?? 'a migration before 1764350000000'} and this version needs ${BAOFOO_SCHEMA_VERSION}: run \`npx baofoo migrate\` in your deploy step`);
+    if (!isSchemaCurrent(version)) {
+      return fix('database', `reachable, but the schema is at ${describeSchemaVersion(version)} and this version needs ${BAOFOO_SCHEMA_VERSION}: run \`npx baofoo migrate\` in your deploy step`);
     }
     return ok('database', `reachable, schema at ${version}`);
   } catch (e) {
