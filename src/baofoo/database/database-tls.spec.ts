@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 import { BaofooDatabaseTlsError, DATABASE_TLS_ERRORS, databaseTlsError, retryUnlessTlsMismatch } from './database-tls.ts';
 
@@ -11,6 +12,13 @@ describe('databaseTlsError', () => {
     expect(error).toBeInstanceOf(BaofooDatabaseTlsError);
     expect(error?.code).toBe(DATABASE_TLS_ERRORS.certificateRefused);
     expect(error?.message).toMatch(/^the database's TLS certificate was not accepted \(self-signed certificate in certificate chain\): .*ssl: \{ ca \}.*sslrootcert/);
+  });
+
+  it('knows an error made in another realm, as node’s TLS errors are under a vm', () => {
+    const foreign = runInNewContext('Object.assign(new Error("unable to verify the first certificate"), { code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" })') as unknown;
+
+    expect(foreign instanceof Error).toBe(false);
+    expect(databaseTlsError(foreign)?.code).toBe(DATABASE_TLS_ERRORS.certificateRefused);
   });
 
   it('tells a host name the certificate does not name as a refused certificate', () => {

@@ -44,26 +44,27 @@ const WITHOUT_ENCRYPTION = /no encryption$/;
  * when `error` is not one (a down server, a wrong password…), which may pass.
  */
 export function databaseTlsError(error: unknown): BaofooDatabaseTlsError | null {
-  if (!(error instanceof Error)) return null;
-  const code = (error as { code?: unknown }).code;
+  // Read by shape, not `instanceof Error`: node's TLS errors come from another realm under a vm (jest).
+  if (typeof error !== 'object' || error === null || typeof (error as { message?: unknown }).message !== 'string') return null;
+  const { code, message } = error as { code?: unknown; message: string };
   if (typeof code === 'string' && CERTIFICATE_CODES.has(code)) {
     return new BaofooDatabaseTlsError(
       DATABASE_TLS_ERRORS.certificateRefused,
-      `the database's TLS certificate was not accepted (${error.message}): check the CA and host name that ${WHERE} gives ` +
+      `the database's TLS certificate was not accepted (${message}): check the CA and host name that ${WHERE} gives ` +
         `(ssl: { ca }, or ?sslmode=verify-full&sslrootcert=/path/ca.pem)`,
       { reason: code },
     );
   }
-  if (error.message === SERVER_WITHOUT_TLS) {
+  if (message === SERVER_WITHOUT_TLS) {
     return new BaofooDatabaseTlsError(
       DATABASE_TLS_ERRORS.serverWithoutTls,
       `the database does not offer TLS but the connection asks for it: turn ssl on at the server, or take ssl / sslmode out of ${WHERE}`,
     );
   }
-  if (code === NO_HBA_ENTRY && WITHOUT_ENCRYPTION.test(error.message)) {
+  if (code === NO_HBA_ENTRY && WITHOUT_ENCRYPTION.test(message)) {
     return new BaofooDatabaseTlsError(
       DATABASE_TLS_ERRORS.tlsRequired,
-      `the database accepts only TLS connections and this one did not use TLS (${error.message}): ` +
+      `the database accepts only TLS connections and this one did not use TLS (${message}): ` +
         `set ssl: { ca } on ${WHERE}, or ?sslmode=verify-full&sslrootcert=/path/ca.pem in the url`,
     );
   }
@@ -79,4 +80,9 @@ export function retryUnlessTlsMismatch(error: unknown): boolean {
   const tls = databaseTlsError(error);
   if (tls) throw tls;
   return true;
+}
+
+/** Why a connection failed, for a person: the TLS problem with its fix, or the driver's own words. */
+export function connectFailureText(error: unknown): string {
+  return databaseTlsError(error)?.message ?? String((error as { message?: unknown } | null)?.message ?? error);
 }
