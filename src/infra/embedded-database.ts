@@ -24,6 +24,11 @@ export interface EmbeddedDatabaseOptions {
   port?: number;
   persistent?: boolean;
   onLog?: (line: string) => void;
+  /**
+   * More `postgres` flags, after the defaults, e.g. `['-c', 'ssl=on', '-c', 'hba_file=/tmp/x/pg_hba.conf']`
+   * (files they name must be readable by the `postgres` user when the caller is root).
+   */
+  postgresFlags?: string[];
 }
 
 const USER = 'postgres';
@@ -123,7 +128,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions = {
       persistent,
       createPostgresUser: account !== undefined,
       initdbFlags: ['--encoding=UTF8', '--locale=C'],
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off'],
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off', ...(options.postgresFlags ?? [])],
       onLog: log,
       onError: (e: unknown) => log(String(e)),
     });
