@@ -70,6 +70,8 @@ async function databaseFinding(env: CliEnv): Promise<DoctorFinding> {
       : ok('database', 'DATABASE_URL is not set: `npm start` uses its embedded PostgreSQL');
   }
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  // The server may end the session mid-check (a restart): the failed statement is the finding, not an unhandled 'error' event.
+  client.on('error', () => undefined);
   try {
     await client.connect();
     const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'baofoo_payment_orders'`);
