@@ -88,6 +88,8 @@ async function databaseFindings(env: CliEnv): Promise<DoctorFinding[]> {
     ];
   }
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  // The server may end the session mid-check (a restart): the failed statement is the finding, not an unhandled 'error' event.
+  client.on('error', () => undefined);
   try {
     await client.connect();
     const tls = await tlsFinding(client);
