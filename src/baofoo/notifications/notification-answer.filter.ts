@@ -1,4 +1,5 @@
 import { Catch, Injectable, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { LogThrottle } from '../common/log-throttle.ts';
 import type { NotificationAnswer } from './inbound-notification.ts';
 import { logText } from '../protocol/log-text.ts';
 import { NotificationRefusal } from './notification-refusal.ts';
@@ -13,6 +14,8 @@ import { sendText, type TextReply } from './text-reply.ts';
 @Injectable()
 export class NotificationAnswerFilter implements ExceptionFilter {
   private readonly logger = new Logger('BaofooNotifications');
+  // A database outage fails every notification the same way: a line per window, not per request.
+  private readonly unprocessed = new LogThrottle(10_000);
 
   constructor(private readonly refusals: RefusalRecorder) {}
 
@@ -20,7 +23,8 @@ export class NotificationAnswerFilter implements ExceptionFilter {
     let answer: NotificationAnswer;
     if (exception instanceof NotificationRefusal) answer = this.refusals.refuseUnverified(exception);
     else {
-      this.logger.error(`notification not processed: ${logText((exception as Error)?.message ?? exception)}`);
+      const line = this.unprocessed.line(`notification not processed: ${logText((exception as Error)?.message ?? exception)}`);
+      if (line) this.logger.error(line);
       answer = { status: 503, body: 'FAIL UNAVAILABLE' };
     }
     sendText(host.switchToHttp().getResponse<TextReply>(), answer.status, answer.body);
