@@ -102,7 +102,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     // Listener names are checked now, so a clash stops the boot instead of a delivery.
     this.registry.all();
     // A pool of its own, with room for a busy database: the relay never takes a connection a notification is waiting for.
-    const db = this.database.derive({ poolSize: this.tuning.connections, statementTimeoutMs: 10_000, connectTimeoutMs: 10_000, answerWithinMs: 20_000 }, 'baofoo-outbox');
+    // It keeps one connection for good: on a server whose max_connections other clients filled, the relay would
+    // otherwise starve (no claim, no lease renewal, no finish) once its idle connections closed.
+    const db = this.database.derive({ poolSize: this.tuning.connections, poolMin: 1, statementTimeoutMs: 10_000, connectTimeoutMs: 10_000, answerWithinMs: 20_000 }, 'baofoo-outbox');
     this.db = db;
     // Outcomes that settle while a write runs share the next one: one statement per burst, not per listener.
     this.records = new BatchedWriter((writes) => saveDeliveries(db, writes));
