@@ -104,3 +104,65 @@ describe('An instance killed mid-batch', () => {
     expect(sandbox.queries().filter((q) => q.refused)).toEqual([]);
   });
 });
+
+describe('An instance shut down mid-batch', () => {
+  const clock = new FakeClock();
+  const reconciliation = { batchSize: 10, concurrency: 1, queryTimeoutMs: 2000 };
+  let db: TestDatabase;
+  let sandbox: SandboxGateway;
+  let stopping: Instance;
+  let client: FreezingClient;
+  let survivor: Instance;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    sandbox = await startSandboxGateway({ clock: clock.now, retryDelaysMs: [0], queryMinIntervalMs: 60_000 });
+    survivor = await startInstance(db.url, sandbox.url, clock, { reconciliation });
+    stopping = await startInstance(db.url, sandbox.url, clock, {
+      reconciliation,
+      quiet: true,
+      override: {
+        provide: GatewayQueryClient,
+        useFactory: (options: ResolvedBaofooOptions, signer: BaofooSigner) => (client = new FreezingClient(options, signer)),
+        inject: [BAOFOO_OPTIONS, BaofooSigner],
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await stopping?.close();
+    await survivor?.close();
+    await sandbox?.stop();
+    await db?.drop();
+  });
+
+  it('hands back the orders it had not queried yet: another instance takes them a minute after the claim, not after the lease', async () => {
+    const orders: OrderRow[] = await Promise.all(Array.from({ length: 10 }, () => placeOrder(survivor, sandbox)));
+    await Promise.all(orders.map((o) => sandbox.pay(o.transId, { result: 'paid' }, { faults: { dropNotification: true } })));
+    const claimedAt = clock.advance(60);
+    const lease = survivor.reconciliation.leaseSeconds;
+
+    const tick = stopping.reconciliation.runOnce();
+    await client.frozen;
+    // What ReconciliationCron.onModuleDestroy does first on shutdown; the query in flight then ends.
+    stopping.reconciliation.stop();
+    client.kill();
+    const last = await tick;
+    const unsent = last.outcomes.filter((o) => o.kind === 'skipped' && o.reason === 'the instance is shutting down');
+    expect(unsent).toHaveLength(8);
+    for (const o of orders.filter((x) => unsent.some((u) => u.transId === x.transId))) {
+      expect(await orderState(survivor.dataSource, o.id)).toMatchObject({ status: 'PENDING', nextQueryAt: claimedAt });
+    }
+
+    // The one-query-a-minute rule still counts from the claim; the lease would have kept them for lease seconds.
+    clock.advance(59);
+    expect((await survivor.reconciliation.runOnce()).claimed).toBe(0);
+    clock.advance(1);
+    expect(lease).toBeGreaterThan(60);
+    const takeover = await survivor.reconciliation.runOnce();
+    expect(takeover.outcomes.map((o) => o.transId).sort()).toEqual(unsent.map((o) => o.transId).sort());
+    expect(takeover.outcomes.every((o) => o.kind === 'paid')).toBe(true);
+    for (const u of unsent) expect(sandbox.queries(u.transId).map((q) => q.checkResult)).toEqual(['Y']);
+    expect(sandbox.queries().filter((q) => q.refused)).toEqual([]);
+  });
+});
