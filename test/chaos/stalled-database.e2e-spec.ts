@@ -65,7 +65,7 @@ describe('a database that stalls mid-storm', () => {
     })
       .overrideProvider(BAOFOO_OUTBOX_TUNING)
       // Short leases, so an event whose outcome could not be written during a stall comes back within the test.
-      .useValue({ ...DEFAULT_OUTBOX_TUNING, listenerTimeoutMs: 5000, leaseMarginMs: 2000, backoff: { ...DEFAULT_OUTBOX_TUNING.backoff, baseMs: 200, factor: 2, maxMs: 2000 } })
+      .useValue({ ...DEFAULT_OUTBOX_TUNING, listenerTimeoutMs: 5000, leaseMs: 7000, backoff: { ...DEFAULT_OUTBOX_TUNING.backoff, baseMs: 200, factor: 2, maxMs: 2000 } })
       .compile();
     app = moduleRef.createNestApplication({ rawBody: true, logger: false });
     await app.listen(0, '127.0.0.1');

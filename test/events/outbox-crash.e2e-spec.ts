@@ -125,14 +125,15 @@ describe('the outbox after a process died', () => {
     expect(pending).toEqual([{ n: 0 }]);
   });
 
-  it('after a process killed with SIGKILL mid-delivery, repeats only the listener calls not yet on record, once its lease runs out', async () => {
-    const listenerTimeoutMs = 4000;
-    const leaseMarginMs = 500;
+  it('after a process killed with SIGKILL mid-delivery, repeats only the listener calls not yet on record, within a lease of its last renewal', async () => {
+    // The child's hanging listener outlives many leases: only the heartbeat keeps its claims while it lives.
+    const leaseMs = 1500;
     const rows = rowsOf(5);
     const eventIds = rows.map((r) => r.event_id);
+    const recorder = new DeliveryRecorder();
     await commitOutboxRows(db.url, rows);
     const child = spawn(process.execPath, ['--import', new URL('./child/swc-register.mjs', import.meta.url).href, fileURLToPath(new URL('./child/relay-child.ts', import.meta.url))], {
-      env: { ...process.env, DATABASE_URL: db.url, POLL_INTERVAL_MS: String(pollIntervalMs), LISTENER_TIMEOUT_MS: String(listenerTimeoutMs), LEASE_MARGIN_MS: String(leaseMarginMs) },
+      env: { ...process.env, DATABASE_URL: db.url, POLL_INTERVAL_MS: String(pollIntervalMs), LISTENER_TIMEOUT_MS: '60000', LEASE_MS: String(leaseMs) },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     children.push(child);
@@ -147,8 +148,8 @@ describe('the outbox after a process died', () => {
       });
       child.once('exit', (code) => reject(new Error(`the child relay exited (${code}) before claiming: ${stderr.join('')}`)));
     });
-    const [claim] = await query<{ lease_left_ms: number }>(db.url, `SELECT min(extract(epoch FROM next_attempt_at - clock_timestamp()) * 1000)::float8 AS lease_left_ms FROM baofoo_outbox WHERE event_id = ANY($1::uuid[])`, [eventIds]);
-    const leaseEnds = Date.now() + claim.lease_left_ms;
+    const leaseEnd = async () =>
+      (await query<{ at: Date }>(db.url, `SELECT max(next_attempt_at) AS at FROM baofoo_outbox WHERE event_id = ANY($1::uuid[])`, [eventIds]))[0].at.getTime();
     // The fast listener's outcomes are on record before the process dies; the hanging one's never are.
     const recorded = async () => query<{ listener: string; status: string; attempts: number; n: number }>(db.url,
       `SELECT listener, status, attempts, count(*)::int AS n FROM baofoo_event_deliveries WHERE event_id = ANY($1::uuid[]) GROUP BY listener, status, attempts ORDER BY listener`,
@@ -156,20 +157,26 @@ describe('the outbox after a process died', () => {
     );
     for (let polls = 0; (await recorded()).length === 0; polls++) if (polls > 500) throw new Error('the fast listener was never recorded');
     expect(await recorded()).toEqual([{ listener: 'crash.fast', status: 'delivered', attempts: 1, n: rows.length }]);
+    // Another relay polls every 250 ms while the child holds its events a whole lease past the first one's end (renewed).
+    const survivor = await startCrashSurvivor(recorder);
+    const firstLeaseEnd = await leaseEnd();
+    for (let polls = 0; (await leaseEnd()) < firstLeaseEnd + leaseMs; polls++) if (polls > 5000) throw new Error('the child did not renew its leases');
+    expect(recorder.calls).toEqual([]);
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
+    const killedAt = Date.now();
+    const lastLeaseEnd = await leaseEnd();
 
-    const recorder = new DeliveryRecorder();
-    await startCrashSurvivor(recorder);
-    await recorder.until(() => recorder.calls.length === rows.length, listenerTimeoutMs + leaseMarginMs + 5000);
+    await recorder.until(() => recorder.calls.length === rows.length, leaseMs + 10_000);
     const deliveredAt = Date.now();
+    process.stdout.write(`crashed relay's events back ${deliveredAt - killedAt} ms after SIGKILL (lease ${leaseMs} ms, ${deliveredAt - lastLeaseEnd} ms after its last renewal ran out)\n`);
 
-    // Nothing came back before the lease ran out, then the claim came within two poll intervals.
-    expect(deliveredAt).toBeGreaterThanOrEqual(leaseEnds - 50);
-    expect(deliveredAt - leaseEnds).toBeLessThan(2 * pollIntervalMs + 500);
+    // Nothing came back before the last renewed lease ran out, then within a few poll intervals, not a long lease.
+    expect(deliveredAt).toBeGreaterThanOrEqual(lastLeaseEnd - 50);
+    expect(deliveredAt - killedAt).toBeLessThan(leaseMs + 4 * pollIntervalMs + 2000);
     expect(recorder.calls.map((c) => c.listener)).toEqual(rows.map(() => 'crash.slow'));
     expect(new Set(recorder.calls.map((c) => c.eventId))).toEqual(holding);
-    await apps[apps.length - 1].relay.settled();
+    await survivor.relay.settled();
     expect(await recorded()).toEqual([
       { listener: 'crash.fast', status: 'delivered', attempts: 1, n: rows.length },
       { listener: 'crash.slow', status: 'delivered', attempts: 1, n: rows.length },

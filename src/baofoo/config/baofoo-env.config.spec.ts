@@ -94,6 +94,8 @@ describe('baofooOptionsFromEnv', () => {
       BAOFOO_REFUSAL_FLUSH_MS: '2000',
       BAOFOO_RECONCILE_MAX_QUERIES_PER_MINUTE: '10',
       BAOFOO_DB_POOL_SIZE: '20',
+      BAOFOO_DB_POOL_MIN: '3',
+      BAOFOO_DB_IDLE_TIMEOUT_MS: '30000',
       BAOFOO_DB_STATEMENT_TIMEOUT_MS: '1200',
       BAOFOO_DB_CONNECT_TIMEOUT_MS: '800',
       BAOFOO_DB_ANSWER_WITHIN_MS: '1800',
@@ -106,9 +108,9 @@ describe('baofooOptionsFromEnv', () => {
       refusals: { windowSeconds: 120, samplesPerSource: 2, maxSources: 500, maxPendingSamples: 50, flushIntervalMs: 2000 },
     });
     expect(options.reconciliation).toMatchObject({ maxQueriesPerMinute: 10 });
-    expect(options.database).toEqual({ poolSize: 20, statementTimeoutMs: 1200, connectTimeoutMs: 800, answerWithinMs: 1800 });
+    expect(options.database).toEqual({ poolSize: 20, poolMin: 3, idleTimeoutMs: 30_000, statementTimeoutMs: 1200, connectTimeoutMs: 800, answerWithinMs: 1800 });
     const resolved = resolveBaofooOptions(options);
-    expect(resolved.database).toEqual({ poolSize: 20, statementTimeoutMs: 1200, connectTimeoutMs: 800, answerWithinMs: 1800, settleBatchSize: 32, settleBatchesInFlight: 4 });
+    expect(resolved.database).toEqual({ poolSize: 20, poolMin: 3, idleTimeoutMs: 30_000, statementTimeoutMs: 1200, connectTimeoutMs: 800, answerWithinMs: 1800, settleBatchSize: 32, settleBatchesInFlight: 4 });
     expect(resolved.notification.additionalInfoMismatch).toBe('settle');
   });
 

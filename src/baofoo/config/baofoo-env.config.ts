@@ -137,6 +137,8 @@ export function baofooOptionsFromEnv(env: Env, fromFiles: Env = {}): BaofooModul
     },
     database: {
       poolSize: int(env.BAOFOO_DB_POOL_SIZE),
+      poolMin: int(env.BAOFOO_DB_POOL_MIN),
+      idleTimeoutMs: int(env.BAOFOO_DB_IDLE_TIMEOUT_MS),
       statementTimeoutMs: int(env.BAOFOO_DB_STATEMENT_TIMEOUT_MS),
       connectTimeoutMs: int(env.BAOFOO_DB_CONNECT_TIMEOUT_MS),
       answerWithinMs: int(env.BAOFOO_DB_ANSWER_WITHIN_MS),

@@ -86,6 +86,8 @@ export class OutboxDto {
 
 export class DatabaseDto {
   @IsOptional() @IsInt() @Min(1) @Max(1000) poolSize?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(1000) poolMin?: number;
+  @IsOptional() @IsInt() @Min(1000) @Max(86_400_000) idleTimeoutMs?: number;
   @IsOptional() @IsInt() @Min(10) @Max(600_000) statementTimeoutMs?: number;
   @IsOptional() @IsInt() @Min(10) @Max(600_000) connectTimeoutMs?: number;
   @IsOptional() @IsInt() @Min(10) @Max(600_000) answerWithinMs?: number;

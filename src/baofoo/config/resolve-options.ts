@@ -63,6 +63,8 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): 
       problems.push(`${name}: ${(e as Error).message}`);
     }
   }
+  const pool = options.database ?? {};
+  if ((pool.poolMin ?? 0) > (pool.poolSize ?? 10)) problems.push(`database.poolMin (BAOFOO_DB_POOL_MIN) ${pool.poolMin} is above database.poolSize (BAOFOO_DB_POOL_SIZE) ${pool.poolSize ?? 10}: lower it, or raise the pool size`);
   if (routeKey(notifyPath) === routeKey(pagePath)) problems.push('notification.path and notification.pagePath must differ: the page address must never settle orders');
   const seen = new Set<string>();
   const merchants: RingMerchant[] = [];
@@ -126,7 +128,7 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): 
       maxQueriesPerMinute: r.maxQueriesPerMinute ?? 30,
     },
     outbox: { pollIntervalMs: ob.pollIntervalMs ?? 1000, maxAttempts: ob.maxAttempts ?? 8, enabled: ob.enabled ?? true },
-    database: { poolSize: d.poolSize ?? 10, statementTimeoutMs: d.statementTimeoutMs ?? 1500, connectTimeoutMs: d.connectTimeoutMs ?? 1000, answerWithinMs: d.answerWithinMs ?? 2000,
+    database: { poolSize: d.poolSize ?? 10, poolMin: d.poolMin ?? Math.min(2, d.poolSize ?? 10), idleTimeoutMs: d.idleTimeoutMs ?? 60_000, statementTimeoutMs: d.statementTimeoutMs ?? 1500, connectTimeoutMs: d.connectTimeoutMs ?? 1000, answerWithinMs: d.answerWithinMs ?? 2000,
       settleBatchSize: d.settleBatchSize ?? 32,
       settleBatchesInFlight: d.settleBatchesInFlight ?? 4,
     },

@@ -33,8 +33,8 @@ export function baofooDatabaseOf(dataSource: DataSource, options: ResolvedBaofoo
     );
   }
   // The group-commit settings are the settling repository's, not the pool's.
-  const { poolSize, statementTimeoutMs, connectTimeoutMs, answerWithinMs } = options.database;
-  return new BaofooDatabase(() => connectionSettingsOf(dataSource), { poolSize, statementTimeoutMs, connectTimeoutMs, answerWithinMs }, 'baofoo');
+  const { poolSize, poolMin, idleTimeoutMs, statementTimeoutMs, connectTimeoutMs, answerWithinMs } = options.database;
+  return new BaofooDatabase(() => connectionSettingsOf(dataSource), { poolSize, poolMin, idleTimeoutMs, statementTimeoutMs, connectTimeoutMs, answerWithinMs }, 'baofoo');
 }
 
 /** Closes the module's pool after everything that uses it has stopped (relay and cron stop earlier in the shutdown). */

@@ -9,6 +9,10 @@ const KEEPALIVE_AFTER_IDLE_MS = 30_000;
 export interface BaofooDatabaseSettings {
   /** Connections in the pool. */
   poolSize: number;
+  /** Connections kept however long they sit idle (pg-pool's `min`); default `poolSize`, a fixed pool. */
+  poolMin?: number;
+  /** A connection above `poolMin` closes after this long idle, in ms. Default 60000. */
+  idleTimeoutMs?: number;
   /** Server-side cap on one statement (`statement_timeout`), in ms. */
   statementTimeoutMs: number;
   /** Longest wait for a connection (a pooled one or a new one), in ms. */
@@ -226,11 +230,14 @@ export class BaofooDatabase {
   }
 
   private createPool(): pg.Pool {
-    // Connections are kept, not closed when idle (pg's default closes them after 10 s): a new one costs a
+    // A floor of connections is kept for good (pg's default closes every idle one after 10 s): a new one costs a
     // backend start, authentication and cold caches that parse the settling statement in ~20 ms, so the
-    // first notifications after a quiet spell waited 100 ms and more (issue 13). A fixed-size pool, as
-    // HikariCP recommends; a connection the server or the network drops is removed and replaced on demand.
-    const pool = new pg.Pool({ ...this.clientConfig(), max: this.settings.poolSize, idleTimeoutMillis: 0 });
+    // first notifications after a quiet spell waited 100 ms and more (issue 13). Above the floor, a burst's
+    // connections close after a minute idle, so instances that are not busy give the server's connections
+    // back (two instances of a fixed pool held all 20 of a small server). pg-pool keeps every connection
+    // released while the pool is at or below `min`; a connection the server or the network drops is removed
+    // and replaced on demand.
+    const pool = new pg.Pool({ ...this.clientConfig(), max: this.settings.poolSize, min: Math.min(this.settings.poolMin ?? this.settings.poolSize, this.settings.poolSize), idleTimeoutMillis: this.settings.idleTimeoutMs ?? 60_000 });
     // An idle connection that dies (server restart, SIGKILLed backend) must not crash the app.
     pool.on('error', () => undefined);
     // pg-pool listens for a client's 'error' only while it is idle, and pg emits one whenever the socket

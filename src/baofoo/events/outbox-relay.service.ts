@@ -11,10 +11,22 @@ import { deadLetterEvent } from './dead-letter-event.ts';
 import { planDelivery, settleDelivery, type DeliveryState, type DeliveryWrite, type DueListener, type ListenerResult } from './delivery-plan.ts';
 import { EventListenerRegistry } from './event-listener-registry.service.ts';
 import { LagWindow } from './lag-window.ts';
+import { LeaseHeartbeat } from './lease-heartbeat.ts';
 import { callListener, describeFailure } from './listener-call.ts';
 import { BAOFOO_OUTBOX_TUNING, type OutboxTuning } from './outbox.constants.ts';
 import { outboxRow } from './outbox-row.ts';
-import { claimDueEvents, finishEvents, insertOutboxRows, loadDeliveryStates, releaseEvents, saveDeliveries, type ClaimedEvent, type EventDeliveryWrite } from './outbox-store.ts';
+import {
+  claimDueEvents,
+  finishEvents,
+  insertOutboxRows,
+  loadDeliveryStates,
+  releaseEvents,
+  renewLeases,
+  saveDeliveries,
+  type ClaimedEvent,
+  type EventClaim,
+  type EventDeliveryWrite,
+} from './outbox-store.ts';
 import { OutboxSignal } from './outbox-signal.ts';
 import { OutboxWakeup } from './outbox-wakeup.ts';
 
@@ -28,9 +40,11 @@ import { OutboxWakeup } from './outbox-wakeup.ts';
  * timeout), and writes each listener's outcome as soon as that listener has
  * settled. An event whose listeners have all settled is marked finished on
  * its own: up to `concurrency` events are in flight, each finishing
- * independently, so a slow listener holds only its own event. A relay that
- * dies leaves its claims to run out; the event is claimed again and only the
- * listeners with no outcome on record are called again.
+ * independently, so a slow listener holds only its own event. The lease is
+ * short and renewed while the listeners run (`LeaseHeartbeat`); a relay that
+ * dies leaves its claims to run out within a lease, the event is claimed
+ * again and only the listeners with no outcome on record are called again.
+ * Every write to a claimed event names its claim (`EventClaim`).
  *
  * Claims run when a writer of this process committed events (`OutboxSignal`),
  * when a NOTIFY from a process without a relay arrives, when a delivery slot
@@ -48,12 +62,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('BaofooOutbox');
   private readonly lag = new LagWindow();
   private readonly inFlight = new Map<string, Promise<void>>();
-  /** Events whose listener calls a stop cut short: handed back to the queue at once. */
-  private readonly abandoned = new Set<string>();
+  /** Claims whose listener calls a stop cut short: handed back to the queue at once. */
+  private readonly abandoned: EventClaim[] = [];
   private abort = new AbortController();
   private db: BaofooDatabase | null = null;
   private records: BatchedWriter<EventDeliveryWrite> | null = null;
   private finishes: BatchedWriter<FinishedEvent> | null = null;
+  private heartbeat: LeaseHeartbeat | null = null;
   private detachSignal: (() => void) | null = null;
   /** The last claim took as many events as it could: more may be waiting for a free slot. */
   private saturated = false;
@@ -87,11 +102,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     // Listener names are checked now, so a clash stops the boot instead of a delivery.
     this.registry.all();
     // A pool of its own, with room for a busy database: the relay never takes a connection a notification is waiting for.
-    const db = this.database.derive({ poolSize: this.tuning.connections, statementTimeoutMs: 10_000, connectTimeoutMs: 10_000, answerWithinMs: 20_000 }, 'baofoo-outbox');
+    // It keeps one connection for good: on a server whose max_connections other clients filled, the relay would
+    // otherwise starve (no claim, no lease renewal, no finish) once its idle connections closed.
+    const db = this.database.derive({ poolSize: this.tuning.connections, poolMin: 1, statementTimeoutMs: 10_000, connectTimeoutMs: 10_000, answerWithinMs: 20_000 }, 'baofoo-outbox');
     this.db = db;
     // Outcomes that settle while a write runs share the next one: one statement per burst, not per listener.
     this.records = new BatchedWriter((writes) => saveDeliveries(db, writes));
     this.finishes = new BatchedWriter((events) => finishEvents(db, events, events.flatMap((e) => e.deliveries)));
+    // A renewal later than the next beat is no use: it gives up then, and the next beat tries again.
+    const beatMs = Math.max(1, Math.floor(this.tuning.leaseMs / 3));
+    this.heartbeat = new LeaseHeartbeat(
+      (claims) => db.answerBy(Date.now() + beatMs, () => renewLeases(db, claims, this.tuning.leaseMs)),
+      beatMs,
+      (lost) => this.logger.warn(`outbox relay lost the lease of ${lost.size} event(s) in delivery (the database was out of reach longer than outbox leaseMs); another relay may call their listeners again: ${[...lost].join(', ')}`),
+      this.logger,
+    );
     this.abort = new AbortController();
     // Every listener call in flight listens for the abort: far more than the default warning threshold of 10.
     setMaxListeners(0, this.abort.signal);
@@ -173,8 +198,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * Stops the relay: no new claim; deliveries in flight get `shutdownGraceMs`
-   * to finish, then they are abandoned and their events handed back to the
-   * queue at once (what their listeners already settled stays on record).
+   * to finish (their leases renewed meanwhile), then they are abandoned and
+   * their events handed back to the queue at once, for another instance to
+   * take (what their listeners already settled stays on record).
    */
   async stop(): Promise<void> {
     if (!this.started || this.stopped) return;
@@ -188,6 +214,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       await this.finishDeliveries();
     } finally {
+      await this.heartbeat?.stop();
       const db = this.db;
       this.db = null;
       await db?.end();
@@ -209,13 +236,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     // Only listener calls are cut short: outcomes already settled are still written, so they are not repeated.
     this.abort.abort();
     await Promise.all(this.inFlight.values());
-    const abandoned = [...this.abandoned];
-    this.abandoned.clear();
+    const abandoned = this.abandoned.splice(0);
     await releaseEvents(this.db!, abandoned).catch((e: unknown) => this.logger.warn(`could not hand abandoned events back (their leases will run out): ${describeFailure(e, 300)}`));
-  }
-
-  private get leaseMs(): number {
-    return this.tuning.listenerTimeoutMs + this.tuning.leaseMarginMs;
   }
 
   private async begin(): Promise<void> {
@@ -252,14 +274,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         const limit = Math.min(this.tuning.concurrency - this.inFlight.size, this.tuning.batchSize);
         this.saturated = limit <= 0;
         if (limit <= 0 || this.stopped) break;
-        const events = await claimDueEvents(db, limit, this.leaseMs);
+        const events = await claimDueEvents(db, limit, this.tuning.leaseMs, [...this.inFlight.keys()]);
         this.saturated = events.length === limit;
         const claimedAt = performance.now();
         if (this.stopped) {
-          await releaseEvents(
-            db,
-            events.map((e) => e.id),
-          );
+          await releaseEvents(db, events);
           break;
         }
         // Only an event claimed before can have delivery records (a replayed one was claimed before it died).
@@ -284,10 +303,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       })
       .finally(() => {
         this.inFlight.delete(event.id);
+        this.heartbeat?.drop(event.id);
         // Refill once half the slots are free, and only when events were left behind: one claim per several events.
         if (this.saturated && this.inFlight.size <= this.tuning.concurrency / 2) this.wakeSoon();
       });
     this.inFlight.set(event.id, delivery);
+    this.heartbeat?.hold(event);
   }
 
   private async deliver(event: ClaimedEvent, states: ReadonlyMap<string, DeliveryState>, claimedAt: number): Promise<void> {
@@ -315,7 +336,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       }),
     );
     if (signal.aborted) {
-      this.abandoned.add(event.id);
+      this.abandoned.push({ id: event.id, claims: event.claims });
       return;
     }
     // Fire-and-forget subscribers hear an event on its first claim only: a retry of one listener must not replay it to them.
@@ -323,7 +344,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const done = !plan.waiting && writes.every((w) => w !== null && w.status !== 'failed');
     // An unfinished event's retry time is read from its records: they must all be written first.
     if (held && !done) await this.records!.add(held);
-    await this.finishes!.add({ id: event.id, done, deliveries: held && done ? [held] : [] });
+    await this.finishes!.add({ id: event.id, claims: event.claims, done, deliveries: held && done ? [held] : [] });
     if (done) this.delivered += 1;
   }
 
@@ -379,8 +400,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 }
 
-interface FinishedEvent {
-  id: string;
+interface FinishedEvent extends EventClaim {
   done: boolean;
   /** Outcomes not yet on record, written by the statement that finishes the event. */
   deliveries: EventDeliveryWrite[];

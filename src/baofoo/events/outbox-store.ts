@@ -11,13 +11,22 @@ import { outboxInsertStatement, type OutboxRow } from './outbox-row.ts';
 
 type Sql = BaofooTransaction;
 
-export interface ClaimedEvent {
+/**
+ * One claim of one event: the row's claim counter (`attempts`) as the claim
+ * left it. Every write a relay makes to the row after its claim names it, and
+ * changes nothing once a later claim (another relay's, after the lease ran
+ * out) has taken the event.
+ */
+export interface EventClaim {
   id: string;
+  /** Claims of this event, this one included: 1 on its first delivery. */
+  claims: number;
+}
+
+export interface ClaimedEvent extends EventClaim {
   eventId: string;
   type: string;
   payload: Record<string, unknown>;
-  /** Claims of this event, this one included: 1 on its first delivery. */
-  claims: number;
   /** Commit → claim on the database clock, in ms (measured from the writer's transaction start). */
   ageMs: number;
 }
@@ -25,10 +34,13 @@ export interface ClaimedEvent {
 /**
  * Claims up to `limit` due events with a lease, in one autocommit statement:
  * their `next_attempt_at` moves `leaseMs` ahead, so no relay claims them
- * again while this one delivers, and they come back by themselves if it dies.
- * SKIP LOCKED lets several relays claim at once without waiting on each other.
+ * again while this one delivers (its heartbeat renews the lease), and they
+ * come back by themselves soon after it dies. SKIP LOCKED lets several relays
+ * claim at once without waiting on each other. `skip`: events this relay is
+ * still delivering, whose lease ran out while it could not renew it; they are
+ * not claimed a second time by their own relay.
  */
-export async function claimDueEvents(db: Sql, limit: number, leaseMs: number): Promise<ClaimedEvent[]> {
+export async function claimDueEvents(db: Sql, limit: number, leaseMs: number, skip: readonly string[] = []): Promise<ClaimedEvent[]> {
   const rows = await db.query<{ id: string; event_id: string; type: string; order_id: string | null; trans_id: string | null; payload: Record<string, unknown>; attempts: number; age_ms: number }>(
     named(
       'baofoo_outbox_claim',
@@ -36,7 +48,7 @@ export async function claimDueEvents(db: Sql, limit: number, leaseMs: number): P
        UPDATE baofoo_outbox o
           SET next_attempt_at = clock_timestamp() + $2::int * interval '1 millisecond', attempts = o.attempts + 1
         WHERE o.id IN (SELECT id FROM baofoo_outbox
-                        WHERE delivered_at IS NULL AND next_attempt_at <= now()
+                        WHERE delivered_at IS NULL AND next_attempt_at <= now() AND id <> ALL($3::bigint[])
                         ORDER BY next_attempt_at, id
                         LIMIT $1
                           FOR UPDATE SKIP LOCKED)
@@ -44,7 +56,7 @@ export async function claimDueEvents(db: Sql, limit: number, leaseMs: number): P
                  (extract(epoch FROM clock_timestamp() - o.created_at) * 1000)::float8 AS age_ms)
      SELECT * FROM claimed ORDER BY id`,
     ),
-    [limit, leaseMs],
+    [limit, leaseMs, skip],
   );
   // The columns are the truth for identity: a writer that left them out of the payload still delivers a complete event.
   return rows.map((r) => ({
@@ -95,7 +107,9 @@ const DELIVERIES_UPSERT = `INSERT INTO baofoo_event_deliveries AS d
             next_attempt_at = EXCLUDED.next_attempt_at,
             delivered_at = EXCLUDED.delivered_at,
             dead_at = EXCLUDED.dead_at,
-            last_attempt_at = EXCLUDED.last_attempt_at`;
+            last_attempt_at = EXCLUDED.last_attempt_at
+      -- A delivered outcome is final: a relay that lost its lease must not turn it back into a failure.
+      WHERE d.status <> 'delivered'`;
 
 function deliveryParams(writes: readonly EventDeliveryWrite[]): unknown[] {
   return [
@@ -120,8 +134,10 @@ export async function saveDeliveries(db: Sql, writes: readonly EventDeliveryWrit
  * record) in the same statement: a finished event leaves the queue; an
  * unfinished one sleeps until its earliest listener retry is due, read from
  * its records, so an unfinished event's outcomes must already be written.
+ * An event claimed again since (this relay lost its lease) is left to that
+ * claim; the outcomes are recorded all the same, they are facts.
  */
-export async function finishEvents(db: Sql, events: readonly { id: string; done: boolean }[], deliveries: readonly EventDeliveryWrite[] = []): Promise<void> {
+export async function finishEvents(db: Sql, events: readonly (EventClaim & { done: boolean })[], deliveries: readonly EventDeliveryWrite[] = []): Promise<void> {
   if (events.length === 0) return;
   await db.query(
     named(
@@ -132,17 +148,47 @@ export async function finishEvents(db: Sql, events: readonly { id: string; done:
             next_attempt_at = CASE WHEN u.done THEN o.next_attempt_at ELSE coalesce(
               (SELECT min(d.next_attempt_at) FROM baofoo_event_deliveries d WHERE d.event_id = o.event_id AND d.status = 'failed'),
               clock_timestamp() + interval '1 second') END
-       FROM unnest($8::bigint[], $9::bool[]) AS u(id, done)
-      WHERE o.id = u.id`,
+       FROM unnest($8::bigint[], $9::int[], $10::bool[]) AS u(id, claims, done)
+      WHERE o.id = u.id AND o.attempts = u.claims`,
     ),
-    [...deliveryParams(deliveries), events.map((e) => e.id), events.map((e) => e.done)],
+    [...deliveryParams(deliveries), ...claimParams(events), events.map((e) => e.done)],
   );
 }
 
-/** Gives claimed events back to the queue at once (a relay that stops before it finished them). */
-export async function releaseEvents(db: Sql, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db.query(`UPDATE baofoo_outbox SET next_attempt_at = now() WHERE id = ANY($1::bigint[]) AND delivered_at IS NULL`, [ids]);
+/**
+ * Moves the lease of each claim still current to `leaseMs` from now, in one
+ * statement for all of them; returns the ids whose claim is no longer this
+ * relay's (claimed again after the lease ran out, or finished meanwhile).
+ */
+export async function renewLeases(db: Sql, claims: readonly EventClaim[], leaseMs: number): Promise<Set<string>> {
+  if (claims.length === 0) return new Set();
+  // Plain text, not a named statement: it runs a few times per lease, so its planning costs nothing that matters.
+  const rows = await db.query<{ id: string }>(
+    `WITH renewed AS (
+       UPDATE baofoo_outbox o SET next_attempt_at = clock_timestamp() + $3::int * interval '1 millisecond'
+         FROM unnest($1::bigint[], $2::int[]) AS u(id, claims)
+        WHERE o.id = u.id AND o.attempts = u.claims AND o.delivered_at IS NULL
+       RETURNING o.id)
+     SELECT id FROM renewed`,
+    [...claimParams(claims), leaseMs],
+  );
+  const held = new Set(rows.map((r) => r.id));
+  return new Set(claims.filter((c) => !held.has(c.id)).map((c) => c.id));
+}
+
+/** Gives claimed events back to the queue at once (a relay that stops before it finished them); a claim no longer current changes nothing. */
+export async function releaseEvents(db: Sql, claims: readonly EventClaim[]): Promise<void> {
+  if (claims.length === 0) return;
+  await db.query(
+    `UPDATE baofoo_outbox o SET next_attempt_at = now()
+       FROM unnest($1::bigint[], $2::int[]) AS u(id, claims)
+      WHERE o.id = u.id AND o.attempts = u.claims AND o.delivered_at IS NULL`,
+    claimParams(claims),
+  );
+}
+
+function claimParams(claims: readonly EventClaim[]): unknown[] {
+  return [claims.map((c) => c.id), claims.map((c) => c.claims)];
 }
 
 /** Writes events in the caller's transaction (the relay's own dead-letter events, tests). */

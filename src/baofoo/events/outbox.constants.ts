@@ -14,11 +14,12 @@ export interface OutboxTuning {
   /** A listener still running after this long counts as failed (its promise is left to finish on its own). */
   listenerTimeoutMs: number;
   /**
-   * A claim keeps other relays off an event for `listenerTimeoutMs` plus this
-   * long (time to record the outcomes); an event whose relay died is claimed
-   * again when the lease ends.
+   * A claim keeps other relays off an event for this long, renewed every
+   * third of it while the event's listeners run (`LeaseHeartbeat`), so a
+   * listener may run up to `listenerTimeoutMs` whatever the lease. An event
+   * whose relay died is claimed again at most this long after its last renewal.
    */
-  leaseMarginMs: number;
+  leaseMs: number;
   /** On shutdown, how long deliveries in flight may finish before they are abandoned (their events go back to the queue at once). */
   shutdownGraceMs: number;
   /** Connections of the relay's own pool (claims, outcome records); notifications never wait for them. */
@@ -41,7 +42,7 @@ export const DEFAULT_OUTBOX_TUNING: OutboxTuning = {
   batchSize: 200,
   concurrency: 64,
   listenerTimeoutMs: 30_000,
-  leaseMarginMs: 10_000,
+  leaseMs: 10_000,
   shutdownGraceMs: 10_000,
   connections: 3,
   reconnectMs: 1000,

@@ -113,6 +113,12 @@ const NOTE_QUERY_SQL = `WITH noted AS (UPDATE baofoo_payment_orders
   RETURNING id)
   SELECT id FROM noted`;
 
+// A claim whose query never went out (the instance is stopping) gives the order back: due now, for the
+// next instance to claim once the minute since the claim's stamp has passed, not after the whole lease.
+const RELEASE_QUERY_CLAIMS_SQL = `UPDATE baofoo_payment_orders o SET next_query_at = $3::timestamptz
+   FROM unnest($1::bigint[], $2::int[]) AS u(id, attempts)
+  WHERE o.id = u.id AND o.query_attempts = u.attempts AND o.status IN ('PENDING', 'REVIEW')`;
+
 /**
  * Orders with versioned optimistic locking. A state change is one conditional
  * UPDATE on id, expected version and allowed prior states; its affected-row
@@ -215,6 +221,12 @@ export class PaymentOrderRepository {
   async claimForQuery(orderId: string, now: Date, leaseSeconds: number, minIntervalSeconds: number): Promise<ClaimedOrder | null> {
     const rows: (RawOrder & { queryAttempts: number })[] = await this.db.query(CLAIM_ONE_SQL, [orderId, now, leaseSeconds, minIntervalSeconds]);
     return rows.length ? { ...toOrder(rows[0]), queryAttempts: rows[0].queryAttempts } : null;
+  }
+
+  /** Hands back claims whose query was not sent, due at `now`; a claim no longer current changes nothing. */
+  async releaseQueryClaims(claims: readonly ClaimedOrder[], now: Date): Promise<void> {
+    if (claims.length === 0) return;
+    await this.db.query(RELEASE_QUERY_CLAIMS_SQL, [claims.map((c) => c.id), claims.map((c) => c.queryAttempts), now]);
   }
 
   /** Marks the claimed order's query as sent at `sentAt`; false when a newer claim owns the order (then nothing is sent). */

@@ -29,8 +29,9 @@ export class ReconciliationCron implements OnApplicationBootstrap, OnModuleDestr
     this.logger.log(`reconciliation scheduled on "${cron}"`);
   }
 
-  // Before the app's shutdown hooks close the DataSource: a tick in flight finishes first.
+  // Before the app's shutdown hooks close the pools: a tick in flight finishes its queries in flight and hands the rest back.
   onModuleDestroy(): Promise<void> {
+    this.reconciliation.stop();
     return this.job.stop();
   }
 

@@ -28,6 +28,8 @@ export class ReconciliationService {
   readonly timings: ReconciliationTimings;
   /** Seconds a claim keeps other instances off an order (see `leaseSeconds`). */
   readonly leaseSeconds: number;
+  /** Set on shutdown: a tick's queries not yet sent are skipped and their claims handed back. */
+  private stopping = false;
 
   constructor(
     @Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions,
@@ -46,19 +48,40 @@ export class ReconciliationService {
     const at = this.clock();
     const claimed = await this.claimWithinBudget(at);
     const deadline = sendDeadline(at, this.leaseSeconds);
+    const unsent: ClaimedOrder[] = [];
     const outcomes = await mapBounded(claimed, this.timings.concurrency, (claim) =>
-      this.queryClaimed(claim, deadline).catch((e: unknown) => {
+      this.queryClaimed(claim, deadline, unsent).catch((e: unknown) => {
         // One order's database trouble must not cost the rest of the batch; its lease brings it back.
         this.logger.error(`reconciliation of ${claim.transId} failed: ${logText((e as Error).message)}`);
         return this.failed(claim, e instanceof BaofooError ? e.code : 'INTERNAL', (e as Error).message, null);
       }),
     );
+    await this.release(unsent);
     if (claimed.length > 0) {
       const counts = new Map<string, number>();
       for (const o of outcomes) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
       this.logger.log(`reconciled ${claimed.length} order(s): ${[...counts].map(([k, n]) => `${k} ${n}`).join(', ')}`);
     }
     return { at, claimed: claimed.length, outcomes };
+  }
+
+  /**
+   * Shutdown: queries in flight finish (each within `queryTimeoutMs`); the
+   * rest of a tick's batch is not sent, and its claims go back at once
+   * instead of keeping the orders from the other instances for the whole lease.
+   */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  private async release(unsent: readonly ClaimedOrder[]): Promise<void> {
+    if (unsent.length === 0) return;
+    try {
+      await this.orders.releaseQueryClaims(unsent, this.clock());
+      this.logger.log(`stopping: handed back ${unsent.length} claimed order(s) not yet queried`);
+    } catch (e) {
+      this.logger.warn(`stopping: could not hand back ${unsent.length} claimed order(s) (their lease brings them back): ${logText((e as Error).message)}`);
+    }
   }
 
   /**
@@ -106,14 +129,18 @@ export class ReconciliationService {
     return this.queryClaimed(claim, null);
   }
 
-  private async queryClaimed(claim: ClaimedOrder, deadline: Date | null): Promise<QueryOutcome> {
+  private async queryClaimed(claim: ClaimedOrder, deadline: Date | null, unsent: ClaimedOrder[] = []): Promise<QueryOutcome> {
+    if (this.stopping && deadline) {
+      unsent.push(claim);
+      return this.skipped(claim, 'the instance is shutting down');
+    }
     const sentAt = this.clock();
     if (deadline && sentAt > deadline) {
-      return { transId: claim.transId, memberId: claim.memberId, kind: 'skipped', status: claim.status, checkResult: null, nextQueryAt: null, reason: 'the claim lease ran out before the query', error: null };
+      return this.skipped(claim, 'the claim lease ran out before the query');
     }
     // A tick's query may wait its turn for minutes; an on-demand claim made meanwhile has asked already.
     if (!(await this.orders.stampQuerySent(claim.id, claim.queryAttempts, sentAt))) {
-      return { transId: claim.transId, memberId: claim.memberId, kind: 'skipped', status: claim.status, checkResult: null, nextQueryAt: null, reason: 'another claim queried the order meanwhile', error: null };
+      return this.skipped(claim, 'another claim queried the order meanwhile');
     }
     let result: GatewayQueryResult;
     try {
@@ -126,6 +153,10 @@ export class ReconciliationService {
       return this.failed(claim, e.code, e.message, next);
     }
     return this.applier.apply(claim, result, { sentAt, answeredAt: this.clock() }, this.timings);
+  }
+
+  private skipped(claim: OrderRow, reason: string): QueryOutcome {
+    return { transId: claim.transId, memberId: claim.memberId, kind: 'skipped', status: claim.status, checkResult: null, nextQueryAt: null, reason, error: null };
   }
 
   private failed(claim: OrderRow, code: string, message: string, next: Date | null): QueryOutcome {

@@ -46,7 +46,7 @@ const module = await Test.createTestingModule({
   providers: [FastListener, HangingListener],
 })
   .overrideProvider(BAOFOO_OUTBOX_TUNING)
-  .useValue({ ...DEFAULT_OUTBOX_TUNING, listenerTimeoutMs: Number(process.env.LISTENER_TIMEOUT_MS ?? 30_000), leaseMarginMs: Number(process.env.LEASE_MARGIN_MS ?? 10_000) })
+  .useValue({ ...DEFAULT_OUTBOX_TUNING, listenerTimeoutMs: Number(process.env.LISTENER_TIMEOUT_MS ?? 30_000), leaseMs: Number(process.env.LEASE_MS ?? 10_000) })
   .compile();
 module.useLogger(false);
 await module.init();
