@@ -20,7 +20,7 @@ describe('baofooDatabaseOf', () => {
     const database = baofooDatabaseOf({ options: { type: 'postgres' } } as unknown as DataSource, OPTIONS);
 
     expect(database).toBeInstanceOf(BaofooDatabase);
-    expect(database.settings).toEqual({ poolSize: 10, statementTimeoutMs: 1500, connectTimeoutMs: 1000, answerWithinMs: 2000 });
+    expect(database.settings).toEqual({ poolSize: 10, poolMin: 2, idleTimeoutMs: 60_000, statementTimeoutMs: 1500, connectTimeoutMs: 1000, answerWithinMs: 2000 });
   });
 
   it('keeps its long-lived connections alive with TCP keepalive after 30 s idle, unless the DataSource says otherwise', () => {
