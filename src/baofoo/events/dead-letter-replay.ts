@@ -75,7 +75,8 @@ export async function listDeadLetters(db: Queryable, filter: DeadLetterFilter = 
  * puts their events back in the queue, in one statement; only those
  * listeners run again (the ones that had it are not called twice). An event
  * still open keeps its lease or retry time, so a relay calling its other
- * listeners right now is not doubled. Wakes the relays. Returns what was replayed, as it was before the replay.
+ * listeners right now is not doubled, but loses its claim, so that relay
+ * cannot finish it as done on a plan made before the replay. Wakes the relays. Returns what was replayed, as it was before the replay.
  */
 export async function replayDeadLetters(db: Queryable, filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {
   const rows = await db.query<Row>(
@@ -91,7 +92,11 @@ export async function replayDeadLetters(db: Queryable, filter: DeadLetterFilter 
        UPDATE baofoo_outbox o SET delivered_at = NULL,
               -- An event still open may be leased by a relay calling its other listeners right now: its lease
               -- stands, or they would be called twice (the replayed listener runs at the event's next claim).
-              next_attempt_at = CASE WHEN o.delivered_at IS NULL THEN GREATEST(o.next_attempt_at, now()) ELSE now() END
+              next_attempt_at = CASE WHEN o.delivered_at IS NULL THEN GREATEST(o.next_attempt_at, now()) ELSE now() END,
+              -- That relay's claim ends here: its plan predates the replay and would finish the event as done,
+              -- so the replayed listener never ran. A claim no longer current finishes nothing (outbox-store);
+              -- the outcomes it records stay, and the next claim runs only what is still due.
+              attempts = CASE WHEN o.delivered_at IS NULL THEN o.attempts + 1 ELSE o.attempts END
         WHERE o.event_id IN (SELECT event_id FROM revived)
      )
      SELECT * FROM revived ORDER BY dead_at`,
