@@ -29,7 +29,7 @@ export interface EmbeddedDatabaseOptions {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
-interface Account {
+export interface Account {
   uid: number;
   gid: number;
 }
@@ -47,8 +47,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** PostgreSQL refuses to run as root: as root, the `postgres` system user runs it (created when missing). */
-function postgresAccount(): Account {
+/** PostgreSQL (and PgBouncer) refuse to run as root: as root, the `postgres` system user runs them (created when missing). */
+export function postgresAccount(): Account {
   const id = (flag: string) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8', stdio: 'pipe' }).trim());
   try {
     return { uid: id('-u'), gid: id('-g') };

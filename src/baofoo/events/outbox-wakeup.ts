@@ -7,6 +7,10 @@ import { OUTBOX_CHANNEL } from './outbox.constants.ts';
  * `onWake` for each notification. It is only a shortcut: when it is down
  * (the database restarted, a proxy that drops LISTEN) the relay's polling
  * still delivers, and the connection comes back on its own.
+ *
+ * Behind a transaction pooler LISTEN cannot work (the session it registers in
+ * is handed to others after each transaction): there the settings are null
+ * unless a direct `database.listenUrl` is configured, and the relay polls.
  */
 export class OutboxWakeup {
   private client: pg.Client | null = null;
@@ -15,13 +19,14 @@ export class OutboxWakeup {
   private up = false;
   private warned = false;
   private markListening: () => void = () => undefined;
-  /** Resolves the first time LISTEN is in place. */
+  /** Resolves the first time LISTEN is in place, or once it is known that it never will be (polling only). */
   readonly listeningOnce = new Promise<void>((resolve) => {
     this.markListening = resolve;
   });
 
   constructor(
-    private readonly settings: pg.ClientConfig,
+    /** Where to LISTEN; null: nowhere (polling only). */
+    private readonly settings: () => Promise<pg.ClientConfig | null>,
     private readonly onWake: () => void,
     private readonly reconnectMs: number,
     private readonly logger: Logger,
@@ -48,7 +53,20 @@ export class OutboxWakeup {
   private async open(): Promise<void> {
     this.retryTimer = null;
     if (this.stopped) return;
-    const client = new pg.Client(this.settings);
+    let settings: pg.ClientConfig | null;
+    try {
+      settings = await this.settings();
+    } catch (e) {
+      this.retryLater(e);
+      return;
+    }
+    if (this.stopped) return;
+    if (!settings) {
+      this.logger.log('outbox wake-ups: no LISTEN connection behind a transaction pooler (set database.listenUrl to a direct one); the relay polls');
+      this.markListening();
+      return;
+    }
+    const client = new pg.Client(settings);
     this.client = client;
     client.on('notification', () => this.onWake());
     client.on('error', (e) => this.lost(client, e));
@@ -74,6 +92,10 @@ export class OutboxWakeup {
     this.client = null;
     this.up = false;
     client.end().catch(() => undefined);
+    this.retryLater(error);
+  }
+
+  private retryLater(error?: unknown): void {
     if (this.stopped) return;
     if (!this.warned) {
       this.warned = true;
