@@ -5,6 +5,7 @@ import { BaofooDatabase } from '../../src/baofoo/database/baofoo-database.ts';
 import { ConnectionPlanner } from '../../src/baofoo/database/connection-planner.ts';
 import { AUTO_TOPOLOGY, TOPOLOGY_ERRORS } from '../../src/baofoo/database/database-topology.ts';
 import { deliverNotification, signedNotification } from '../../src/baofoo/testing/index.ts';
+import { doctorFindings } from '../../src/cli/commands/doctor.command.ts';
 import { startPgbouncer, type Pgbouncer, type PoolMode } from '../../src/infra/pgbouncer.ts';
 import { createTestApp, testOptions } from '../support/baofoo-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -32,6 +33,7 @@ describe('the module behind PgBouncer', () => {
   }
 
   const planOf = (url: string) => new ConnectionPlanner(() => ({ connectionString: url }), AUTO_TOPOLOGY).plan();
+  const doctorTopology = async (url: string) => (await doctorFindings({ DATABASE_URL: url })).find((f) => f.check === 'database topology');
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -55,12 +57,14 @@ describe('the module behind PgBouncer', () => {
     const plan = await planOf(transaction.url(db.name));
     expect(plan).toMatchObject({ topology: 'transaction', namedStatements: false, timeouts: 'transaction-local', listen: 'none' });
     expect(plan.evidence).toMatch(/prepared statement was missing on another backend/);
+    expect(await doctorTopology(transaction.url(db.name))).toMatchObject({ ok: true, detail: expect.stringMatching(/^detected topology transaction: .*unnamed statements; .*SET LOCAL.*the outbox relay polls/) });
   });
 
   it('refuses to boot behind a statement pool, naming the fix', async () => {
     const statement = await bouncer('statement');
     await expect(planOf(statement.url(db.name))).rejects.toMatchObject({ code: TOPOLOGY_ERRORS.statementPooling });
     await expect(createTestApp(statement.url(db.name))).rejects.toThrow(/statement mode.*DATABASE_URL/);
+    expect(await doctorTopology(statement.url(db.name))).toMatchObject({ ok: false, detail: expect.stringMatching(/statement mode/) });
   });
 
   it('answers a burst of 20 concurrent notifications through a transaction pool OK, each order PAID once', async () => {

@@ -5,6 +5,8 @@ import { PUBLISHED_TEST_MERCHANT } from '../../baofoo/config/gateway-hosts.ts';
 import { BaofooConfigError, resolveBaofooOptions } from '../../baofoo/config/resolve-options.ts';
 import type { ResolvedBaofooOptions } from '../../baofoo/config/resolved-options.ts';
 import { BAOFOO_SCHEMA_VERSION, isSchemaCurrent } from '../../baofoo/database/baofoo-migrations.ts';
+import { ConnectionPlanner } from '../../baofoo/database/connection-planner.ts';
+import { AUTO_TOPOLOGY, describePlan, type TopologySettings } from '../../baofoo/database/database-topology.ts';
 import { describeSchemaVersion, readSchemaVersion } from '../../baofoo/database/schema-version.ts';
 import type { PaymentResultFields } from '../../baofoo/protocol/notification.ts';
 import { md5Hex, paymentResultSigningString } from '../../baofoo/protocol/signature.ts';
@@ -87,6 +89,18 @@ async function databaseFinding(env: CliEnv): Promise<DoctorFinding> {
 }
 
 /**
+ * Where the app's connections land and what the module makes of it, probed
+ * as at boot (a pooler in statement mode is a finding to fix, as boot refuses it).
+ */
+async function topologyFinding(url: string, settings: TopologySettings): Promise<DoctorFinding> {
+  try {
+    return ok('database topology', describePlan(await new ConnectionPlanner(() => ({ connectionString: url, connectionTimeoutMillis: 3000 }), settings).plan()));
+  } catch (e) {
+    return fix('database topology', (e as Error).message);
+  }
+}
+
+/**
  * Every check; configuration errors become findings rather than exceptions.
  * `fromFiles`: the variables as the env files define them (see `baofooOptionsFromEnv`).
  */
@@ -110,7 +124,9 @@ export async function doctorFindings(env: CliEnv, fromFiles: CliEnv = {}): Promi
     }
   }
   if (resolved) findings.push(...credentialFindings(resolved), ...routeFindings(resolved), ...signatureFindings(resolved));
-  findings.push(await databaseFinding(env));
+  const database = await databaseFinding(env);
+  findings.push(database);
+  if (database.ok && env.DATABASE_URL) findings.push(await topologyFinding(env.DATABASE_URL, resolved?.database ?? AUTO_TOPOLOGY));
   return findings;
 }
 
