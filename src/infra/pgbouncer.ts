@@ -26,6 +26,8 @@ export interface PgbouncerOptions {
 
 export interface Pgbouncer {
   readonly port: number;
+  /** The PgBouncer process, for its CPU time. */
+  readonly pid: number;
   readonly poolMode: PoolMode;
   /** postgres://… URL of `database` through this PgBouncer. */
   url(database: string): string;
@@ -111,6 +113,7 @@ export async function startPgbouncer(o: PgbouncerOptions): Promise<Pgbouncer> {
   const exited = new Promise<void>((resolve) => (running.exitCode !== null || running.signalCode !== null ? resolve() : running.once('exit', () => resolve())));
   return {
     port,
+    pid: running.pid!,
     poolMode: o.poolMode,
     url: (database) => `postgres://${encodeURIComponent(o.user)}:${encodeURIComponent(o.password)}@127.0.0.1:${port}/${database}`,
     stop: async () => {
