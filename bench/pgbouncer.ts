@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { BaofooDatabase } from '../src/baofoo/database/baofoo-database.ts';
-import { startPgbouncer, type Pgbouncer } from '../src/infra/pgbouncer.ts';
+import { startPgbouncerFor, type Pgbouncer } from '../src/infra/pgbouncer.ts';
 import { startBenchDatabase, type BenchDatabase } from './bench-database.ts';
 import { mean, percentile, round } from './bench-stats.ts';
 import { paidCount, waitForOutboxDrained } from './bench-waits.ts';
@@ -78,15 +78,8 @@ async function roundTrips(label: string, url: string): Promise<void> {
 }
 
 const db = await startBenchDatabase();
-const server = new URL(db.url);
-const bouncer = await startPgbouncer({
-  upstream: { host: server.hostname, port: Number(server.port) },
-  user: decodeURIComponent(server.username),
-  password: decodeURIComponent(server.password),
-  poolMode: 'transaction',
-  poolSize: 20,
-});
-const pooled = bouncer.url(server.pathname.slice(1));
+const bouncer = await startPgbouncerFor(db.url, 'transaction', 20);
+const pooled = bouncer.url(new URL(db.url).pathname.slice(1));
 try {
   log(`durability: ${await db.setDurability('on')}`);
   await closedLoop(db, 'direct', 'D', db.url, null);

@@ -126,3 +126,15 @@ export async function startPgbouncer(o: PgbouncerOptions): Promise<Pgbouncer> {
     },
   };
 }
+
+/** A PgBouncer in front of the PostgreSQL of `serverUrl` (any database on it), logging in with that URL's credentials. */
+export function startPgbouncerFor(serverUrl: string, poolMode: PoolMode, poolSize?: number): Promise<Pgbouncer> {
+  const server = new URL(serverUrl);
+  return startPgbouncer({
+    upstream: { host: server.hostname, port: Number(server.port) },
+    user: decodeURIComponent(server.username),
+    password: decodeURIComponent(server.password),
+    poolMode,
+    poolSize,
+  });
+}

@@ -6,7 +6,7 @@ import { ConnectionPlanner } from '../../src/baofoo/database/connection-planner.
 import { AUTO_TOPOLOGY, TOPOLOGY_ERRORS } from '../../src/baofoo/database/database-topology.ts';
 import { deliverNotification, signedNotification } from '../../src/baofoo/testing/index.ts';
 import { doctorFindings } from '../../src/cli/commands/doctor.command.ts';
-import { startPgbouncer, type Pgbouncer, type PoolMode } from '../../src/infra/pgbouncer.ts';
+import { startPgbouncerFor, type Pgbouncer, type PoolMode } from '../../src/infra/pgbouncer.ts';
 import { createTestApp, testOptions } from '../support/baofoo-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { ledgerRows, orderState, outboxRows, pendingOrder } from '../notifications/notification-support.ts';
@@ -20,14 +20,7 @@ describe('the module behind PgBouncer', () => {
   const bouncers: Pgbouncer[] = [];
 
   async function bouncer(poolMode: PoolMode, poolSize = 4): Promise<Pgbouncer> {
-    const server = new URL(process.env.DATABASE_URL!);
-    const started = await startPgbouncer({
-      upstream: { host: server.hostname, port: Number(server.port) },
-      user: decodeURIComponent(server.username),
-      password: decodeURIComponent(server.password),
-      poolMode,
-      poolSize,
-    });
+    const started = await startPgbouncerFor(process.env.DATABASE_URL!, poolMode, poolSize);
     bouncers.push(started);
     return started;
   }

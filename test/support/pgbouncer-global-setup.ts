@@ -1,4 +1,4 @@
-import { startPgbouncer, type Pgbouncer } from '../../src/infra/pgbouncer.ts';
+import { startPgbouncerFor, type Pgbouncer } from '../../src/infra/pgbouncer.ts';
 import globalSetup from './global-setup.ts';
 
 /**
@@ -8,14 +8,7 @@ import globalSetup from './global-setup.ts';
  */
 export default async function pgbouncerGlobalSetup(): Promise<void> {
   await globalSetup();
-  const server = new URL(process.env.DATABASE_URL!);
-  const bouncer = await startPgbouncer({
-    upstream: { host: server.hostname, port: Number(server.port) },
-    user: decodeURIComponent(server.username),
-    password: decodeURIComponent(server.password),
-    poolMode: 'transaction',
-    poolSize: 20,
-  });
+  const bouncer = await startPgbouncerFor(process.env.DATABASE_URL!, 'transaction', 20);
   process.env.BAOFOO_TEST_PGBOUNCER_PORT = String(bouncer.port);
   (globalThis as { __BAOFOO_TEST_PGBOUNCER__?: Pgbouncer }).__BAOFOO_TEST_PGBOUNCER__ = bouncer;
 }
