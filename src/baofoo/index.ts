@@ -23,7 +23,8 @@ export { decryptKey, encryptKey, parseMasterKey } from './config/key-encryption.
 export { resolveKeySecret, type KeySource } from './config/key-source.ts';
 export { BAOFOO_ENTITIES } from './database/baofoo-entities.ts';
 export { BAOFOO_MIGRATIONS } from './database/baofoo-migrations.ts';
-export { baofooPostgresOptions, type BaofooPostgresOptions } from './database/postgres-options.ts';
+export { baofooPostgresOptions, type BaofooDataSourceOptions, type BaofooPostgresOptions } from './database/postgres-options.ts';
+export { BaofooDatabaseTlsError, DATABASE_TLS_ERRORS, retryUnlessTlsMismatch } from './database/database-tls.ts';
 export { BaofooDatabase, BaofooDatabaseError, DATABASE_ERRORS, type BaofooDatabaseSettings, type BaofooTransaction } from './database/baofoo-database.ts';
 export type { BaofooModuleExtras } from './baofoo.module-definition.ts';
 export { PaymentOrderEntity } from './orders/payment-order.entity.ts';

@@ -1,4 +1,5 @@
 import { BaofooDatabase } from '../baofoo/database/baofoo-database.ts';
+import { connectFailureText } from '../baofoo/database/database-tls.ts';
 import type { CliEnv } from './cli-env.ts';
 import { CliFailure } from './cli-failure.ts';
 
@@ -14,7 +15,7 @@ export async function openCliDatabase(env: CliEnv, applicationName: string): Pro
     await db.query('SELECT 1');
   } catch (e) {
     await db.end();
-    throw new CliFailure(`cannot connect with DATABASE_URL (${(e as Error).message})`);
+    throw new CliFailure(`cannot connect with DATABASE_URL (${connectFailureText(e)})`);
   }
   return db;
 }

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { renderForm, type BaofooCharset } from '../baofoo/protocol/index.ts';
 import { appendQuery, describeFetchError } from './http.util.ts';
 import type { DeliveryKind, DeliveryRecord, NotificationRecord, Recorder } from './recorder.ts';
+import { logText } from '../baofoo/protocol/log-text.ts';
 
 /**
  * Server-to-server delivery of a payment result to ReturnUrl: attempts on the
@@ -107,7 +108,7 @@ export class Notifier {
     const { recorder, retryDelaysMs, log } = this.settings;
     const end = (outcome: DeliveryRecord['outcome'], attempts: number): DeliveryReport => {
       recorder.add({ type: 'delivery', deliveryId: id, kind: options.kind, memberId: target.memberId, transId: target.transId, outcome, attempts, fields: { ...fields } });
-      log(`notification #${id} (${options.kind}) for ${target.transId}: ${outcome} after ${attempts} attempt(s)`);
+      log(`notification #${id} (${options.kind}) for ${logText(target.transId)}: ${outcome} after ${attempts} attempt(s)`);
       const all = recorder.list({ type: 'notification', transId: target.transId }) as NotificationRecord[];
       return { deliveryId: id, kind: options.kind, memberId: target.memberId, transId: target.transId, outcome, attempts: all.filter((r) => r.deliveryId === id) };
     };

@@ -12,6 +12,7 @@ import { BodyTooLargeError, isForm, readBody, send, sendText } from './http.util
 import { readMerchantForm } from './merchant-form.ts';
 import type { QueryRecord } from './recorder.ts';
 import type { SandboxContext } from './sandbox.context.ts';
+import { logText } from '../baofoo/protocol/log-text.ts';
 
 /**
  * `POST /order/query`: verifies MD5Sign and answers the seven signed fields
@@ -51,7 +52,7 @@ export async function handleOrderQuery(ctx: SandboxContext, limiter: QueryRateLi
   const refuse = (reason: string, status = 200) => {
     const text = `ERROR: ${reason}`;
     record(status, text, { refused: reason });
-    ctx.options.log(`order query refused ${fields.TransID ?? ''}: ${reason}`);
+    ctx.options.log(`order query refused ${logText(fields.TransID ?? '')}: ${logText(reason)}`);
     sendText(res, status, text);
   };
 
@@ -110,6 +111,6 @@ export async function handleOrderQuery(ctx: SandboxContext, limiter: QueryRateLi
   const answer: QueryAnswer = { memberId: request.MemberID, terminalId: request.TerminalID, transId: request.TransID, checkResult, succMoney, succTime };
   const text = renderQueryAnswer(answer, merchant.key, merchant.charset);
   record(200, text, { checkResult, fault });
-  ctx.options.log(`order query ${request.TransID} of ${request.MemberID}: ${checkResult}`);
+  ctx.options.log(`order query ${logText(request.TransID)} of ${logText(request.MemberID)}: ${checkResult}`);
   sendText(res, 200, text, merchant.charset);
 }

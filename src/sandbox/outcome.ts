@@ -15,6 +15,7 @@ import type { DeliveryReport } from './notifier.ts';
 import type { SandboxPayment } from './payment.store.ts';
 import type { DeliveryKind } from './recorder.ts';
 import type { SandboxContext } from './sandbox.context.ts';
+import { logText } from '../baofoo/protocol/log-text.ts';
 
 /** What the shopper (or the test) decides at the cashier. */
 export type SandboxOutcome =
@@ -212,7 +213,7 @@ export async function applyOutcome(
     resultDesc: payment.resultDesc ?? '',
     notified: payment.notified,
   });
-  ctx.options.log(`order ${r.TransID} of ${r.MemberID}: ${payment.state} (${how.via})`);
+  ctx.options.log(`order ${logText(r.TransID)} of ${logText(r.MemberID)}: ${payment.state} (${how.via})`);
   if (outcome.result === 'abandoned') return { payment, deliveries: Promise.resolve([]) };
 
   const charset = faults.charset ?? payment.merchant.charset;
@@ -252,7 +253,7 @@ export function settleSilently(ctx: SandboxContext, payment: SandboxPayment, set
     resultDesc: payment.resultDesc!,
     notified: false,
   });
-  ctx.options.log(`order ${r.TransID} of ${r.MemberID}: ${payment.state} (settled silently)`);
+  ctx.options.log(`order ${logText(r.TransID)} of ${logText(r.MemberID)}: ${payment.state} (settled silently)`);
 }
 
 /** Sends a decided payment's result again (the gateway's periodic re-send), with the current faults. */

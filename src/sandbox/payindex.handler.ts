@@ -16,6 +16,7 @@ import { renderCashierPage, renderErrorPage } from './cashier.page.ts';
 import { BodyTooLargeError, isForm, readBody, sendHtml } from './http.util.ts';
 import { readMerchantForm } from './merchant-form.ts';
 import type { SandboxContext } from './sandbox.context.ts';
+import { logText } from '../baofoo/protocol/log-text.ts';
 
 /** `POST /payindex`: checks the form like the gateway, then shows the cashier. */
 
@@ -51,7 +52,7 @@ export async function handlePayindex(ctx: SandboxContext, req: IncomingMessage, 
       fields: { ...fields },
       error: { code, message },
     });
-    ctx.options.log(`payindex refused ${fields.TransID ?? '(no TransID)'}: ${code}`);
+    ctx.options.log(`payindex refused ${fields.TransID === undefined ? '(no TransID)' : logText(fields.TransID)}: ${code}`);
     sendHtml(res, status, renderErrorPage(code, message, violations), { 'x-sandbox-error': code });
   };
 
@@ -117,6 +118,6 @@ export async function handlePayindex(ctx: SandboxContext, req: IncomingMessage, 
     transId: request.TransID,
     fields: { ...fields },
   });
-  ctx.options.log(`payindex accepted ${request.TransID} of ${request.MemberID}: ${request.OrderMoney} fen`);
+  ctx.options.log(`payindex accepted ${logText(request.TransID)} of ${logText(request.MemberID)}: ${request.OrderMoney} fen`);
   sendHtml(res, 200, renderCashierPage(payment), { 'x-sandbox-cashier': `/cashier/${payment.token}` });
 }

@@ -6,6 +6,7 @@ import { handleInspect } from './inspect.handler.ts';
 import { handleOrderQuery, QueryRateLimit } from './order-query.handler.ts';
 import { handlePayindex } from './payindex.handler.ts';
 import type { SandboxContext } from './sandbox.context.ts';
+import { logText } from '../baofoo/protocol/log-text.ts';
 
 /** The sandbox's routes on plain node:http. */
 
@@ -32,7 +33,7 @@ export function createSandboxServer(ctx: SandboxContext, baseUrl: () => string):
   };
   return createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
-      ctx.options.log(`sandbox error on ${req.method} ${req.url}: ${error instanceof Error ? error.message : String(error)}`);
+      ctx.options.log(`sandbox error on ${logText(req.method)} ${logText(req.url)}: ${logText(error instanceof Error ? error.message : String(error))}`);
       if (!res.headersSent) sendText(res, 500, 'sandbox internal error');
       else res.destroy();
     });

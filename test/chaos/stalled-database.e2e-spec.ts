@@ -1,26 +1,22 @@
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Inject, Injectable, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
 import { BaofooModule } from '../../src/baofoo/baofoo.module.ts';
-import { BaofooDatabase } from '../../src/baofoo/database/baofoo-database.ts';
 import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
-import type { BaofooEventMap } from '../../src/baofoo/events/baofoo-events.ts';
-import { OnBaofooEvent } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
 import { BAOFOO_OUTBOX_TUNING, DEFAULT_OUTBOX_TUNING } from '../../src/baofoo/events/outbox.constants.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/infra/embedded-database.ts';
 import { testOptions } from '../support/baofoo-test-app.ts';
-import { formBody, successFields } from '../notifications/notification-support.ts';
+import { chaosTransId, FulfilmentEffect, fulfilmentDeliveries, seedChaosDatabase, settledOrders } from './chaos-fixtures.ts';
+import { startStorm, type SenderAnswer } from './sender-process.ts';
 
 const ORDERS = 300;
 const SENDERS = 32;
@@ -28,32 +24,6 @@ const STALL_MS = 4000;
 /** Stalls start when this share of the orders has been answered OK (the sender process counts and freezes). */
 const STALL_AT = [0.15, 0.5];
 const MONEY = 100;
-
-/**
- * A listener with an effect of its own, written in its own transaction
- * through the module's database layer (`BaofooDatabase.transaction`, which
- * resolves only on a confirmed COMMIT).
- */
-@Injectable()
-class FulfilmentEffect {
-  constructor(@Inject(BaofooDatabase) private readonly db: BaofooDatabase) {}
-
-  @OnBaofooEvent('baofoo.payment.succeeded', { listenerId: 'chaos.fulfilment' })
-  async onPaid(event: BaofooEventMap['baofoo.payment.succeeded']): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.query('INSERT INTO chaos_effects (event_id, trans_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [event.eventId, event.transId]);
-    });
-  }
-}
-
-interface Answer {
-  transId: string;
-  ok: boolean;
-  ms: number;
-  startedAt: number;
-  /** Status and start of the body, or the fetch error. */
-  said: string;
-}
 
 /**
  * The issue's chaos run, on a PostgreSQL of the test's own (so no other suite
@@ -84,16 +54,7 @@ describe('a database that stalls mid-storm', () => {
   beforeAll(async () => {
     dataDir = join(mkdtempSync(join(tmpdir(), 'baofoo-chaos-')), 'pgdata');
     server = await startEmbeddedDatabase({ dataDir, persistent: false });
-    const ds = await new DataSource(baofooPostgresOptions({ url: server.url, poolSize: 1 })).initialize();
-    await ds.runMigrations({ transaction: 'each' });
-    await ds.query('CREATE TABLE chaos_effects (event_id uuid PRIMARY KEY, trans_id varchar(20) NOT NULL)');
-    await ds.query(
-      `INSERT INTO baofoo_payment_orders (member_id, terminal_id, trans_id, pay_id, trade_date, order_money, status, version, page_url, return_url, next_query_at)
-       SELECT '100000178', '10000001', 'C' || lpad(n::text, 19, '0'), '3002', '20261125120000', $1, 'PENDING', 1, 'http://127.0.0.1/r', 'http://127.0.0.1/n', now()
-         FROM generate_series(1, $2) AS n`,
-      [MONEY, ORDERS],
-    );
-    await ds.destroy();
+    await seedChaosDatabase(server.url, ORDERS, MONEY);
     const moduleRef = await Test.createTestingModule({
       imports: [
         TypeOrmModule.forRoot(baofooPostgresOptions({ url: server.url, poolSize: 4 })),
@@ -119,37 +80,25 @@ describe('a database that stalls mid-storm', () => {
   });
 
   it('answers OK only for committed settlements, delivers only with the effect in place, and answers a frozen database non-OK within 3 s', async () => {
-    const answers: Answer[] = [];
     const stalls: { from: number; to: number }[] = [];
     // How late the app's timers ran: on a shared machine the process is sometimes not scheduled at all.
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
-    const transIds = Array.from({ length: ORDERS }, (_, i) => `C${String(i + 1).padStart(19, '0')}`);
-    const sender = fork(fileURLToPath(new URL('./child/gateway-senders.mjs', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    senderProcess = sender;
-    const sent = new Promise<number>((resolve, reject) => {
-      sender.on('message', (m: { answer?: Answer; stopping?: number[]; stall?: { from: number; to: number }; done?: { worstLoopDelayMs: number } }) => {
-        if (m.answer) answers.push(m.answer);
+    const transIds = Array.from({ length: ORDERS }, (_, i) => chaosTransId(i + 1));
+    // The gateway retries every second; a tenth of that keeps the test short.
+    const storm = startStorm(
+      { baseUrl, transIds, money: MONEY, senders: SENDERS, retryMs: 100, dataDir, stallAtOk: STALL_AT.map((share) => Math.round(share * ORDERS)), stallMs: STALL_MS },
+      (m: { stopping?: number[]; stall?: { from: number; to: number } }) => {
         if (m.stopping) stopped = m.stopping;
         if (m.stall) {
           stopped = [];
           stalls.push(m.stall);
         }
-        if (m.done) resolve(m.done.worstLoopDelayMs);
-      });
-      sender.once('exit', (code) => reject(new Error(`the sender process exited (${code}) before it was done`)));
-    });
-    // The gateway retries every second; a tenth of that keeps the test short.
-    sender.send({
-      baseUrl,
-      orders: transIds.map((transId) => ({ transId, body: formBody(successFields(transId, MONEY)) })),
-      senders: SENDERS,
-      retryMs: 100,
-      dataDir,
-      stallAtOk: STALL_AT.map((share) => Math.round(share * ORDERS)),
-      stallMs: STALL_MS,
-    });
-    const senderLoopDelayMs = await sent;
+      },
+    );
+    senderProcess = storm.sender;
+    const answers = storm.answers;
+    const senderLoopDelayMs = await storm.done;
     loopDelay.disable();
     const worstLoopDelayMs = loopDelay.max / 1e6;
 
@@ -167,19 +116,13 @@ describe('a database that stalls mid-storm', () => {
       await app.close();
 
       const okTransIds = new Set(answers.filter((a) => a.ok).map((a) => a.transId));
-      const orders = (await check.query<{ trans_id: string; status: string; applied: number }>(
-        `SELECT o.trans_id, o.status, (SELECT count(*)::int FROM baofoo_notification_ledger l WHERE l.trans_id = o.trans_id AND l.verdict = 'applied') AS applied
-           FROM baofoo_payment_orders o ORDER BY o.trans_id`,
-      )).rows;
-      const deliveries = (await check.query<{ event_id: string; effect: boolean }>(
-        `SELECT d.event_id, EXISTS (SELECT 1 FROM chaos_effects e WHERE e.event_id = d.event_id) AS effect
-           FROM baofoo_event_deliveries d WHERE d.listener = 'chaos.fulfilment' AND d.status = 'delivered'`,
-      )).rows;
+      const orders = await settledOrders(check);
+      const deliveries = await fulfilmentDeliveries(check);
       const nonOk = answers.filter((a) => !a.ok);
       const duringStalls = nonOk.filter((a) => stalls.some((s) => a.startedAt >= s.from && a.startedAt < s.to));
       // Sent before a stall began and still waiting when it did: the statement may already have reached the frozen server.
       const caughtByStalls = nonOk.filter((a) => stalls.some((s) => a.startedAt < s.from && a.startedAt + a.ms > s.from));
-      const slowest = (list: Answer[]) => Math.round(Math.max(0, ...list.map((a) => a.ms)));
+      const slowest = (list: SenderAnswer[]) => Math.round(Math.max(0, ...list.map((a) => a.ms)));
       // The numbers of the run, for the report.
       process.stdout.write(
         `chaos run: ${ORDERS} orders, ${answers.length} answers (${okTransIds.size} OK orders, ${nonOk.length} non-OK answers, ${duringStalls.length} started during ${stalls.length} stalls, ${caughtByStalls.length} caught by one), ` +

@@ -52,11 +52,14 @@ describe.each(ADAPTERS)('the notification intake on %s', (adapter) => {
   const flush = () => t.app.get(RefusalRecorder).flush();
 
   it.each([
-    ['its path', 'POST /baofoo/notify'],
+    ['its path', 'POST /baofoo/notify', ADAPTERS],
     // Both routers route these by their path, so the intake must take them too.
-    ['an absolute-form target', 'POST http://127.0.0.1/baofoo/notify'],
-    ['a target with a fragment', 'POST /baofoo/notify#x'],
-  ])('stops reading a 5 MB body sent to %s after the limit and one socket read, and records the refusal with the first 8 KiB', async (_form, requestLine) => {
+    ['an absolute-form target', 'POST http://127.0.0.1/baofoo/notify', ADAPTERS],
+    ['a target with a fragment', 'POST /baofoo/notify#x', ADAPTERS],
+    // Fastify's router decodes the path before it matches; Express routes it nowhere (404), after the same bounded read.
+    ['a percent-encoded path', 'POST /baofoo/%6Eotify', ['fastify']],
+  ])('stops reading a 5 MB body sent to %s after the limit and one socket read, and records the refusal with the first 8 KiB', async (_form, requestLine, routedBy) => {
+    const routed = (routedBy as readonly string[]).includes(adapter);
     await flush();
     const counted = await refusalCount(t.dataSource, 'BODY_TOO_LARGE');
     const served: net.Socket[] = [];
@@ -77,12 +80,13 @@ describe.each(ADAPTERS)('the notification intake on %s', (adapter) => {
         pump();
       }, requestLine);
       // The answer may be cut by the reset of a connection whose rest was never read.
-      if (exchange.end === 'closed' || exchange.response) expect(exchange.response).toMatch(/^HTTP\/1\.1 413 [\s\S]*FAIL BODY_TOO_LARGE$/);
+      if (exchange.end === 'closed' || exchange.response) expect(exchange.response).toMatch(routed ? /^HTTP\/1\.1 413 [\s\S]*FAIL BODY_TOO_LARGE$/ : /^HTTP\/1\.1 404 /);
       expect(served).toHaveLength(1);
       expect(served[0].bytesRead).toBeLessThan(8192 + 256 * 1024);
     } finally {
       server.off('connection', onConnection);
     }
+    if (!routed) return;
     await flush();
     expect(await refusalCount(t.dataSource, 'BODY_TOO_LARGE')).toBe(counted + 1);
     const [ledger] = (await ledgerRows(t.dataSource)).slice(-1);

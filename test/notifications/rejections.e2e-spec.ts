@@ -136,6 +136,12 @@ describe.each(ADAPTERS)('a refused notification (%s)', (adapter) => {
   it('refuses a result signed by another terminal of the merchant for this terminal’s order with 400', async () => {
     const f = successFields(order.transId, 10000, { TerminalID: '10000002' }, 'terminal-two-key');
     await expectRejected(() => post(formBody(f)), 400, 'MERCHANT_MISMATCH');
+    // The refusal stays linked to the order it names, so the order's story shows it.
+    const [row] = await t.dataSource.query(
+      `SELECT l.order_id = o.id AS linked FROM baofoo_notification_ledger l, baofoo_payment_orders o WHERE o.trans_id = $1 ORDER BY l.id DESC LIMIT 1`,
+      [order.transId],
+    );
+    expect(row.linked).toBe(true);
   });
 
   it('refuses a result signed by another configured merchant for an order it does not have with 404', async () => {

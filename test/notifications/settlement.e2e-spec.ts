@@ -25,6 +25,17 @@ describe.each(ADAPTERS)('a valid notification (%s)', (adapter) => {
     expect(await events(transId)).toEqual(['baofoo.payment.review_required']);
   });
 
+  it('raises an anomaly when a success names another amount for a REVIEW order that has money, as for a PAID one, and changes nothing', async () => {
+    const { transId } = await pendingOrder(t, 10000, '3002');
+    await deliver(success(transId, 9999));
+    const review = await orderState(t.dataSource, transId);
+    expect(await deliver(success(transId, 9000))).toMatchObject({ status: 200, body: 'OK' });
+    expect(await orderState(t.dataSource, transId)).toEqual(review);
+    expect(await verdicts(transId)).toEqual(['review', 'ignored']);
+    const anomalies = (await outboxRows(t.dataSource, 'trans_id = $1', [transId])).filter((e) => e.type === 'baofoo.payment.anomaly');
+    expect(anomalies.map((e) => e.payload.reason)).toEqual(['success for 9000 fen after REVIEW with 9999']);
+  });
+
   it('settles a prepaid card paid below the order amount as PAID with the amount actually paid', async () => {
     const { transId } = await pendingOrder(t, 10000, '101');
     expect(await deliver(success(transId, 5000))).toMatchObject({ status: 200, body: 'OK' });

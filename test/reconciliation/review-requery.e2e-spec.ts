@@ -67,6 +67,22 @@ describe('A REVIEW order the gateway still reported as processing at the maximum
     expect((await outboxOf(shop.dataSource, neverPaid.id)).map((e) => e.type)).toEqual(['baofoo.payment.review_required']);
   });
 
+  it('fails, once, when the gateway then answers F: off the query schedule, one payment.failed event, no mismatch on the next ticks', async () => {
+    const placedAt = clock.now();
+    const order = await placeOrder(shop, sandbox, { orderMoney: 770 });
+    await tickUntil(placedAt, 3600);
+    expect(await orderState(shop.dataSource, order.id)).toMatchObject({ status: 'REVIEW', fact: null, nextQueryAt: expect.any(Date) });
+    await (await sandbox.pay(order.transId, { result: 'failed' }, { faults: { dropNotification: true } })).deliveries;
+    await tickUntil(placedAt, 5400);
+
+    expect(await orderState(shop.dataSource, order.id)).toMatchObject({ status: 'FAILED', fact: null, lastCheck: 'F', nextQueryAt: null });
+    const asked = sandbox.queries(order.transId).length;
+    await tickUntil(placedAt, 7200);
+    expect(sandbox.queries(order.transId)).toHaveLength(asked);
+    expect((await outboxOf(shop.dataSource, order.id)).map((e) => e.type)).toEqual(['baofoo.payment.review_required', 'baofoo.payment.failed']);
+    expect((await ledgerOf(shop.dataSource, order.id)).slice(1)).toEqual([{ method: 'QUERY', verdict: 'applied', from_status: 'REVIEW', to_status: 'FAILED', reason_code: null }]);
+  });
+
   it('is settled on demand by reconcile() when the gateway now reports it paid, instead of raising a mismatch', async () => {
     const placedAt = clock.now();
     const order = await placeOrder(shop, sandbox, { orderMoney: 990 });

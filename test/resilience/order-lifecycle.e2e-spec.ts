@@ -48,9 +48,15 @@ function afterSuccess(m: Model, paid: number): Model {
   return { status: paid === AMOUNT ? 'PAID' : 'REVIEW', fact: paid, transitions: m.transitions + 1 };
 }
 
+/** A failure ends a PENDING order, and the wait of a REVIEW order that never received money. */
+function afterFailure(m: Model): Model {
+  const awaitsAnswer = m.status === 'PENDING' || (m.status === 'REVIEW' && m.fact === null);
+  return awaitsAnswer ? { ...m, status: 'FAILED', transitions: m.transitions + 1 } : m;
+}
+
 function afterNews(m: Model, news: News): Model {
   if (news.kind === 'success') return afterSuccess(m, news.amountOk ? AMOUNT : AMOUNT + 1);
-  return m.status === 'PENDING' ? { ...m, status: 'FAILED', transitions: m.transitions + 1 } : m;
+  return afterFailure(m);
 }
 
 function afterQuery(m: Model, answer: Extract<Action, { type: 'query' }>['answer']): Model {
@@ -60,7 +66,7 @@ function afterQuery(m: Model, answer: Extract<Action, { type: 'query' }>['answer
       // Money settles a REVIEW awaiting it whether a notification or a query brings it.
       return afterSuccess(m, answer === 'Y' ? AMOUNT : AMOUNT + 1);
     case 'F':
-      return m.status === 'PENDING' ? { ...m, status: 'FAILED', transitions: m.transitions + 1 } : m;
+      return afterFailure(m);
     case 'Nexpired':
       return m.status === 'PENDING' ? { ...m, status: 'EXPIRED', transitions: m.transitions + 1 } : m;
     case 'Pexpired':
@@ -207,11 +213,12 @@ describe('the order lifecycle under random notifications, queries and crashes', 
           expect(seen.transitionEvents).toBe(model.transitions);
           expect(seen.succeededEvents).toBeLessThanOrEqual(1);
           expect(seen.appliedPaid).toBeLessThanOrEqual(1);
-          // Terminal states are absorbing, except that money arriving for a FAILED, EXPIRED or unpaid REVIEW order settles it.
+          // Terminal states are absorbing, except that money arriving for a FAILED, EXPIRED or unpaid REVIEW order settles it,
+          // and the gateway's failure ends an unpaid REVIEW's wait.
           if (before.status === 'PAID') expect(seen.status).toBe('PAID');
           if (before.status !== 'PENDING' && seen.status !== before.status) {
             expect(['FAILED', 'EXPIRED', 'REVIEW']).toContain(before.status);
-            expect(['PAID', 'REVIEW']).toContain(seen.status);
+            expect(before.status === 'REVIEW' && before.fact === null ? ['PAID', 'REVIEW', 'FAILED'] : ['PAID', 'REVIEW']).toContain(seen.status);
           }
         }
       }),

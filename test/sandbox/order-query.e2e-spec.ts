@@ -92,3 +92,20 @@ describe('Sandbox gateway: the order query at /order/query', () => {
     expect(verified((await query(limited.queryUrl, transId)).text)[3]).toBe('N');
   });
 });
+
+describe('Sandbox gateway: its log lines', () => {
+  it('quote and escape what a sender sent, so a CR/LF in a TransID cannot forge a line', async () => {
+    const lines: string[] = [];
+    const logged = await startSandboxGateway({ retryDelaysMs: [0], log: (line) => lines.push(line) });
+    try {
+      const forged = 'X%0D%0AFORGED order query 1 of 2: Y';
+      const res = await postForm(logged.queryUrl, `MemberID=${memberId}&TerminalID=${terminalId}&TransID=${forged}&MD5Sign=00`);
+      await res.text();
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.filter((l) => /[\r\n]/.test(l))).toEqual([]);
+      expect(lines.some((l) => l.includes(JSON.stringify('X\r\nFORGED order query 1 of 2: Y')))).toBe(true);
+    } finally {
+      await logged.stop();
+    }
+  });
+});

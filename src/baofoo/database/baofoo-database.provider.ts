@@ -19,7 +19,10 @@ function pgPoolOf(dataSource: DataSource): pg.Pool {
 
 /** The connection settings of the DataSource's own pool (host, credentials, ssl…). */
 export function connectionSettingsOf(dataSource: DataSource): pg.ClientConfig {
-  return { ...(pgPoolOf(dataSource) as unknown as { options: pg.ClientConfig }).options };
+  const options = (pgPoolOf(dataSource) as unknown as { options: pg.ClientConfig }).options;
+  // pg-pool hides `password` from enumeration (so a logged pool does not show it): a spread alone drops it,
+  // and a DataSource given host/username/password rather than a url would lend the module no password.
+  return { ...options, password: options.password };
 }
 
 /** The module's database over the app's DataSource; refuses anything but PostgreSQL at boot. */

@@ -63,7 +63,12 @@ const answerDeadline = new AsyncLocalStorage<number>();
  * autocommit statement leaves a connection provably clean.
  */
 function provablyClean(error: unknown, inTransaction: boolean): boolean {
-  return !inTransaction && error instanceof pg.DatabaseError;
+  return !inTransaction && error instanceof pg.DatabaseError && !endsSession(error);
+}
+
+/** A FATAL or PANIC error (57P01 administrator shutdown, a crashed postmaster…) ends the session: its connection is dead. */
+function endsSession(error: pg.DatabaseError): boolean {
+  return error.severity === 'FATAL' || error.severity === 'PANIC';
 }
 
 function destroy(client: pg.PoolClient, cause: unknown): void {
@@ -269,6 +274,12 @@ export class BaofooDatabase {
     const pool = new pg.Pool({ ...this.clientConfig(plan), max: this.settings.poolSize, idleTimeoutMillis: 0 });
     // An idle connection that dies (server restart, SIGKILLed backend) must not crash the app.
     pool.on('error', () => undefined);
+    // pg-pool listens for a client's 'error' only while it is idle, and pg emits one whenever the socket
+    // dies, a statement in flight or not: on a checked-out client that was an unhandled 'error' event that
+    // killed the process (issue 18). This listener stays for the client's whole life. The error also fails
+    // the client's statements and marks it not queryable, and pg-pool destroys such a client on release
+    // instead of returning it, so the pool replaces it on demand.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return pool;
   }
 }

@@ -1,4 +1,6 @@
+import type { TlsOptions } from 'node:tls';
 import type { DataSourceOptions } from 'typeorm';
+import { retryUnlessTlsMismatch } from './database-tls.ts';
 import { BAOFOO_ENTITIES } from './baofoo-entities.ts';
 import { BAOFOO_MIGRATIONS } from './baofoo-migrations.ts';
 
@@ -8,22 +10,36 @@ export interface BaofooPostgresOptions {
   poolSize?: number;
   /** How long the app's DataSource waits for a connection before failing, in ms. Default 2000. */
   connectTimeoutMs?: number;
+  /**
+   * TLS to the database, as pg takes it (`{ ca }` of a managed PostgreSQL's CA bundle). The module's own
+   * connections copy it. Give the CA here or as `sslrootcert` in the url, not both: an `sslmode` or `sslrootcert`
+   * in the url replaces this object (pg-connection-string), so `?sslmode=…` with `ssl: { ca }` drops the CA.
+   */
+  ssl?: boolean | TlsOptions;
 }
+
+/** `baofooPostgresOptions`' answer; `toRetry` is read by `TypeOrmModule.forRoot` and ignored by `new DataSource`. */
+export type BaofooDataSourceOptions = DataSourceOptions & {
+  /** A TLS mismatch stops the boot with what to fix rather than being retried (`retryUnlessTlsMismatch`). */
+  toRetry: (error: unknown) => boolean;
+};
 
 /**
  * PostgreSQL options with the module's entities and migrations. They impose
  * no statement timeout on the app: the module runs its own SQL on a pool of
  * its own, with its own short timeouts (`database` in the module options).
  */
-export function baofooPostgresOptions(o: BaofooPostgresOptions): DataSourceOptions {
+export function baofooPostgresOptions(o: BaofooPostgresOptions): BaofooDataSourceOptions {
   return {
     type: 'postgres',
     url: o.url,
+    ...(o.ssl === undefined ? {} : { ssl: o.ssl }),
     entities: BAOFOO_ENTITIES,
     migrations: BAOFOO_MIGRATIONS,
     migrationsRun: false,
     synchronize: false,
     poolSize: o.poolSize ?? 10,
     extra: { connectionTimeoutMillis: o.connectTimeoutMs ?? 2000 },
+    toRetry: retryUnlessTlsMismatch,
   };
 }

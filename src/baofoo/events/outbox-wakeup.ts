@@ -2,11 +2,16 @@ import type { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { OUTBOX_CHANNEL } from './outbox.constants.ts';
 
+/** Longest wait between two reconnection attempts, however long the database stays away. */
+const RECONNECT_CAP_MS = 30_000;
+
 /**
  * A connection of its own that LISTENs on the outbox channel and calls
  * `onWake` for each notification. It is only a shortcut: when it is down
  * (the database restarted, a proxy that drops LISTEN) the relay's polling
- * still delivers, and the connection comes back on its own.
+ * still delivers, and the connection comes back on its own: the first
+ * attempt after `reconnectMs`, each further one waiting twice as long, up to
+ * 30 s, so a database that stays away is not hammered by every instance.
  *
  * Behind a transaction pooler LISTEN cannot work (the session it registers in
  * is handed to others after each transaction): there the settings are null
@@ -18,6 +23,8 @@ export class OutboxWakeup {
   private stopped = false;
   private up = false;
   private warned = false;
+  /** Failed attempts since LISTEN was last in place. */
+  private failures = 0;
   private markListening: () => void = () => undefined;
   /** Resolves the first time LISTEN is in place, or once it is known that it never will be (polling only). */
   readonly listeningOnce = new Promise<void>((resolve) => {
@@ -82,6 +89,7 @@ export class OutboxWakeup {
     if (this.warned) this.logger.log('outbox wake-up connection is back');
     this.up = true;
     this.warned = false;
+    this.failures = 0;
     this.markListening();
     // Whatever was committed while nobody listened is picked up now, not at the next poll.
     this.onWake();
@@ -101,7 +109,9 @@ export class OutboxWakeup {
       this.warned = true;
       this.logger.warn(`outbox wake-up connection lost (${error instanceof Error ? error.message : 'closed'}); polling continues, reconnecting`);
     }
-    this.retryTimer = setTimeout(() => void this.open(), this.reconnectMs);
+    const wait = Math.min(RECONNECT_CAP_MS, this.reconnectMs * 2 ** this.failures);
+    this.failures += 1;
+    this.retryTimer = setTimeout(() => void this.open(), wait);
     this.retryTimer.unref();
   }
 }

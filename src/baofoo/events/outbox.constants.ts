@@ -23,7 +23,7 @@ export interface OutboxTuning {
   shutdownGraceMs: number;
   /** Connections of the relay's own pool (claims, outcome records); notifications never wait for them. */
   connections: number;
-  /** Wait before reconnecting the LISTEN connection after it dropped. */
+  /** Wait before the first attempt to reconnect the LISTEN connection after it dropped; each further attempt waits twice as long, up to 30 s. */
   reconnectMs: number;
   /**
    * Least time between the starts of two claim passes, in ms. Under steady

@@ -52,7 +52,7 @@ export class NotificationService {
       case 'unknown':
         return this.reject(n, 'ORDER_UNKNOWN', `no order ${result.transId} for merchant ${result.memberId}`, 404);
       case 'foreign-terminal':
-        return this.reject(n, 'MERCHANT_MISMATCH', `order ${result.transId} belongs to terminal ${r.order.terminalId}, not ${result.terminalId}`, 400);
+        return this.reject(n, 'MERCHANT_MISMATCH', `order ${result.transId} belongs to terminal ${r.order.terminalId}, not ${result.terminalId}`, 400, r.order);
       case 'unchanged':
         await this.settlement.recordUnchanged(r.order, r.decision, settlement);
         return ACKNOWLEDGED;

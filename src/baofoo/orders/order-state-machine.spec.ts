@@ -85,9 +85,9 @@ describe('decide', () => {
     expect(decide(bank('PAID', 10000), failed())).toMatchObject({ kind: 'none', verdict: 'ignored', event: 'baofoo.payment.anomaly' });
   });
 
-  it('keeps an order under REVIEW as it is whatever success arrives, for a person to decide', () => {
+  it('keeps an order under REVIEW with money as it is whatever success arrives, raising an anomaly for another amount as for PAID', () => {
     expect(decide(bank('REVIEW', 5000), paid(5000))).toMatchObject({ kind: 'none', verdict: 'duplicate', event: null });
-    expect(decide(bank('REVIEW', 5000), paid(10000))).toMatchObject({ kind: 'none', verdict: 'duplicate', event: null });
+    expect(decide(bank('REVIEW', 5000), paid(10000))).toMatchObject({ kind: 'none', verdict: 'ignored', event: 'baofoo.payment.anomaly' });
   });
 
   it('pays a FAILED or EXPIRED order late when a valid success arrives: money is never dropped', () => {
@@ -97,9 +97,9 @@ describe('decide', () => {
     }
   });
 
-  it('counts a repeated failure as a duplicate and ignores failures on REVIEW or EXPIRED orders', () => {
+  it('counts a repeated failure as a duplicate, ignores one on an EXPIRED order, and never drops the money of a REVIEW order on one', () => {
     expect(decide(bank('FAILED'), failed())).toMatchObject({ kind: 'none', verdict: 'duplicate', event: null });
-    expect(decide(bank('REVIEW', 1), failed())).toMatchObject({ kind: 'none', verdict: 'ignored', event: null });
+    expect(decide(bank('REVIEW', 1), failed())).toMatchObject({ kind: 'none', verdict: 'ignored', event: 'baofoo.payment.anomaly' });
     expect(decide(bank('EXPIRED'), failed())).toMatchObject({ kind: 'none', verdict: 'ignored', event: null });
   });
 
@@ -123,7 +123,7 @@ describe('allowedFrom', () => {
   });
 
   it('lets FAILED and EXPIRED start only from PENDING, and nothing go back to PENDING', () => {
-    expect(allowedFrom('FAILED')).toEqual(['PENDING']);
+    expect(allowedFrom('FAILED')).toEqual(['PENDING', 'REVIEW']);
     expect(allowedFrom('EXPIRED')).toEqual(['PENDING']);
     expect(allowedFrom('PENDING')).toEqual([]);
   });
@@ -159,6 +159,14 @@ describe('a REVIEW order that never received money', () => {
   it('records the money of a later success of the wrong amount and stays in review', () => {
     const d = decide(stillProcessing, { succeeded: true, paidMoney: 90, resultDesc: '01', source: 'query' });
     expect(d).toMatchObject({ kind: 'transition', to: 'REVIEW', factMoney: 90, event: 'baofoo.payment.review_required' });
+  });
+
+  it('fails on the gateway\'s failure, by query or notification: that is the answer its wait was for', () => {
+    for (const source of ['query', 'notification'] as const) {
+      const d = decide(stillProcessing, { succeeded: false, paidMoney: 0, resultDesc: null, source });
+      expect(d).toMatchObject({ kind: 'transition', from: 'REVIEW', to: 'FAILED', factMoney: null, verdict: 'applied', event: 'baofoo.payment.failed' });
+      expect(allowedFrom('FAILED')).toContain('REVIEW');
+    }
   });
 
   it('treats a repeat success for a REVIEW order that has money as a duplicate', () => {
@@ -295,6 +303,6 @@ describe('an operator resolving an order by hand', () => {
     expect(priorStates(payBy(1), 'PAID')).toEqual(['REVIEW']);
     expect(priorStates(failBy, 'FAILED')).toEqual(['REVIEW']);
     expect(priorStates(paid(1), 'PAID')).toEqual(allowedFrom('PAID'));
-    expect(priorStates(failed(), 'FAILED')).toEqual(['PENDING']);
+    expect(priorStates(failed(), 'FAILED')).toEqual(['PENDING', 'REVIEW']);
   });
 });

@@ -116,6 +116,8 @@ export function allowedFrom(to: OrderStatus): OrderStatus[] {
       // REVIEW only when no money was recorded yet (still processing at max age): see success().
       return ['PENDING', 'FAILED', 'EXPIRED', 'REVIEW'];
     case 'FAILED':
+      // REVIEW only while it awaits money: the gateway's failure ends that wait (see failure()).
+      return ['PENDING', 'REVIEW'];
     case 'EXPIRED':
       return ['PENDING'];
     case 'PENDING':
@@ -142,14 +144,15 @@ const INFO_REASON = 'the echoed AdditionalInfo differs from the one sent with th
 
 function success(order: OrderFacts, news: PaymentNews, rules: SettlementRules): Decision {
   const mismatch = infoMismatch(order, news);
+  // Money on record (PAID, or REVIEW with its amount): another amount contradicts it, whichever source says so
+  // (a query answer says it as a reconciliation mismatch, a notification as this anomaly).
   if (order.status === 'PAID' || (order.status === 'REVIEW' && !awaitsMoney(order))) {
-    const same = order.factMoney === news.paidMoney;
-    return same || order.status === 'REVIEW'
+    return order.factMoney === news.paidMoney
       ? { kind: 'none', verdict: 'duplicate', reason: `order already ${order.status}`, event: null, additionalInfoMismatch: mismatch }
       : {
           kind: 'none',
           verdict: 'ignored',
-          reason: `success for ${news.paidMoney} fen after PAID with ${order.factMoney}`,
+          reason: `success for ${news.paidMoney} fen after ${order.status} with ${order.factMoney}`,
           event: 'baofoo.payment.anomaly',
           additionalInfoMismatch: mismatch,
         };
@@ -174,29 +177,38 @@ function success(order: OrderFacts, news: PaymentNews, rules: SettlementRules): 
   };
 }
 
+/*
+ * A REVIEW order awaiting money is a PENDING order whose wait ran out while the
+ * gateway still said "processing": the gateway's failure is the answer that
+ * wait was for, so it fails like a PENDING one (and leaves the query schedule);
+ * money that still comes pays it late, as for any FAILED order. A REVIEW order
+ * with money is treated like a PAID one: a failure never drops that money.
+ */
 function failure(order: OrderFacts, news: PaymentNews): Decision {
   const mismatch = infoMismatch(order, news);
+  if (order.status === 'PENDING' || awaitsMoney(order)) {
+    const reasons = [order.status === 'REVIEW' ? 'the gateway reports the payment failed: the money awaited in REVIEW never came' : null, mismatch ? INFO_REASON : null];
+    return {
+      kind: 'transition',
+      from: order.status,
+      to: 'FAILED',
+      verdict: 'applied',
+      factMoney: null,
+      late: false,
+      reason: reasons.filter(Boolean).join('; ') || null,
+      reasonCode: mismatch ? 'ADDITIONAL_INFO_MISMATCH' : null,
+      shortfall: null,
+      additionalInfoMismatch: mismatch,
+      event: 'baofoo.payment.failed',
+    };
+  }
   switch (order.status) {
-    case 'PENDING':
-      return {
-        kind: 'transition',
-        from: 'PENDING',
-        to: 'FAILED',
-        verdict: 'applied',
-        factMoney: null,
-        late: false,
-        reason: mismatch ? INFO_REASON : null,
-        reasonCode: mismatch ? 'ADDITIONAL_INFO_MISMATCH' : null,
-        shortfall: null,
-        additionalInfoMismatch: mismatch,
-        event: 'baofoo.payment.failed',
-      };
     case 'PAID':
-      return { kind: 'none', verdict: 'ignored', reason: 'failure after the order was PAID: no downgrade', event: 'baofoo.payment.anomaly', additionalInfoMismatch: mismatch };
+    case 'REVIEW':
+      return { kind: 'none', verdict: 'ignored', reason: `failure after the order was ${order.status === 'PAID' ? 'PAID' : 'REVIEW with money'}: no downgrade`, event: 'baofoo.payment.anomaly', additionalInfoMismatch: mismatch };
     case 'FAILED':
       return { kind: 'none', verdict: 'duplicate', reason: 'order already FAILED', event: null, additionalInfoMismatch: mismatch };
-    case 'REVIEW':
-    case 'EXPIRED':
+    default:
       return { kind: 'none', verdict: 'ignored', reason: `failure for an order already ${order.status}`, event: null, additionalInfoMismatch: mismatch };
   }
 }

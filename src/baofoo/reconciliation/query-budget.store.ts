@@ -6,12 +6,15 @@ import { BaofooDatabase } from '../database/baofoo-database.ts';
  * orders concurrent instances, each SET reads the row as the previous grant
  * left it, and last_grant carries this grant back through RETURNING. Rows
  * older than an hour are dropped on the way, so the table stays small.
+ * A minute already used beyond this instance's cap (another instance with a
+ * higher one, a cap lowered in a rolling deploy) grants nothing and keeps its
+ * count: a negative grant would become a negative LIMIT and fail the tick.
  */
 const TAKE_SQL = `WITH purged AS (DELETE FROM baofoo_query_budget WHERE member_id = $1 AND minute_start < $2::timestamptz - interval '1 hour')
   INSERT INTO baofoo_query_budget AS b (member_id, minute_start, used, last_grant)
   VALUES ($1, $2::timestamptz, LEAST($3::int, $4::int), LEAST($3::int, $4::int))
   ON CONFLICT (member_id, minute_start) DO UPDATE
-    SET used = LEAST(b.used + $3::int, $4::int), last_grant = LEAST(b.used + $3::int, $4::int) - b.used
+    SET used = GREATEST(b.used, LEAST(b.used + $3::int, $4::int)), last_grant = GREATEST(LEAST(b.used + $3::int, $4::int) - b.used, 0)
   RETURNING last_grant AS granted`;
 
 const GIVE_BACK_SQL = `WITH returned AS (UPDATE baofoo_query_budget SET used = GREATEST(used - $3::int, 0)

@@ -1,3 +1,4 @@
+import { TLSSocket } from 'node:tls';
 import pg from 'pg';
 import { baofooOptionsFromEnv, envFilePaths, readEnvFiles } from '../../baofoo/config/baofoo-env.config.ts';
 import type { BaofooModuleOptions } from '../../baofoo/config/baofoo-options.interface.ts';
@@ -7,6 +8,7 @@ import type { ResolvedBaofooOptions } from '../../baofoo/config/resolved-options
 import { BAOFOO_SCHEMA_VERSION, isSchemaCurrent } from '../../baofoo/database/baofoo-migrations.ts';
 import { ConnectionPlanner } from '../../baofoo/database/connection-planner.ts';
 import { AUTO_TOPOLOGY, describePlan, type TopologySettings } from '../../baofoo/database/database-topology.ts';
+import { connectFailureText } from '../../baofoo/database/database-tls.ts';
 import { describeSchemaVersion, readSchemaVersion } from '../../baofoo/database/schema-version.ts';
 import type { PaymentResultFields } from '../../baofoo/protocol/notification.ts';
 import { md5Hex, paymentResultSigningString } from '../../baofoo/protocol/signature.ts';
@@ -64,25 +66,44 @@ function signatureFindings(resolved: ResolvedBaofooOptions): DoctorFinding[] {
   });
 }
 
-async function databaseFinding(env: CliEnv): Promise<DoctorFinding> {
+/** Whether the connection is encrypted, as the server sees it, and whether the client checked whom it talks to. */
+async function tlsFinding(client: pg.Client): Promise<DoctorFinding> {
+  const { rows } = await client.query<{ ssl: boolean; version: string | null; cipher: string | null }>('SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+  if (!rows[0]?.ssl) {
+    return ok('database TLS', 'not in use: the connection is not encrypted (fine on this host or a private network; a managed PostgreSQL wants ?sslmode=verify-full&sslrootcert=/path/ca.pem in DATABASE_URL)');
+  }
+  const stream = client.connection.stream;
+  const verified = stream instanceof TLSSocket && stream.authorized;
+  return ok(
+    'database TLS',
+    `in use (${rows[0].version}, ${rows[0].cipher}); the server's certificate ${verified ? 'was verified' : 'was NOT verified (sslmode=no-verify or rejectUnauthorized: false): give the CA instead'}`,
+  );
+}
+
+async function databaseFindings(env: CliEnv): Promise<DoctorFinding[]> {
   const url = env.DATABASE_URL;
   if (!url) {
-    return env.BAOFOO_ENV === 'production'
-      ? fix('database', 'DATABASE_URL is not set')
-      : ok('database', 'DATABASE_URL is not set: `npm start` uses its embedded PostgreSQL');
+    return [
+      env.BAOFOO_ENV === 'production'
+        ? fix('database', 'DATABASE_URL is not set')
+        : ok('database', 'DATABASE_URL is not set: `npm start` uses its embedded PostgreSQL'),
+    ];
   }
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  // The server may end the session mid-check (a restart): the failed statement is the finding, not an unhandled 'error' event.
+  client.on('error', () => undefined);
   try {
     await client.connect();
+    const tls = await tlsFinding(client);
     const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'baofoo_payment_orders'`);
-    if (rows[0].n === 0) return fix('database', 'reachable but not migrated: run `npx baofoo migrate` (or BAOFOO_MIGRATIONS, or sql/schema.sql) in your deploy step');
+    if (rows[0].n === 0) return [fix('database', 'reachable but not migrated: run `npx baofoo migrate` (or BAOFOO_MIGRATIONS, or sql/schema.sql) in your deploy step'), tls];
     const version = await readSchemaVersion(async (sql, params) => (await client.query(sql, params)).rows);
     if (!isSchemaCurrent(version)) {
-      return fix('database', `reachable, but the schema is at ${describeSchemaVersion(version)} and this version needs ${BAOFOO_SCHEMA_VERSION}: run \`npx baofoo migrate\` in your deploy step`);
+      return [fix('database', `reachable, but the schema is at ${describeSchemaVersion(version)} and this version needs ${BAOFOO_SCHEMA_VERSION}: run \`npx baofoo migrate\` in your deploy step`), tls];
     }
-    return ok('database', `reachable, schema at ${version}`);
+    return [ok('database', `reachable, schema at ${version}`), tls];
   } catch (e) {
-    return fix('database', `cannot connect with DATABASE_URL (${(e as Error).message})`);
+    return [fix('database', `cannot connect with DATABASE_URL (${connectFailureText(e)})`)];
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -124,9 +145,9 @@ export async function doctorFindings(env: CliEnv, fromFiles: CliEnv = {}): Promi
     }
   }
   if (resolved) findings.push(...credentialFindings(resolved), ...routeFindings(resolved), ...signatureFindings(resolved));
-  const database = await databaseFinding(env);
-  findings.push(database);
-  if (database.ok && env.DATABASE_URL) findings.push(await topologyFinding(env.DATABASE_URL, resolved?.database ?? AUTO_TOPOLOGY));
+  const database = await databaseFindings(env);
+  findings.push(...database);
+  if (database[0].ok && env.DATABASE_URL) findings.push(await topologyFinding(env.DATABASE_URL, resolved?.database ?? AUTO_TOPOLOGY));
   return findings;
 }
 

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { connectFailureText } from '../../baofoo/database/database-tls.ts';
 import { baofooPostgresOptions } from '../../baofoo/database/postgres-options.ts';
 import type { CliCommand } from '../cli-command.ts';
 import type { CliEnv } from '../cli-env.ts';
@@ -21,7 +22,7 @@ export async function runMigrate(args: readonly string[], env: CliEnv, io: CliIo
   try {
     await dataSource.initialize();
   } catch (e) {
-    throw new CliFailure(`cannot connect to ${new URL(url).host}: ${(e as Error).message}`);
+    throw new CliFailure(`cannot connect to ${new URL(url).host}: ${connectFailureText(e)}`);
   }
   try {
     const ran = await dataSource.runMigrations({ transaction: 'each' });

@@ -1,34 +1,19 @@
 // A gateway-like sender in a process of its own: it retries each success
-// notification until it reads OK, `senders` at a time, and freezes the whole
-// database server (SIGSTOP) when the OK answers reach each of `stallAtOk`,
-// right after it sends the next request.
+// notification until it reads OK, `senders` at a time, and brings a fault on
+// when the OK answers reach each threshold, right after it sends the next
+// request: it freezes the whole database server (SIGSTOP) itself at each of
+// `stallAtOk`, and asks the parent for fault `index` at each of `faultAtOk`
+// (`{ fault: { index, at } }`), arming the next one only once the parent
+// answers `{ faultDone: index }`.
 // Run apart from the app, so the times it measures are the app's (its own
 // requests, connections and timers do not wait behind the app's work on one
-// event loop), and the stalls follow the storm's own progress: a fast machine
-// cannot finish the storm before a stall that a slower process would start.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// event loop), and the faults follow the storm's own progress: a fast machine
+// cannot finish the storm before a fault that a slower process would start.
+// Forked with test/events/child/swc-register.mjs, so it can import the project's TypeScript.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { clusterProcesses } from '../../../src/infra/embedded-database.ts';
 
 const now = () => performance.timeOrigin + performance.now();
-
-/** The postmaster of the cluster in `dataDir` and every process it forked, read from /proc. */
-function clusterPids(dataDir) {
-  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n', 1)[0]);
-  const children = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        // Field 4 of /proc/<pid>/stat is the parent; the command name (field 2) may hold spaces, so read after its ')'.
-        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-  return [postmaster, ...children];
-}
 
 function signalAll(pids, signal) {
   for (const pid of pids) {
@@ -40,32 +25,51 @@ function signalAll(pids, signal) {
   }
 }
 
-process.once('message', async ({ baseUrl, orders, senders, retryMs, dataDir, stallAtOk, stallMs }) => {
+process.once('message', async ({ baseUrl, orders, senders, retryMs, dataDir, stallAtOk = [], stallMs, faultAtOk = [] }) => {
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const queue = [...orders];
-  const pendingStalls = [...stallAtOk];
-  const stalls = [];
+  const pending = [...stallAtOk.map((at) => ({ at, stall: true })), ...faultAtOk.map((at, index) => ({ at, index }))].sort((a, b) => a.at - b.at);
+  // What ends each fault already brought on: the stalls' timers and the parent's answers.
+  const faults = [];
+  let parentFault = null;
   let okCount = 0;
-  let armed = false;
+  let armed = null;
+
+  process.on('message', ({ faultDone }) => {
+    if (faultDone === undefined || parentFault?.index !== faultDone) return;
+    parentFault.done();
+    parentFault = null;
+    arm();
+  });
 
   // Armed by the OK answer that reaches a threshold; fired by the next request sent, synchronously after its
-  // fetch() began, so at least that request is sent before the stall and caught by it, whatever the timing.
+  // fetch() began, so at least that request is sent before the fault and caught by it, whatever the timing.
   function arm() {
-    if (armed || pendingStalls.length === 0 || okCount < pendingStalls[0]) return;
-    pendingStalls.shift();
-    armed = true;
+    if (armed || parentFault || pending.length === 0 || okCount < pending[0].at) return;
+    armed = pending.shift();
   }
 
-  function stallIfArmed() {
+  function faultIfArmed() {
     if (!armed) return;
-    armed = false;
-    const pids = clusterPids(dataDir);
+    const fault = armed;
+    armed = null;
+    if (fault.stall) stall();
+    else {
+      faults.push(new Promise((done) => {
+        parentFault = { index: fault.index, done };
+      }));
+      process.send({ fault: { index: fault.index, at: now() } });
+    }
+  }
+
+  function stall() {
+    const pids = clusterProcesses(dataDir);
     // Told first, so the test can resume the server whatever becomes of this process.
     process.send({ stopping: pids });
     const from = now();
     signalAll(pids, 'SIGSTOP');
-    stalls.push(new Promise((resolve) => setTimeout(() => {
+    faults.push(new Promise((resolve) => setTimeout(() => {
       signalAll(pids, 'SIGCONT');
       const stall = { from, to: now() };
       process.send({ stall });
@@ -85,7 +89,7 @@ process.once('message', async ({ baseUrl, orders, senders, retryMs, dataDir, sta
           body,
           signal: AbortSignal.timeout(10_000),
         });
-        stallIfArmed();
+        faultIfArmed();
         const res = await answer;
         const text = await res.text();
         said = `${res.status} ${text.slice(0, 40)}`;
@@ -105,8 +109,8 @@ process.once('message', async ({ baseUrl, orders, senders, retryMs, dataDir, sta
   await Promise.all(Array.from({ length: senders }, async () => {
     for (let next = queue.shift(); next; next = queue.shift()) await send(next);
   }));
-  // A stall that began with the last answers still ends before the sender reports it is done.
-  await Promise.all(stalls);
+  // A fault that began with the last answers still ends before the sender reports it is done.
+  await Promise.all(faults);
   loopDelay.disable();
   process.send({ done: { worstLoopDelayMs: loopDelay.max / 1e6 } }, () => process.disconnect());
 });
