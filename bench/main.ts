@@ -1,7 +1,7 @@
 import { cpus, loadavg, totalmem } from 'node:os';
-import { setTimeout as delay } from 'node:timers/promises';
 import { ADMIN_MARK, startBenchDatabase, type BenchDatabase, type Durability } from './bench-database.ts';
 import { BENCH_ORDER_MONEY } from './bench-signing.ts';
+import { paidCount, waitForOutboxDrained } from './bench-waits.ts';
 import { mean, percentile, round } from './bench-stats.ts';
 import { runWorker, startServer, type ServerHandle } from './child-process.ts';
 import { startCostMeter } from './cost-meter.ts';
@@ -84,21 +84,6 @@ const SERVERS: Record<ServerName, ServerSpec> = {
 };
 
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
-
-async function paidCount(db: BenchDatabase, prefix: string): Promise<number> {
-  const { rows } = await db.admin.query(`${ADMIN_MARK} SELECT count(*)::int AS n FROM baofoo_payment_orders WHERE trans_id LIKE $1 AND status = 'PAID'`, [`${prefix}%`]);
-  return rows[0].n;
-}
-
-async function waitForOutboxDrained(db: BenchDatabase, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    const { rows } = await db.admin.query(`${ADMIN_MARK} SELECT count(*)::int AS n FROM baofoo_outbox WHERE delivered_at IS NULL`);
-    if (rows[0].n === 0) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`${rows[0].n} outbox events still undelivered after ${timeoutMs} ms`);
-    await delay(50);
-  }
-}
 
 /** What servers with an outbox report: deliveries to their listener since the previous call. */
 interface Deliveries {

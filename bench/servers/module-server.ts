@@ -28,7 +28,7 @@ class LagRecorder {
   imports: [
     TypeOrmModule.forRoot(baofooPostgresOptions({ url: env('DATABASE_URL'), poolSize: Number(env('POOL_SIZE')) })),
     EventEmitterModule.forRoot(),
-    BaofooModule.forRoot(benchBaofooOptions({ outbox: { enabled: true }, database: { poolSize: Number(env('POOL_SIZE')) } })),
+    BaofooModule.forRoot(benchBaofooOptions({ outbox: { enabled: true }, database: { poolSize: Number(env('POOL_SIZE')), listenUrl: process.env.LISTEN_URL || undefined } })),
   ],
   providers: [LagRecorder],
 })

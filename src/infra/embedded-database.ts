@@ -50,7 +50,7 @@ const SERVER_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections
 /** How long pg_ctl may wait for a start or a stop (crash recovery included), in s. */
 const PG_CTL_WAIT_S = 60;
 
-interface Account {
+export interface Account {
   uid: number;
   gid: number;
 }
@@ -68,8 +68,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** PostgreSQL refuses to run as root: as root, the `postgres` system user runs it (created when missing). */
-function postgresAccount(): Account {
+/** PostgreSQL (and PgBouncer) refuse to run as root: as root, the `postgres` system user runs them (created when missing). */
+export function postgresAccount(): Account {
   const id = (flag: string) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8', stdio: 'pipe' }).trim());
   try {
     return { uid: id('-u'), gid: id('-g') };

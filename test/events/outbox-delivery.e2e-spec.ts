@@ -7,7 +7,7 @@ import { OUTBOX_CHANNEL } from '../../src/baofoo/events/outbox.constants.ts';
 import { outboxRow } from '../../src/baofoo/events/outbox-row.ts';
 import { BaofooDatabase } from '../../src/baofoo/database/baofoo-database.ts';
 import { PaymentOrderRepository } from '../../src/baofoo/orders/payment-order.repository.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { appDatabaseUrl, createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { DeliveryRecorder } from './delivery-recorder.ts';
 import { commitOutboxRows, paidEvent, query, startOutboxApp, type OutboxApp } from './outbox-test-app.ts';
 import { EmitterSubscriber, LedgerListener, MailerListener, recorderProviders } from './recording-listeners.ts';
@@ -87,7 +87,7 @@ describe('the outbox relay delivering committed events', () => {
   it('wakes on the NOTIFY of a writer without a relay (a hand-built repository, as the CLI has) long before the next poll', async () => {
     const { monitor } = await start(60_000);
     const event = paidEvent();
-    const writerDb = new BaofooDatabase(() => ({ connectionString: db.url }), { poolSize: 1, statementTimeoutMs: 10_000, connectTimeoutMs: 2000, answerWithinMs: 5000 });
+    const writerDb = new BaofooDatabase(() => ({ connectionString: appDatabaseUrl(db.url) }), { poolSize: 1, statementTimeoutMs: 10_000, connectTimeoutMs: 2000, answerWithinMs: 5000 });
 
     try {
       const committed = Date.now();

@@ -13,6 +13,7 @@ import { OutboxMonitor } from '../../src/baofoo/events/outbox-monitor.service.ts
 import { OutboxRelay } from '../../src/baofoo/events/outbox-relay.service.ts';
 import { baofooEvent, outboxRow, outboxInsertStatement, type OutboxRow } from '../../src/baofoo/events/outbox-row.ts';
 import { CapturedLog } from '../support/captured-log.ts';
+import { appDatabaseUrl, appModuleOptions } from '../support/test-database.ts';
 
 export interface OutboxApp {
   module: TestingModule;
@@ -34,15 +35,20 @@ export async function startOutboxApp(
 ): Promise<OutboxApp> {
   const module = await Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot(baofooPostgresOptions({ url, poolSize: o.poolSize ?? 4 })),
+      TypeOrmModule.forRoot(baofooPostgresOptions({ url: appDatabaseUrl(url), poolSize: o.poolSize ?? 4 })),
       EventEmitterModule.forRoot(),
-      BaofooModule.forRoot({
-        environment: 'sandbox',
-        sandboxUrl: 'http://127.0.0.1:1',
-        merchants: [{ memberId: '100000178', terminalId: '10000001', keys: [{ id: 'k1', secret: 'abcdefg' }] }],
-        reconciliation: { enabled: false },
-        outbox: { pollIntervalMs: 100, ...o.outbox },
-      }),
+      BaofooModule.forRoot(
+        appModuleOptions(
+          {
+            environment: 'sandbox',
+            sandboxUrl: 'http://127.0.0.1:1',
+            merchants: [{ memberId: '100000178', terminalId: '10000001', keys: [{ id: 'k1', secret: 'abcdefg' }] }],
+            reconciliation: { enabled: false },
+            outbox: { pollIntervalMs: 100, ...o.outbox },
+          },
+          url,
+        ),
+      ),
     ],
     providers: o.providers,
   })

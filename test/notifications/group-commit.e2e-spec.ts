@@ -4,7 +4,7 @@ import type { Sql } from '../../src/baofoo/database/named-statements.ts';
 import { outboxEntry } from '../../src/baofoo/events/outbox-entry.ts';
 import type { LedgerEntry } from '../../src/baofoo/notifications/ledger-entry.ts';
 import { PaymentOrderRepository } from '../../src/baofoo/orders/payment-order.repository.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { appDatabaseUrl, createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const MEMBER = '100000178';
 const TERMINAL = '10000001';
@@ -35,7 +35,7 @@ describe('group commit of settlements', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    database = new CountingDatabase(() => ({ connectionString: db.url }), { poolSize: 4, statementTimeoutMs: 10_000, connectTimeoutMs: 5000, answerWithinMs: 10_000 });
+    database = new CountingDatabase(() => ({ connectionString: appDatabaseUrl(db.url) }), { poolSize: 4, statementTimeoutMs: 10_000, connectTimeoutMs: 5000, answerWithinMs: 10_000 });
     // One statement at a time: everything added while it runs waits for the next batch.
     const options = { database: { ...database.settings, settleBatchSize: 8, settleBatchesInFlight: 1 } };
     orders = new PaymentOrderRepository(database, options);

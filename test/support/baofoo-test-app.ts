@@ -11,7 +11,7 @@ import { BaofooModule } from '../../src/baofoo/baofoo.module.ts';
 import type { BaofooModuleOptions } from '../../src/baofoo/config/baofoo-options.interface.ts';
 import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
 import type { Clock } from '../../src/baofoo/protocol/trade-time.ts';
-import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import { appDatabaseUrl, appModuleOptions, createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export const TEST_MERCHANT = { memberId: '100000178', terminalId: '10000001', key: 'abcdefg' } as const;
 
@@ -61,9 +61,9 @@ export async function createTestApp(
 ): Promise<TestApp> {
   let builder = Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot(baofooPostgresOptions({ url: databaseUrl, poolSize: extra.poolSize ?? 10 })),
+      TypeOrmModule.forRoot(baofooPostgresOptions({ url: appDatabaseUrl(databaseUrl), poolSize: extra.poolSize ?? 10 })),
       EventEmitterModule.forRoot(),
-      BaofooModule.forRoot(options),
+      BaofooModule.forRoot(appModuleOptions(options, databaseUrl)),
     ],
     providers: extra.providers ?? [],
   });

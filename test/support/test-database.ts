@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { BAOFOO_MIGRATIONS } from '../../src/baofoo/database/baofoo-migrations.ts';
+import type { BaofooModuleOptions } from '../../src/baofoo/config/baofoo-options.interface.ts';
 import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
 
 /**
@@ -83,4 +84,28 @@ async function createDatabase(create: (admin: pg.Client, name: string) => Promis
       await c.end();
     },
   };
+}
+
+/** The PgBouncer port when this run is the `pgbouncer` jest project (its `globals` and global setup), else null. */
+function pgbouncerPort(): string | null {
+  const pooled = (globalThis as { __BAOFOO_POOLED__?: boolean }).__BAOFOO_POOLED__ === true;
+  return pooled ? (process.env.BAOFOO_TEST_PGBOUNCER_PORT ?? null) : null;
+}
+
+/**
+ * The URL the app (its DataSource, so the module's pool) connects with: the
+ * database itself, or, in the `pgbouncer` project, the same database through
+ * PgBouncer in transaction mode. The tests' own checks keep the direct URL.
+ */
+export function appDatabaseUrl(url: string): string {
+  const port = pgbouncerPort();
+  if (!port) return url;
+  const pooled = new URL(url);
+  pooled.port = port;
+  return pooled.toString();
+}
+
+/** Module options for an app on `url`: behind PgBouncer the outbox relay LISTENs on the direct URL (`database.listenUrl`). */
+export function appModuleOptions(options: BaofooModuleOptions, url: string): BaofooModuleOptions {
+  return pgbouncerPort() ? { ...options, database: { listenUrl: url, ...options.database } } : options;
 }

@@ -46,7 +46,7 @@ describe('baofooOptionsFromEnv', () => {
         maxQueriesPerMinute: undefined,
       },
       outbox: { pollIntervalMs: undefined, maxAttempts: undefined, enabled: undefined },
-      database: { poolSize: undefined, statementTimeoutMs: undefined, connectTimeoutMs: undefined, answerWithinMs: undefined },
+      database: { poolSize: undefined, statementTimeoutMs: undefined, connectTimeoutMs: undefined, answerWithinMs: undefined, topology: undefined, preparedStatements: undefined, listenUrl: undefined },
     });
   });
 
@@ -99,6 +99,9 @@ describe('baofooOptionsFromEnv', () => {
       BAOFOO_DB_STATEMENT_TIMEOUT_MS: '1200',
       BAOFOO_DB_CONNECT_TIMEOUT_MS: '800',
       BAOFOO_DB_ANSWER_WITHIN_MS: '1800',
+      BAOFOO_DB_TOPOLOGY: 'transaction',
+      BAOFOO_DB_PREPARED_STATEMENTS: 'false',
+      BAOFOO_DB_LISTEN_URL: 'postgres://app@db-primary:5432/shop',
     });
 
     expect(options.notification).toMatchObject({
@@ -108,15 +111,24 @@ describe('baofooOptionsFromEnv', () => {
       refusals: { windowSeconds: 120, samplesPerSource: 2, maxSources: 500, maxPendingSamples: 50, flushIntervalMs: 2000 },
     });
     expect(options.reconciliation).toMatchObject({ maxQueriesPerMinute: 10 });
-    expect(options.database).toEqual({ poolSize: 20, poolMin: 3, idleTimeoutMs: 30_000, statementTimeoutMs: 1200, connectTimeoutMs: 800, answerWithinMs: 1800 });
+    const topology = { topology: 'transaction', preparedStatements: false, listenUrl: 'postgres://app@db-primary:5432/shop' };
+    expect(options.database).toEqual({ poolSize: 20, poolMin: 3, idleTimeoutMs: 30_000, statementTimeoutMs: 1200, connectTimeoutMs: 800, answerWithinMs: 1800, ...topology });
     const resolved = resolveBaofooOptions(options);
-    expect(resolved.database).toEqual({ poolSize: 20, poolMin: 3, idleTimeoutMs: 30_000, statementTimeoutMs: 1200, connectTimeoutMs: 800, answerWithinMs: 1800, settleBatchSize: 32, settleBatchesInFlight: 4 });
+    expect(resolved.database).toEqual({ poolSize: 20, poolMin: 3, idleTimeoutMs: 30_000, statementTimeoutMs: 1200, connectTimeoutMs: 800, answerWithinMs: 1800, settleBatchSize: 32, settleBatchesInFlight: 4, ...topology });
     expect(resolved.notification.additionalInfoMismatch).toBe('settle');
   });
 
   it('refuses at boot an unknown BAOFOO_ADDITIONAL_INFO_MISMATCH and a database number that is not one, naming the option', () => {
     const options = baofooOptionsFromEnv({ ...MERCHANT, BAOFOO_KEY: 'k', BAOFOO_ADDITIONAL_INFO_MISMATCH: 'ignore', BAOFOO_DB_POOL_SIZE: 'ten' });
     expect(() => resolveBaofooOptions(options)).toThrow(/notification\.additionalInfoMismatch[\s\S]*database\.poolSize|database\.poolSize[\s\S]*notification\.additionalInfoMismatch/);
+  });
+
+  it('refuses at boot an unknown BAOFOO_DB_TOPOLOGY, a BAOFOO_DB_PREPARED_STATEMENTS that is neither auto nor a boolean, and a BAOFOO_DB_LISTEN_URL that is not a postgres URL, naming each', () => {
+    const options = baofooOptionsFromEnv({ ...MERCHANT, BAOFOO_KEY: 'k', BAOFOO_DB_TOPOLOGY: 'statement', BAOFOO_DB_PREPARED_STATEMENTS: 'maybe', BAOFOO_DB_LISTEN_URL: 'http://db:5432' });
+    expect(() => resolveBaofooOptions(options)).toThrow(/BAOFOO_DB_TOPOLOGY/);
+    expect(() => resolveBaofooOptions(options)).toThrow(/BAOFOO_DB_PREPARED_STATEMENTS/);
+    expect(() => resolveBaofooOptions(options)).toThrow(/BAOFOO_DB_LISTEN_URL/);
+    expect(resolveBaofooOptions(baofooOptionsFromEnv({ ...MERCHANT, BAOFOO_KEY: 'k' })).database).toMatchObject({ topology: 'auto', preparedStatements: 'auto', listenUrl: undefined });
   });
 
   it('has no merchant when neither BAOFOO_MEMBER_ID nor BAOFOO_TERMINAL_ID is set', () => {

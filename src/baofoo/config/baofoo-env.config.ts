@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { registerAs } from '@nestjs/config';
+import type { TopologySetting } from '../database/database-topology.ts';
 import type { BaofooCharset } from '../protocol/charset.ts';
 import type { BaofooEnvironment, BaofooKeyOptions, BaofooMerchantOptions, BaofooModuleOptions, BaofooNotificationOptions } from './baofoo-options.interface.ts';
 import { keyStorageOf, resolveKeySecret, type KeySource } from './key-source.ts';
@@ -12,6 +13,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 const list = (text: string | undefined) => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const int = (text: string | undefined) => (text === undefined || text === '' ? undefined : Number(text));
 const bool = (text: string | undefined) => (text === undefined || text === '' ? undefined : /^(1|true|yes|on)$/i.test(text));
+// Anything else is passed on as it is, so validation names the variable instead of reading it as false.
+const autoOrBool = (text: string | undefined): 'auto' | boolean | undefined =>
+  text === undefined || text === '' ? undefined : text === 'auto' ? 'auto' : /^(1|true|yes|on)$/i.test(text) ? true : /^(0|false|no|off)$/i.test(text) ? false : (text as never);
 
 interface MerchantJson {
   memberId: string;
@@ -142,6 +146,9 @@ export function baofooOptionsFromEnv(env: Env, fromFiles: Env = {}): BaofooModul
       statementTimeoutMs: int(env.BAOFOO_DB_STATEMENT_TIMEOUT_MS),
       connectTimeoutMs: int(env.BAOFOO_DB_CONNECT_TIMEOUT_MS),
       answerWithinMs: int(env.BAOFOO_DB_ANSWER_WITHIN_MS),
+      topology: (env.BAOFOO_DB_TOPOLOGY || undefined) as TopologySetting | undefined,
+      preparedStatements: autoOrBool(env.BAOFOO_DB_PREPARED_STATEMENTS),
+      listenUrl: env.BAOFOO_DB_LISTEN_URL || undefined,
     },
   };
 }

@@ -15,6 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { TOPOLOGY_SETTINGS, type TopologySetting } from '../database/database-topology.ts';
 import { CHARSETS } from '../protocol/charset.ts';
 
 /*
@@ -93,6 +94,9 @@ export class DatabaseDto {
   @IsOptional() @IsInt() @Min(10) @Max(600_000) answerWithinMs?: number;
   @IsOptional() @IsInt() @Min(1) @Max(1000) settleBatchSize?: number;
   @IsOptional() @IsInt() @Min(1) @Max(64) settleBatchesInFlight?: number;
+  @IsOptional() @IsIn(TOPOLOGY_SETTINGS, { message: 'database.topology must be auto, direct, session or transaction (BAOFOO_DB_TOPOLOGY)' }) topology?: TopologySetting;
+  @IsOptional() @IsIn(['auto', true, false], { message: 'database.preparedStatements must be auto, true or false (BAOFOO_DB_PREPARED_STATEMENTS)' }) preparedStatements?: 'auto' | boolean;
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'database.listenUrl must be a postgres:// URL to PostgreSQL directly (BAOFOO_DB_LISTEN_URL)' }) listenUrl?: string;
 }
 
 export class BaofooOptionsDto {

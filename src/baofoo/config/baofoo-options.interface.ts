@@ -150,8 +150,10 @@ export interface BaofooOutboxOptions {
  * (same server, credentials, ssl) but keeps its own short timeouts, which
  * apply only to the module's statements, never to the app's other queries.
  * Its hot statements are named prepared statements (parsed once per
- * connection): behind PgBouncer in transaction mode this needs PgBouncer
- * ≥ 1.21 with `max_prepared_statements` > 0.
+ * connection) wherever they work. Where the connections land (PostgreSQL,
+ * or PgBouncer in session or transaction mode) is probed at boot and
+ * decides how timeouts are sent, whether statements are named and where the
+ * outbox relay LISTENs (docs/runbook.md, "Behind PgBouncer").
  */
 export interface BaofooDatabaseOptions {
   /** Connections in the module's pool. Default 10. */
@@ -192,6 +194,27 @@ export interface BaofooDatabaseOptions {
    * Default 4.
    */
   settleBatchesInFlight?: number;
+  /**
+   * Where the connections land: `auto` (probed at boot, and logged),
+   * `direct` (PostgreSQL), `session` or `transaction` (a pooler such as
+   * PgBouncer in that `pool_mode`). A pooler in statement mode is refused at
+   * boot. Default `auto`.
+   */
+  topology?: 'auto' | 'direct' | 'session' | 'transaction';
+  /**
+   * Named (prepared) statements: `auto` uses them directly, in session mode,
+   * and in transaction mode when the probe saw them work (PgBouncer ≥ 1.21
+   * with `max_prepared_statements` > 0). Default `auto`.
+   */
+  preparedStatements?: 'auto' | boolean;
+  /**
+   * A postgres:// URL to PostgreSQL directly (or through a session pool) on
+   * which the outbox relay LISTENs for wake-ups, for when the module's
+   * connections go through a transaction pooler, where LISTEN cannot work.
+   * Parts it leaves out (password, ssl) are taken from the DataSource.
+   * Without it, behind a transaction pooler the relay polls. Default none.
+   */
+  listenUrl?: string;
 }
 
 /** Options of `BaofooModule.forRoot` / `forRootAsync`. */

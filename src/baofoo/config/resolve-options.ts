@@ -131,6 +131,9 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): 
     database: { poolSize: d.poolSize ?? 10, poolMin: d.poolMin ?? Math.min(2, d.poolSize ?? 10), idleTimeoutMs: d.idleTimeoutMs ?? 60_000, statementTimeoutMs: d.statementTimeoutMs ?? 1500, connectTimeoutMs: d.connectTimeoutMs ?? 1000, answerWithinMs: d.answerWithinMs ?? 2000,
       settleBatchSize: d.settleBatchSize ?? 32,
       settleBatchesInFlight: d.settleBatchesInFlight ?? 4,
+      topology: d.topology ?? 'auto',
+      preparedStatements: d.preparedStatements ?? 'auto',
+      listenUrl: d.listenUrl,
     },
   };
 }

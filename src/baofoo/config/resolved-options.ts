@@ -1,4 +1,5 @@
 import type { BaofooDatabaseSettings } from '../database/baofoo-database.ts';
+import type { TopologySettings } from '../database/database-topology.ts';
 import type { BaofooCharset } from '../protocol/charset.ts';
 import type { BaofooEnvironment } from './baofoo-options.interface.ts';
 import type { GatewayEndpoints } from './gateway-hosts.ts';
@@ -38,5 +39,5 @@ export interface ResolvedBaofooOptions {
     maxQueriesPerMinute: number;
   };
   outbox: { pollIntervalMs: number; maxAttempts: number; enabled: boolean };
-  database: BaofooDatabaseSettings & { settleBatchSize: number; settleBatchesInFlight: number };
+  database: BaofooDatabaseSettings & TopologySettings & { settleBatchSize: number; settleBatchesInFlight: number };
 }

@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { BaofooDatabase } from './baofoo-database.ts';
+import { ConnectionPlanner } from './connection-planner.ts';
+import { BaofooTopologyCheck } from './topology-check.service.ts';
 
 /** The app's DataSource the module reads its connection settings from (bound by `BaofooModule`'s `dataSource` extra). */
 export const BAOFOO_DATA_SOURCE = Symbol('BAOFOO_DATA_SOURCE');
@@ -33,8 +35,10 @@ export function baofooDatabaseOf(dataSource: DataSource, options: ResolvedBaofoo
     );
   }
   // The group-commit settings are the settling repository's, not the pool's.
-  const { poolSize, poolMin, idleTimeoutMs, statementTimeoutMs, connectTimeoutMs, answerWithinMs } = options.database;
-  return new BaofooDatabase(() => connectionSettingsOf(dataSource), { poolSize, poolMin, idleTimeoutMs, statementTimeoutMs, connectTimeoutMs, answerWithinMs }, 'baofoo');
+  const { poolSize, poolMin, idleTimeoutMs, statementTimeoutMs, connectTimeoutMs, answerWithinMs, topology, preparedStatements, listenUrl } = options.database;
+  const connection = () => connectionSettingsOf(dataSource);
+  const planner = new ConnectionPlanner(connection, { topology, preparedStatements, listenUrl });
+  return new BaofooDatabase(connection, { poolSize, poolMin, idleTimeoutMs, statementTimeoutMs, connectTimeoutMs, answerWithinMs }, 'baofoo', planner);
 }
 
 /** Closes the module's pool after everything that uses it has stopped (relay and cron stop earlier in the shutdown). */
@@ -50,4 +54,5 @@ export class BaofooDatabaseCloser implements OnApplicationShutdown {
 export const BAOFOO_DATABASE_PROVIDERS: Provider[] = [
   { provide: BaofooDatabase, useFactory: baofooDatabaseOf, inject: [BAOFOO_DATA_SOURCE, BAOFOO_OPTIONS] },
   BaofooDatabaseCloser,
+  BaofooTopologyCheck,
 ];

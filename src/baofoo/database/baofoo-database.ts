@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { BaofooError } from '../protocol/errors.ts';
+import { ConnectionPlanner, withoutStartupTimeout } from './connection-planner.ts';
+import { AUTO_TOPOLOGY, beginWithTimeoutSql, sessionTimeoutSql, type ConnectionPlan } from './database-topology.ts';
 import { queryText, type Sql } from './named-statements.ts';
 
 /** Timeouts and size of the module's own connection pool. */
@@ -93,6 +95,8 @@ function destroy(client: pg.PoolClient, cause: unknown): void {
 export class BaofooDatabase {
   private pool: pg.Pool | null = null;
   private ended = false;
+  /** Connections whose session already carries the timeout (session-pooled topology). */
+  private readonly timed = new WeakSet<pg.PoolClient>();
 
   /**
    * @param connection how to reach the server (a DataSource's pool options, a URL…);
@@ -102,7 +106,14 @@ export class BaofooDatabase {
     private readonly connection: () => pg.ClientConfig,
     readonly settings: BaofooDatabaseSettings,
     private readonly applicationName = 'baofoo',
+    /** Where the connections land (direct, session or transaction pooling) and so how to use them; shared with derived pools. */
+    private readonly planner = new ConnectionPlanner(connection, AUTO_TOPOLOGY),
   ) {}
+
+  /** How the connections are used, probed on first call when the topology is `auto`. */
+  connectionPlan(): Promise<ConnectionPlan> {
+    return this.planner.plan();
+  }
 
   /**
    * Runs `work` with one deadline for every statement it makes through this
@@ -116,15 +127,22 @@ export class BaofooDatabase {
   /**
    * Runs one autocommit statement; resolves with its rows once it is known to
    * be committed. `sql` may be a named statement (named-statements.ts), which
-   * each connection prepares once; behind PgBouncer in transaction mode that
-   * needs PgBouncer ≥ 1.21 with `max_prepared_statements` set.
+   * each connection prepares once, unless the plan says unnamed statements
+   * (a transaction pooler that cannot carry them).
+   *
+   * Behind a transaction pooler a session cannot keep the timeout, so the
+   * statement runs in its own transaction that sets it: BEGIN … COMMIT,
+   * three round trips instead of one (docs/architecture.md).
    */
   async query<R extends Row = Row>(sql: Sql, params: readonly unknown[] = []): Promise<R[]> {
     const deadline = Math.min(Date.now() + this.settings.answerWithinMs, answerDeadline.getStore() ?? Infinity);
-    const client = await this.connect(deadline);
+    const plan = this.planner.current ?? (await this.planner.plan());
+    if (plan.timeouts === 'transaction-local') return this.inTransaction(plan, deadline, (tx) => tx.query<R>(sql, params));
+    const client = await this.connect(plan, deadline);
     let result: pg.QueryResult;
     try {
-      result = await client.query({ ...queryText(sql), values: params as unknown[], query_timeout: Math.max(1, deadline - Date.now()) } as pg.QueryConfig);
+      await this.timeSession(plan, client, deadline);
+      result = await client.query({ ...queryText(sql, plan.namedStatements), values: params as unknown[], query_timeout: Math.max(1, deadline - Date.now()) } as pg.QueryConfig);
     } catch (e) {
       if (provablyClean(e, false)) client.release();
       else destroy(client, e);
@@ -146,13 +164,19 @@ export class BaofooDatabase {
    * destroyed (the server rolls the transaction back), never reused.
    */
   async transaction<T>(work: (tx: BaofooTransaction) => Promise<T>): Promise<T> {
-    const deadline = answerDeadline.getStore() ?? Infinity;
-    const client = await this.connect(deadline);
+    const plan = this.planner.current ?? (await this.planner.plan());
+    return this.inTransaction(plan, answerDeadline.getStore() ?? Infinity, work);
+  }
+
+  private async inTransaction<T>(plan: ConnectionPlan, deadline: number, work: (tx: BaofooTransaction) => Promise<T>): Promise<T> {
+    const client = await this.connect(plan, deadline);
     // Each statement gets the usual budget, cut to the caller's deadline when it has one.
     const run = (sql: Sql, values: readonly unknown[] = []) =>
-      client.query({ ...queryText(sql), values: values as unknown[], query_timeout: Math.max(1, Math.min(this.settings.answerWithinMs, deadline - Date.now())) } as pg.QueryConfig);
+      client.query({ ...queryText(sql, plan.namedStatements), values: values as unknown[], query_timeout: Math.max(1, Math.min(this.settings.answerWithinMs, deadline - Date.now())) } as pg.QueryConfig);
     try {
-      await run('BEGIN');
+      await this.timeSession(plan, client, deadline);
+      // Behind a transaction pooler the timeout lives and dies with the transaction, set in BEGIN's own round trip.
+      await run(plan.timeouts === 'transaction-local' ? beginWithTimeoutSql(this.settings.statementTimeoutMs) : 'BEGIN');
       const value = await work({ query: async <R extends Row>(sql: Sql, params: readonly unknown[] = []) => (await run(sql, params)).rows as R[] });
       const commit = await run('COMMIT');
       const status = client.getTransactionStatus();
@@ -174,12 +198,21 @@ export class BaofooDatabase {
    * a notification wait for one. The caller ends it.
    */
   derive(settings: Partial<BaofooDatabaseSettings>, applicationName: string): BaofooDatabase {
-    return new BaofooDatabase(this.connection, { ...this.settings, ...settings }, applicationName);
+    return new BaofooDatabase(this.connection, { ...this.settings, ...settings }, applicationName, this.planner);
   }
 
-  /** Settings for a connection of its own (e.g. a LISTEN connection), like the pool's. */
+  /** Settings for a connection of its own (e.g. a LISTEN connection), like the pool's but without a timeout a pooler could refuse. */
   connectionSettings(applicationName: string): pg.ClientConfig {
-    return { ...this.clientConfig(), application_name: applicationName };
+    return { ...this.clientConfig(null), application_name: applicationName };
+  }
+
+  /** Settings for a LISTEN connection: the pool's, `database.listenUrl`, or null where LISTEN cannot work (transaction pooling). */
+  async listenSettings(applicationName: string): Promise<pg.ClientConfig | null> {
+    const plan = await this.planner.plan();
+    if (plan.listen === 'none') return null;
+    const settings = this.connectionSettings(applicationName);
+    // The URL's parts override the DataSource's; what it leaves out (a password, ssl) is taken from there.
+    return plan.listen === 'listen-url' ? { ...settings, connectionString: this.planner.settings.listenUrl } : settings;
   }
 
   /** Connections open now (idle or in use). */
@@ -195,9 +228,9 @@ export class BaofooDatabase {
   }
 
   /** A connection by `deadline`; one that arrives later goes back to the pool unused (it ran nothing, so it is clean). */
-  private async connect(deadline: number): Promise<pg.PoolClient> {
+  private async connect(plan: ConnectionPlan, deadline: number): Promise<pg.PoolClient> {
     if (this.ended) throw new BaofooError('DATABASE_CLOSED', 'the Baofoo database pool is closed (the app is shutting down)');
-    const pool = (this.pool ??= this.createPool());
+    const pool = (this.pool ??= this.createPool(plan));
     const left = deadline - Date.now();
     const passed = () => new BaofooDatabaseError(DATABASE_ERRORS.deadlinePassed, 'no database answer in time: the deadline passed before a connection was free', { deadline });
     if (left <= 0) throw passed();
@@ -213,9 +246,17 @@ export class BaofooDatabase {
     throw passed();
   }
 
-  private clientConfig(): pg.ClientConfig {
+  /** Session-pooled connections get the timeout once, by SET: a pooler refuses it as a startup parameter. */
+  private async timeSession(plan: ConnectionPlan, client: pg.PoolClient, deadline: number): Promise<void> {
+    if (plan.timeouts !== 'session-set' || this.timed.has(client)) return;
+    await client.query({ text: sessionTimeoutSql(this.settings.statementTimeoutMs), query_timeout: Math.max(1, deadline - Date.now()) } as pg.QueryConfig);
+    this.timed.add(client);
+  }
+
+  /** The pool's client settings; `statement_timeout` is a startup parameter only where the plan says nothing sits between. */
+  private clientConfig(plan: ConnectionPlan | null): pg.ClientConfig {
     const s = this.settings;
-    const connection = this.connection();
+    const connection = withoutStartupTimeout(this.connection());
     return {
       ...connection,
       // The pool keeps its connections for good: TCP keepalive probes stop a NAT or cloud load balancer
@@ -223,13 +264,13 @@ export class BaofooDatabase {
       keepAlive: connection.keepAlive ?? true,
       keepAliveInitialDelayMillis: connection.keepAliveInitialDelayMillis ?? KEEPALIVE_AFTER_IDLE_MS,
       application_name: this.applicationName,
-      statement_timeout: s.statementTimeoutMs,
+      ...(plan?.timeouts === 'startup-parameter' ? { statement_timeout: s.statementTimeoutMs } : {}),
       query_timeout: s.answerWithinMs,
       connectionTimeoutMillis: s.connectTimeoutMs,
     };
   }
 
-  private createPool(): pg.Pool {
+  private createPool(plan: ConnectionPlan): pg.Pool {
     // A floor of connections is kept for good (pg's default closes every idle one after 10 s): a new one costs a
     // backend start, authentication and cold caches that parse the settling statement in ~20 ms, so the
     // first notifications after a quiet spell waited 100 ms and more (issue 13). Above the floor, a burst's
@@ -237,7 +278,7 @@ export class BaofooDatabase {
     // back (two instances of a fixed pool held all 20 of a small server). pg-pool keeps every connection
     // released while the pool is at or below `min`; a connection the server or the network drops is removed
     // and replaced on demand.
-    const pool = new pg.Pool({ ...this.clientConfig(), max: this.settings.poolSize, min: Math.min(this.settings.poolMin ?? this.settings.poolSize, this.settings.poolSize), idleTimeoutMillis: this.settings.idleTimeoutMs ?? 60_000 });
+    const pool = new pg.Pool({ ...this.clientConfig(plan), max: this.settings.poolSize, min: Math.min(this.settings.poolMin ?? this.settings.poolSize, this.settings.poolSize), idleTimeoutMillis: this.settings.idleTimeoutMs ?? 60_000 });
     // An idle connection that dies (server restart, SIGKILLed backend) must not crash the app.
     pool.on('error', () => undefined);
     // pg-pool listens for a client's 'error' only while it is idle, and pg emits one whenever the socket

@@ -7,6 +7,10 @@ describe('named statements', () => {
     expect(queryText('SELECT 2')).toEqual({ text: 'SELECT 2' });
   });
 
+  it('gives the text alone when the connection plan says unnamed statements (a transaction pooler that cannot carry them)', () => {
+    expect(queryText(named('baofoo_outbox_finish', 'SELECT 3 AS spec_finish'), false)).toEqual({ text: 'SELECT 3 AS spec_finish' });
+  });
+
   it('refuses a name built with another text, so the set of prepared statements cannot grow', () => {
     named('baofoo_transition', 'SELECT 1 AS spec_transition');
 

@@ -12,7 +12,8 @@
  *
  * Behind PgBouncer in transaction mode, protocol-level prepared statements
  * need PgBouncer ≥ 1.21 with `max_prepared_statements` > 0 (older versions,
- * or 0, send a statement to a server connection that never prepared it).
+ * or 0, send a statement to a server connection that never prepared it):
+ * the connection plan (database-topology.ts) then runs them unnamed.
  */
 export const STATEMENT_NAMES = [
   'baofoo_settle_pending',
@@ -49,7 +50,7 @@ export function named(name: StatementName, text: string): NamedSql {
   return { name, text };
 }
 
-/** The pg query config of `sql`. */
-export function queryText(sql: Sql): { name?: string; text: string } {
-  return typeof sql === 'string' ? { text: sql } : sql;
+/** The pg query config of `sql`: named only when `prepare` (the connection plan's `namedStatements`). */
+export function queryText(sql: Sql, prepare = true): { name?: string; text: string } {
+  return typeof sql === 'string' || !prepare ? { text: typeof sql === 'string' ? sql : sql.text } : sql;
 }

@@ -245,7 +245,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     await this.emitterReady?.waitUntilReady().catch(() => undefined);
     if (this.stopped) return;
     this.detachSignal = this.signal.attach(() => this.wakeSoon());
-    this.wakeup = new OutboxWakeup(this.database.connectionSettings('baofoo-outbox-listen'), () => this.wakeSoon(), this.tuning.reconnectMs, this.logger);
+    this.wakeup = new OutboxWakeup(() => this.database.listenSettings('baofoo-outbox-listen'), () => this.wakeSoon(), this.tuning.reconnectMs, this.logger);
     this.wakeup.start();
     this.wake();
   }

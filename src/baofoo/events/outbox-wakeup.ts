@@ -12,6 +12,10 @@ const RECONNECT_CAP_MS = 30_000;
  * still delivers, and the connection comes back on its own: the first
  * attempt after `reconnectMs`, each further one waiting twice as long, up to
  * 30 s, so a database that stays away is not hammered by every instance.
+ *
+ * Behind a transaction pooler LISTEN cannot work (the session it registers in
+ * is handed to others after each transaction): there the settings are null
+ * unless a direct `database.listenUrl` is configured, and the relay polls.
  */
 export class OutboxWakeup {
   private client: pg.Client | null = null;
@@ -22,13 +26,14 @@ export class OutboxWakeup {
   /** Failed attempts since LISTEN was last in place. */
   private failures = 0;
   private markListening: () => void = () => undefined;
-  /** Resolves the first time LISTEN is in place. */
+  /** Resolves the first time LISTEN is in place, or once it is known that it never will be (polling only). */
   readonly listeningOnce = new Promise<void>((resolve) => {
     this.markListening = resolve;
   });
 
   constructor(
-    private readonly settings: pg.ClientConfig,
+    /** Where to LISTEN; null: nowhere (polling only). */
+    private readonly settings: () => Promise<pg.ClientConfig | null>,
     private readonly onWake: () => void,
     private readonly reconnectMs: number,
     private readonly logger: Logger,
@@ -55,7 +60,20 @@ export class OutboxWakeup {
   private async open(): Promise<void> {
     this.retryTimer = null;
     if (this.stopped) return;
-    const client = new pg.Client(this.settings);
+    let settings: pg.ClientConfig | null;
+    try {
+      settings = await this.settings();
+    } catch (e) {
+      this.retryLater(e);
+      return;
+    }
+    if (this.stopped) return;
+    if (!settings) {
+      this.logger.log('outbox wake-ups: no LISTEN connection behind a transaction pooler (set database.listenUrl to a direct one); the relay polls');
+      this.markListening();
+      return;
+    }
+    const client = new pg.Client(settings);
     this.client = client;
     client.on('notification', () => this.onWake());
     client.on('error', (e) => this.lost(client, e));
@@ -82,6 +100,10 @@ export class OutboxWakeup {
     this.client = null;
     this.up = false;
     client.end().catch(() => undefined);
+    this.retryLater(error);
+  }
+
+  private retryLater(error?: unknown): void {
     if (this.stopped) return;
     if (!this.warned) {
       this.warned = true;

@@ -132,7 +132,7 @@ export class PaymentOrderRepository {
 
   constructor(
     private readonly db: BaofooDatabase,
-    @Optional() @Inject(BAOFOO_OPTIONS) options?: Pick<ResolvedBaofooOptions, 'database'>,
+    @Optional() @Inject(BAOFOO_OPTIONS) options?: { database: Pick<ResolvedBaofooOptions['database'], 'settleBatchSize' | 'settleBatchesInFlight'> },
     @Optional() signal?: OutboxSignal,
   ) {
     // Built by hand (the CLI), events written here reach the relays of the running apps by NOTIFY.

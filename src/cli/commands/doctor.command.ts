@@ -6,6 +6,8 @@ import { PUBLISHED_TEST_MERCHANT } from '../../baofoo/config/gateway-hosts.ts';
 import { BaofooConfigError, resolveBaofooOptions } from '../../baofoo/config/resolve-options.ts';
 import type { ResolvedBaofooOptions } from '../../baofoo/config/resolved-options.ts';
 import { BAOFOO_SCHEMA_VERSION, isSchemaCurrent } from '../../baofoo/database/baofoo-migrations.ts';
+import { ConnectionPlanner } from '../../baofoo/database/connection-planner.ts';
+import { AUTO_TOPOLOGY, describePlan, type TopologySettings } from '../../baofoo/database/database-topology.ts';
 import { connectFailureText } from '../../baofoo/database/database-tls.ts';
 import { describeSchemaVersion, readSchemaVersion } from '../../baofoo/database/schema-version.ts';
 import type { PaymentResultFields } from '../../baofoo/protocol/notification.ts';
@@ -108,6 +110,18 @@ async function databaseFindings(env: CliEnv): Promise<DoctorFinding[]> {
 }
 
 /**
+ * Where the app's connections land and what the module makes of it, probed
+ * as at boot (a pooler in statement mode is a finding to fix, as boot refuses it).
+ */
+async function topologyFinding(url: string, settings: TopologySettings): Promise<DoctorFinding> {
+  try {
+    return ok('database topology', describePlan(await new ConnectionPlanner(() => ({ connectionString: url, connectionTimeoutMillis: 3000 }), settings).plan()));
+  } catch (e) {
+    return fix('database topology', (e as Error).message);
+  }
+}
+
+/**
  * Every check; configuration errors become findings rather than exceptions.
  * `fromFiles`: the variables as the env files define them (see `baofooOptionsFromEnv`).
  */
@@ -131,7 +145,9 @@ export async function doctorFindings(env: CliEnv, fromFiles: CliEnv = {}): Promi
     }
   }
   if (resolved) findings.push(...credentialFindings(resolved), ...routeFindings(resolved), ...signatureFindings(resolved));
-  findings.push(...(await databaseFindings(env)));
+  const database = await databaseFindings(env);
+  findings.push(...database);
+  if (database[0].ok && env.DATABASE_URL) findings.push(await topologyFinding(env.DATABASE_URL, resolved?.database ?? AUTO_TOPOLOGY));
   return findings;
 }
 
