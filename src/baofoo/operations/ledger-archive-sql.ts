@@ -18,13 +18,15 @@ function nextRowsSql(p: SqlParams, after: Date, to: Date, limit: number): string
  * One batch of the archive: up to `limit` ledger rows received in [after, to)
  * deleted and inserted into the archive table in one statement, so one
  * transaction: a row is in exactly one of the two tables at any moment, and a
- * crash between batches leaves nothing half moved. Answers how many moved and
+ * crash between batches leaves nothing half moved. The rows are deleted by
+ * primary key from an array: a join with the batch could be planned as a
+ * pass over the whole ledger, which an array lookup cannot. Answers how many moved and
  * the latest `received_at` among them (the next batch's `after`).
  */
 export function archiveLedgerBatchSql(after: Date, to: Date, limit: number): SqlStatement {
   const p = new SqlParams();
   const text = `WITH batch AS (${nextRowsSql(p, after, to, limit)}),
-  moved AS (DELETE FROM baofoo_notification_ledger WHERE id IN (SELECT id FROM batch) RETURNING ${LEDGER_COLUMNS}),
+  moved AS (DELETE FROM baofoo_notification_ledger WHERE id = ANY(ARRAY(SELECT id FROM batch)) RETURNING ${LEDGER_COLUMNS}),
   archived AS (INSERT INTO baofoo_notification_ledger_archive (${LEDGER_COLUMNS}) SELECT ${LEDGER_COLUMNS} FROM moved RETURNING received_at)
   SELECT count(*)::int AS moved, max(received_at) AS last FROM archived`;
   return { text, params: p.values };
