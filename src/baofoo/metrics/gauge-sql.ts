@@ -57,16 +57,16 @@ export function mismatchesSql(): string {
   return `SELECT count(*)::int FROM baofoo_notification_ledger WHERE reason_code = 'RECONCILIATION_MISMATCH'`;
 }
 
-/** Every gauge in one round trip: each lookup a scalar subquery, `$1` the scrape's time. */
+/** Every gauge in one round trip, each lookup a scalar subquery named as `GaugeReading` names it; `$1` the scrape's time. */
 export function gaugesSql(): string {
   const parts = {
-    open: openOrdersSql(),
-    estimated: estimatedOrdersSql(),
-    due: dueOrdersSql('$1'),
-    backlog: outboxBacklogSql(),
-    oldest: outboxOldestSql(),
-    dead: deadLettersSql(),
+    openOrders: openOrdersSql(),
+    estimatedOrders: estimatedOrdersSql(),
+    reconciliationDue: dueOrdersSql('$1'),
+    outboxBacklog: outboxBacklogSql(),
+    outboxOldestSeconds: outboxOldestSql(),
+    deadLetters: deadLettersSql(),
     mismatches: mismatchesSql(),
   };
-  return `SELECT ${Object.entries(parts).map(([name, sql]) => `(${sql}) AS ${name}`).join(',\n  ')}`;
+  return `SELECT ${Object.entries(parts).map(([name, sql]) => `(${sql}) AS "${name}"`).join(',\n  ')}`;
 }

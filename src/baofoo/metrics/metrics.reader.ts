@@ -18,15 +18,8 @@ export interface GaugeReading {
   mismatches: number;
 }
 
-interface GaugeRow {
-  open: Record<string, number>;
-  estimated: Record<string, number>;
-  due: number;
-  backlog: number;
-  oldest: number;
-  dead: number;
-  mismatches: number;
-}
+/** The row as the statement answers it: the status maps hold only the statuses found. */
+type GaugeRow = Omit<GaugeReading, 'openOrders' | 'estimatedOrders'> & Record<'openOrders' | 'estimatedOrders', Record<string, number>>;
 
 const GAUGES_SQL = gaugesSql();
 
@@ -42,13 +35,10 @@ export class MetricsReader {
   async read(now: Date): Promise<GaugeReading> {
     const [r]: GaugeRow[] = await this.db.query(GAUGES_SQL, [now]);
     return {
-      openOrders: byStatus(OPEN_STATUSES, r.open),
-      estimatedOrders: byStatus(ORDER_STATUSES, r.estimated),
-      outboxBacklog: r.backlog,
-      outboxOldestSeconds: Math.max(0, r.oldest),
-      deadLetters: r.dead,
-      reconciliationDue: r.due,
-      mismatches: r.mismatches,
+      ...r,
+      openOrders: byStatus(OPEN_STATUSES, r.openOrders),
+      estimatedOrders: byStatus(ORDER_STATUSES, r.estimatedOrders),
+      outboxOldestSeconds: Math.max(0, r.outboxOldestSeconds),
     };
   }
 }
