@@ -40,7 +40,7 @@ export interface BaofooHousekeepingOptions {
   /**
    * Ledger rows moved per statement by `archiveLedgerMonth`. Each batch must
    * finish within the pool's statement timeout (`database.statementTimeoutMs`,
-   * default 1500 ms): 2000 rows took about 60 ms on the benchmark (bench/RESULTS.md). Default 2000.
+   * default 1500 ms): 2000 rows of a real notification's size took about 50 ms on the benchmark, 135 ms at most under load (bench/RESULTS.md). Default 2000.
    */
   archiveBatchSize?: number;
 }
