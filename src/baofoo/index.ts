@@ -58,7 +58,7 @@ export { BaofooOperationsModule } from './operations/baofoo-operations.module.ts
 export type { BaofooHousekeepingOptions, BaofooMetricsOptions, BaofooOperationsOptions } from './operations/operations-options.ts';
 export { ReviewResolutionService, type ResolvedReview } from './operations/review-resolution.service.ts';
 export type { ReviewOutcome, ReviewResolution } from './operations/review-resolution.ts';
-export { HousekeepingService, type HousekeepingRun, type RefusalCountPurge } from './operations/housekeeping.service.ts';
+export { HousekeepingService, type HousekeepingRun, type LedgerArchiveRun, type RefusalCountPurge } from './operations/housekeeping.service.ts';
 export { HOUSEKEEPING_CRON_JOB } from './operations/housekeeping.cron.ts';
 export { BaofooOperationsError } from './operations/operations.errors.ts';
 export { NotificationLedgerArchiveEntity } from './operations/notification-ledger-archive.entity.ts';

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { BAOFOO_OPTIONS } from '../../src/baofoo/baofoo.constants.ts';
-import { OperationsStore } from '../../src/baofoo/operations/operations.store.ts';
+import { DEFAULT_HOUSEKEEPING } from '../../src/baofoo/operations/operations-options.ts';
+import { OperationsStore, type ArchivedBatch } from '../../src/baofoo/operations/operations.store.ts';
 import { HousekeepingService } from '../../src/baofoo/operations/housekeeping.service.ts';
 import { BaofooOperationsError } from '../../src/baofoo/operations/operations.errors.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -96,7 +97,7 @@ describe('Housekeeping of the event tables and the refusal counts', () => {
   it('stops at maxBatchesPerRun and says there is more, for the next run', async () => {
     await events(t, 250, '2026-10-02T00:00:00Z', 'delivered', 'old');
     await refusalCounts(t, 230, '2026-10-02T00:00:00Z', 'old');
-    const tuning = { enabled: false, cron: '', outboxRetentionDays: 30, refusalCountRetentionDays: 30, batchSize: 100, maxBatchesPerRun: 2 };
+    const tuning = { ...DEFAULT_HOUSEKEEPING, enabled: false, outboxRetentionDays: 30, refusalCountRetentionDays: 30, batchSize: 100, maxBatchesPerRun: 2 };
     const small = new HousekeepingService(t.app.get(OperationsStore), tuning, t.app.get(BAOFOO_OPTIONS), () => NOW);
     const first = await small.runOnce();
     expect(first).toMatchObject({ deletedEvents: 200, batches: 2, more: true });
@@ -140,7 +141,7 @@ describe('Archiving the ledger by month', () => {
     await db?.drop();
   });
 
-  it('moves exactly the rows of a past Shanghai month to the archive table, unchanged, in one statement', async () => {
+  it('moves exactly the rows of a past Shanghai month to the archive table, unchanged', async () => {
     await ledgerAt('2026-09-30T15:59:59.999Z', 'SEPTEMBER'); // 23:59:59 on 30 September in Shanghai
     await ledgerAt('2026-09-30T16:00:00Z', 'OCTFIRST'); // midnight, 1 October in Shanghai
     await ledgerAt('2026-10-15T08:00:00Z', 'OCTMID');
@@ -148,13 +149,99 @@ describe('Archiving the ledger by month', () => {
     await ledgerAt('2026-10-31T16:00:00Z', 'NOVEMBER');
     const before: Record<string, unknown>[] = await t.dataSource.query(`SELECT * FROM baofoo_notification_ledger WHERE trans_id LIKE 'OCT%' ORDER BY id`);
 
-    expect(await housekeeping.archiveLedgerMonth('2026-10')).toBe(3);
+    expect(await housekeeping.archiveLedgerMonth('2026-10')).toMatchObject({ moved: 3, batches: 1 });
 
     const archived: Record<string, unknown>[] = await t.dataSource.query(`SELECT * FROM baofoo_notification_ledger_archive ORDER BY id`);
     expect(archived).toEqual(before);
     const left: { transId: string }[] = await t.dataSource.query(`SELECT trans_id AS "transId" FROM baofoo_notification_ledger ORDER BY id`);
     expect(left.map((r) => r.transId)).toEqual(['SEPTEMBER', 'NOVEMBER']);
-    expect(await housekeeping.archiveLedgerMonth('2026-10')).toBe(0);
+    expect(await housekeeping.archiveLedgerMonth('2026-10')).toMatchObject({ moved: 0 });
+  });
+
+  describe('a month of thousands of rows, in batches of 100', () => {
+    const ROWS = 3000;
+    const NOVEMBER = `received_at >= '2026-10-31T16:00:00Z' AND received_at < '2026-11-30T16:00:00Z'`;
+    const tuning = { ...DEFAULT_HOUSEKEEPING, enabled: false, archiveBatchSize: 100 };
+    let november: Record<string, unknown>[];
+
+    /** A service whose store fails as `fail(n)` says before its n-th batch (1-based), and counts the batches it ran. */
+    function archiver(fail: (n: number) => Error | null = () => null) {
+      const real = t.app.get(OperationsStore);
+      let calls = 0;
+      const store = {
+        archiveLedgerBatch: async (after: Date, to: Date, limit: number): Promise<ArchivedBatch> => {
+          const error = fail(++calls);
+          if (error) throw error;
+          return real.archiveLedgerBatch(after, to, limit);
+        },
+      } as OperationsStore;
+      return new HousekeepingService(store, tuning, t.app.get(BAOFOO_OPTIONS), () => NOW);
+    }
+
+    const archivedNovember = (): Promise<Record<string, unknown>[]> => t.dataSource.query(`SELECT * FROM baofoo_notification_ledger_archive WHERE ${NOVEMBER} ORDER BY id`);
+    const ledgerNovember = async (): Promise<number> => (await t.dataSource.query(`SELECT count(*)::int AS n FROM baofoo_notification_ledger WHERE ${NOVEMBER}`))[0].n;
+
+    beforeEach(async () => {
+      await t.dataSource.query(`DELETE FROM baofoo_notification_ledger_archive WHERE ${NOVEMBER}`);
+      await t.dataSource.query(`DELETE FROM baofoo_notification_ledger WHERE ${NOVEMBER}`);
+      // Seven rows share each instant, so batch boundaries fall inside runs of equal received_at.
+      await t.dataSource.query(
+        `INSERT INTO baofoo_notification_ledger (received_at, trans_id, source_ip, method, fields, raw_body, verdict, reason_code, http_status)
+         SELECT '2026-10-31T16:00:00Z'::timestamptz + make_interval(secs => (i / 7) * 600), 'NOV' || i, '127.0.0.1', 'POST',
+                jsonb_build_object('TransID', 'NOV' || i), repeat('MemberID=100000178&', 10) || i, 'applied', CASE WHEN i % 3 = 0 THEN 'AMOUNT_MISMATCH' END, 200
+         FROM generate_series(0, ${ROWS} - 1) AS i ORDER BY random()`,
+      );
+      november = await t.dataSource.query(`SELECT * FROM baofoo_notification_ledger WHERE ${NOVEMBER} ORDER BY id`);
+    });
+
+    const expectAllMovedOnce = async () => {
+      expect(await ledgerNovember()).toBe(0);
+      expect(await archivedNovember()).toEqual(november);
+    };
+
+    it('moves the month in bounded batches and leaves the neighbouring months', async () => {
+      await ledgerAt('2026-10-31T15:59:59.999999Z', 'EDGE-OCTOBER');
+      await ledgerAt('2026-11-30T16:00:00Z', 'EDGE-DECEMBER');
+      const run = await archiver().archiveLedgerMonth('2026-11');
+      expect(run).toMatchObject({ moved: ROWS, batches: ROWS / 100 + 1 });
+      await expectAllMovedOnce();
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM baofoo_notification_ledger WHERE trans_id LIKE 'EDGE-%'`);
+      expect(n).toBe(2);
+    });
+
+    it('after a crash between batches, a second run moves the rest: nothing lost, nothing doubled', async () => {
+      const crash = new Error('process killed');
+      const failed = await archiver((n) => (n === 8 ? crash : null)).archiveLedgerMonth('2026-11').catch((e: unknown) => e);
+      expect(failed).toBe(crash);
+      expect(await ledgerNovember()).toBe(ROWS - 700);
+      expect((await archivedNovember()).length).toBe(700);
+
+      const rerun = await archiver().archiveLedgerMonth('2026-11');
+      expect(rerun.moved).toBe(ROWS - 700);
+      await expectAllMovedOnce();
+    });
+
+    it('a batch that fails in the database moves none of its rows, and the rerun finishes', async () => {
+      // An archive row with the id of a ledger row in the middle of the month: its batch's INSERT fails on the primary key.
+      const [victim] = await t.dataSource.query(`SELECT id FROM baofoo_notification_ledger WHERE ${NOVEMBER} ORDER BY received_at, id OFFSET 1500 LIMIT 1`);
+      await t.dataSource.query(`INSERT INTO baofoo_notification_ledger_archive SELECT * FROM baofoo_notification_ledger WHERE id = $1`, [victim.id]);
+      const failed = (await archiver().archiveLedgerMonth('2026-11').catch((e: unknown) => e)) as { code?: string };
+      expect(failed.code).toBe('23505');
+      const left = await ledgerNovember();
+      expect(left % 100).toBe(0);
+      expect(left).toBeGreaterThan(0);
+      expect(left).toBeLessThan(ROWS);
+      await t.dataSource.query(`DELETE FROM baofoo_notification_ledger_archive WHERE id = $1`, [victim.id]);
+
+      expect((await archiver().archiveLedgerMonth('2026-11')).moved).toBe(left);
+      await expectAllMovedOnce();
+    });
+
+    it('lets two archivers run the same month at once without moving a row twice', async () => {
+      const runs = await Promise.all([archiver().archiveLedgerMonth('2026-11'), archiver().archiveLedgerMonth('2026-11')]);
+      expect(runs[0].moved + runs[1].moved).toBe(ROWS);
+      await expectAllMovedOnce();
+    });
   });
 
   it('refuses a month that is not over, or not a month, and moves nothing', async () => {

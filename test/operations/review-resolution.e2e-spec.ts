@@ -96,7 +96,7 @@ describe.each<Registration>(['forRoot', 'forRootAsync'])('Resolving a REVIEW ord
     const transId = await orderPaid(t, 1000, 1200);
     await reviews.resolve({ transId, outcome: { to: 'PAID', paidMoney: 1200 }, by: 'alice', why: 'overpaid, refund issued separately' });
     await t.dataSource.query(`UPDATE baofoo_notification_ledger SET received_at = '2026-10-15T04:00:00Z' WHERE trans_id = $1`, [transId]);
-    expect(await t.app.get(HousekeepingService).archiveLedgerMonth('2026-10')).toBeGreaterThan(0);
+    expect((await t.app.get(HousekeepingService).archiveLedgerMonth('2026-10')).moved).toBeGreaterThan(0);
 
     expect((await reviews.resolve({ transId, outcome: { to: 'PAID', paidMoney: 1200 }, by: 'bob', why: 'double click' })).changed).toBe(false);
     const e = await refusal(reviews.resolve({ transId, outcome: { to: 'FAILED' }, by: 'dave', why: 'changed my mind' }));

@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { LedgerEntry } from '../notifications/ledger-entry.ts';
 import { ORDER_STATUSES } from '../orders/order-status.ts';
+import { OPEN_STATUSES } from './gauge-sql.ts';
 import type { GaugeReading } from './metrics.reader.ts';
 import { codeLabel, eventLabel, outcomeLabel, verdictLabel } from './metric-labels.ts';
 
@@ -75,15 +76,18 @@ export async function prometheusMetrics(setup: PrometheusSetup): Promise<BaofooM
   const queries = new client.Counter({ ...fresh('reconciliation_queries_total'), help: 'Order queries by outcome', labelNames: ['outcome'] });
   const gateway = new client.Histogram({ ...fresh('gateway_query_duration_seconds'), help: "The gateway's order-query latency, by outcome (answered or the error code)", labelNames: ['outcome'], buckets: GATEWAY_BUCKETS });
 
-  new client.Gauge({
-    ...fresh('orders'),
-    help: 'Orders by status',
-    labelNames: ['status'],
-    async collect() {
-      const r = await reading();
-      for (const s of ORDER_STATUSES) this.set({ status: s }, r.ordersByStatus[s]);
-    },
-  });
+  const byStatus = (n: string, help: string, statuses: readonly string[], value: (r: GaugeReading) => Record<string, number>) =>
+    new client.Gauge({
+      ...fresh(n),
+      help,
+      labelNames: ['status'],
+      async collect() {
+        const counts = value(await reading());
+        for (const s of statuses) this.set({ status: s }, counts[s]);
+      },
+    });
+  byStatus('orders', 'Orders in a status they leave again (PENDING, REVIEW), counted exactly', OPEN_STATUSES, (r) => r.openOrders);
+  byStatus('orders_estimated', "Orders by status, estimated from PostgreSQL's planner statistics (as of the table's last ANALYZE)", ORDER_STATUSES, (r) => r.estimatedOrders);
   const gauge = (n: string, help: string, value: (r: GaugeReading) => number) =>
     new client.Gauge({
       ...fresh(n),

@@ -34,6 +34,16 @@ export interface HousekeepingRun {
   refusalCounts: RefusalCountPurge;
 }
 
+/** One `archiveLedgerMonth` call. */
+export interface LedgerArchiveRun {
+  month: string;
+  /** Ledger rows moved to the archive by this call (rows an earlier, interrupted call moved are not counted again). */
+  moved: number;
+  batches: number;
+  /** Duration of each batch statement, ms. */
+  batchMs: number[];
+}
+
 interface Drained {
   batches: number;
   batchMs: number[];
@@ -48,7 +58,7 @@ const DAY_MS = 86_400_000;
  * of past windows, older than their retentions, in bounded batches that
  * several instances can run at once. The notification ledger is the audit
  * record and is never deleted; `archiveLedgerMonth` moves a past month to
- * `baofoo_notification_ledger_archive`, by hand.
+ * `baofoo_notification_ledger_archive`, by hand, in bounded batches.
  */
 @Injectable()
 export class HousekeepingService {
@@ -108,13 +118,31 @@ export class HousekeepingService {
 
   /**
    * Moves the ledger rows of a past month (`YYYY-MM`, in the protocol's time
-   * zone) to `baofoo_notification_ledger_archive` in one transaction; returns
-   * how many moved. Dump or detach the archive table as your retention rules say.
+   * zone) to `baofoo_notification_ledger_archive`, `archiveBatchSize` rows per
+   * statement so that each fits the pool's statement timeout. Each batch is
+   * atomic: after a crash or a failed batch nothing is lost or doubled, and
+   * running it again for the month carries on where it stopped. Dump or
+   * detach the archive table as your retention rules say.
    */
-  async archiveLedgerMonth(month: string): Promise<number> {
+  async archiveLedgerMonth(month: string): Promise<LedgerArchiveRun> {
     const { from, to } = ledgerMonth(month, this.baofoo.timeZone, this.clock());
-    const moved = await this.store.archiveLedger(from, to);
-    this.logger.log(`archived ${moved} ledger row(s) of ${month}`);
-    return moved;
+    const run: LedgerArchiveRun = { month, moved: 0, batches: 0, batchMs: [] };
+    let after = from;
+    try {
+      for (;;) {
+        const started = performance.now();
+        const batch = await this.store.archiveLedgerBatch(after, to, this.options.archiveBatchSize);
+        run.batchMs.push(performance.now() - started);
+        run.batches++;
+        run.moved += batch.moved;
+        if (batch.moved < this.options.archiveBatchSize || !batch.last) break;
+        after = batch.last;
+      }
+    } catch (e) {
+      this.logger.error(`archiving ${month} stopped after ${run.moved} ledger row(s) moved: ${(e as Error).message}; run it again to move the rest`);
+      throw e;
+    }
+    this.logger.log(`archived ${run.moved} ledger row(s) of ${month} in ${run.batches} batch(es), the longest ${Math.round(Math.max(...run.batchMs))} ms`);
+    return run;
   }
 }

@@ -16,5 +16,6 @@ describe('resolveHousekeeping', () => {
     expect(() => resolveHousekeeping({ refusalCountRetentionDays: 0 })).toThrow(/housekeeping\.refusalCountRetentionDays/);
     expect(() => resolveHousekeeping({ batchSize: 1.5 })).toThrow(/housekeeping\.batchSize/);
     expect(() => resolveHousekeeping({ maxBatchesPerRun: -1 })).toThrow(/housekeeping\.maxBatchesPerRun/);
+    expect(() => resolveHousekeeping({ archiveBatchSize: 0 })).toThrow(/housekeeping\.archiveBatchSize/);
   });
 });

@@ -37,6 +37,12 @@ export interface BaofooHousekeepingOptions {
   batchSize?: number;
   /** Batches per run at most, for each table; the rest waits for the next run. Default 100. */
   maxBatchesPerRun?: number;
+  /**
+   * Ledger rows moved per statement by `archiveLedgerMonth`. Each batch must
+   * finish within the pool's statement timeout (`database.statementTimeoutMs`,
+   * default 1500 ms): 2000 rows of a real notification's size took about 50 ms on the benchmark, 135 ms at most under load (bench/RESULTS.md). Default 2000.
+   */
+  archiveBatchSize?: number;
 }
 
 /**
@@ -62,9 +68,18 @@ export interface ResolvedHousekeepingOptions {
   refusalCountRetentionDays: number;
   batchSize: number;
   maxBatchesPerRun: number;
+  archiveBatchSize: number;
 }
 
-export const DEFAULT_HOUSEKEEPING: ResolvedHousekeepingOptions = { enabled: true, cron: '30 */10 * * * *', outboxRetentionDays: 30, refusalCountRetentionDays: 30, batchSize: 1000, maxBatchesPerRun: 100 };
+export const DEFAULT_HOUSEKEEPING: ResolvedHousekeepingOptions = {
+  enabled: true,
+  cron: '30 */10 * * * *',
+  outboxRetentionDays: 30,
+  refusalCountRetentionDays: 30,
+  batchSize: 1000,
+  maxBatchesPerRun: 100,
+  archiveBatchSize: 2000,
+};
 
 function positive(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) throw new RangeError(`housekeeping.${name} must be a whole number of at least ${min}, not ${value}`);
@@ -81,5 +96,6 @@ export function resolveHousekeeping(options: BaofooHousekeepingOptions = {}): Re
     refusalCountRetentionDays: positive('refusalCountRetentionDays', h.refusalCountRetentionDays, 1),
     batchSize: positive('batchSize', h.batchSize, 1),
     maxBatchesPerRun: positive('maxBatchesPerRun', h.maxBatchesPerRun, 1),
+    archiveBatchSize: positive('archiveBatchSize', h.archiveBatchSize, 1),
   };
 }

@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { BaofooDatabase } from '../database/baofoo-database.ts';
 import { ONCE_PER_ORDER_TYPES } from '../events/outbox-row.ts';
+import { archiveLedgerBatchSql } from './ledger-archive-sql.ts';
 import { OPERATOR_METHOD, REVIEW_RESOLVED } from './review-resolution.ts';
 
 /** One housekeeping batch: how many events (and their delivery records) went. */
 export interface PurgedBatch {
   events: number;
   deliveries: number;
+}
+
+/** One archive batch: how many ledger rows moved, and the latest `received_at` among them (null when none). */
+export interface ArchivedBatch {
+  moved: number;
+  last: Date | null;
 }
 
 /*
@@ -39,14 +46,6 @@ const PURGE_REFUSAL_COUNTS_SQL = `WITH doomed AS (
   deleted AS (DELETE FROM baofoo_refusal_counts c USING doomed
      WHERE c.window_start = doomed.window_start AND c.source_ip = doomed.source_ip AND c.reason_code = doomed.reason_code RETURNING 1)
   SELECT count(*)::int AS deleted FROM deleted`;
-
-const LEDGER_COLUMNS = `id, received_at, order_id, member_id, terminal_id, trans_id, source_ip, method, fields, raw_body, verdict, reason_code, reason, key_id, from_status, to_status, http_status`;
-
-// One statement is one transaction: the rows are in exactly one of the two tables at any time.
-const ARCHIVE_MONTH_SQL = `WITH moved AS (
-    DELETE FROM baofoo_notification_ledger WHERE received_at >= $1::timestamptz AND received_at < $2::timestamptz RETURNING ${LEDGER_COLUMNS})
-  , archived AS (INSERT INTO baofoo_notification_ledger_archive (${LEDGER_COLUMNS}) SELECT ${LEDGER_COLUMNS} FROM moved RETURNING id)
-  SELECT count(*)::int AS moved FROM archived`;
 
 /** The operations' SQL, in one place so the way it runs can be switched in one place. */
 @Injectable()
@@ -86,9 +85,10 @@ export class OperationsStore {
     return rows[0].deleted;
   }
 
-  /** Moves the ledger rows received in [from, to) to the archive table; how many moved. */
-  async archiveLedger(from: Date, to: Date): Promise<number> {
-    const rows: { moved: number }[] = await this.db.query(ARCHIVE_MONTH_SQL, [from, to]);
-    return rows[0].moved;
+  /** Moves up to `limit` ledger rows received in [after, to), oldest first, to the archive table (see `archiveLedgerBatchSql`). */
+  async archiveLedgerBatch(after: Date, to: Date, limit: number): Promise<ArchivedBatch> {
+    const { text, params } = archiveLedgerBatchSql(after, to, limit);
+    const rows: ArchivedBatch[] = await this.db.query(text, params);
+    return rows[0];
   }
 }
