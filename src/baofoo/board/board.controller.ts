@@ -7,6 +7,7 @@ import { BAOFOO_BOARD_OPTIONS, boardPath, type BaofooBoardOptions } from './boar
 import { overviewPage, storyPage, type BoardPageContext } from './board.pages.ts';
 import { BoardService } from './board.service.ts';
 import { SameOriginGuard } from './same-origin.guard.ts';
+import { AllowedHostGuard } from './allowed-host.guard.ts';
 
 interface BoardRequest {
   originalUrl?: string;
@@ -43,7 +44,7 @@ export function boardController(options: BaofooBoardOptions): Type<unknown> {
   const path = boardPath(options);
 
   @Controller(path)
-  @UseGuards(...(options.guards ?? []), SameOriginGuard)
+  @UseGuards(AllowedHostGuard, ...(options.guards ?? []), SameOriginGuard)
   class BaofooBoardController {
     constructor(
       @Inject(BoardService) private readonly board: BoardService,
