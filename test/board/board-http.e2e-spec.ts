@@ -118,4 +118,40 @@ describe('The operator board over HTTP', () => {
     expect(wrongScheme.status).toBe(403);
     expect(await status(reviewTransId)).toBe('REVIEW');
   });
+
+  it('refuses a field sent twice with 400 FIELD_NOT_SINGLE instead of failing with a 500, changing nothing', async () => {
+    const search = await send(`${demo.url}/admin/search?transId=a&transId=b`);
+    expect(search.status).toBe(400);
+    expect(JSON.parse(search.body)).toMatchObject({ code: 'FIELD_NOT_SINGLE' });
+    const posted = await send(`${demo.url}/admin/review/resolve`, { method: 'POST', headers: { 'content-type': FORM }, body: `${resolveBody()}&why=again` });
+    expect(posted.status).toBe(400);
+    expect(posted.body).toContain('FIELD_NOT_SINGLE: the field why must be sent once');
+    expect(await status(reviewTransId)).toBe('REVIEW');
+  });
+
+  it('marks an unsigned refusal naming the TransID as unverified in the order\'s story', async () => {
+    await demo.dataSource.query(
+      `INSERT INTO baofoo_notification_ledger (trans_id, source_ip, method, fields, raw_body, verdict, reason_code, reason, http_status)
+        VALUES ($1, '198.51.100.9', 'POST', $2, '', 'rejected', 'SIGNATURE_INVALID', 'no configured key verifies the signature', 400)`,
+      [reviewTransId, JSON.stringify({ TransID: reviewTransId, Result: '1', FactMoney: '150000' })],
+    );
+    const story = await send(`${demo.url}/admin/orders/${reviewTransId}`);
+    expect(story.status).toBe(200);
+    expect(story.body.match(/<tr class="ledger-row unverified" data-method="POST" data-verified="false">/g)).toHaveLength(1);
+    expect(story.body).toContain('unverified: not from the gateway');
+  });
+
+  it('asks for an explicit confirmation of an amount paid far from the order\'s, naming both, then takes it', async () => {
+    const far = resolveBody({ paidMoney: '15000' });
+    const refused = await send(`${demo.url}/admin/review/resolve`, { method: 'POST', headers: { 'content-type': FORM }, body: far });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('AMOUNT_UNCONFIRMED: the amount paid 15000 fen is off the order&#39;s 1500 fen and the gateway&#39;s reported 1499 fen');
+    expect(refused.body).toContain('Over 3000 fen and not within 1500 of the gateway&#39;s 1499: tick &quot;confirm amount&quot;.');
+    expect(await status(reviewTransId)).toBe('REVIEW');
+
+    const confirmed = await send(`${demo.url}/admin/review/resolve`, { method: 'POST', headers: { 'content-type': FORM }, body: `${far}&confirmAmount=yes` });
+    expect(confirmed.status).toBe(303);
+    const [order] = await demo.dataSource.query(`SELECT status, fact_money::int AS "factMoney" FROM baofoo_payment_orders WHERE trans_id = $1`, [reviewTransId]);
+    expect(order).toEqual({ status: 'PAID', factMoney: 15000 });
+  });
 });

@@ -8,6 +8,7 @@ import { boardProductionCheck } from './board-production.check.ts';
 import { boardController } from './board.controller.ts';
 import { BoardReader } from './board.reader.ts';
 import { BoardService } from './board.service.ts';
+import { FarAmountCheck } from './far-amount.check.ts';
 import { FrameDenialMiddleware } from './frame-denial.middleware.ts';
 import { SameOriginGuard } from './same-origin.guard.ts';
 
@@ -44,6 +45,7 @@ export class BaofooBoardModule implements NestModule {
         AllowedHostGuard,
         BoardReader,
         BoardService,
+        FarAmountCheck,
         OperationsStore,
         ReviewResolutionService,
         SameOriginGuard,
