@@ -64,3 +64,5 @@ export { BaofooOperationsError } from './operations/operations.errors.ts';
 export { NotificationLedgerArchiveEntity } from './operations/notification-ledger-archive.entity.ts';
 export { BaofooBoardModule } from './board/baofoo-board.module.ts';
 export type { BaofooBoardOptions } from './board/board-options.ts';
+export { AllowedHostGuard } from './board/allowed-host.guard.ts';
+export { BOARD_ALLOWED_HOSTS } from './board/allowed-hosts.provider.ts';

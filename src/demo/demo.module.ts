@@ -45,7 +45,8 @@ export class DemoModule {
           useFactory: (fromEnv: ConfigType<typeof baofooConfig>) => demoBaofooOptions(fromEnv, runtime),
         }),
         BaofooOperationsModule.forRoot({ metrics: true }),
-        BaofooBoardModule.register({ path: 'admin', guards: [LoopbackAdminGuard] }),
+        // The loopback guard checks who connects; allowedHosts checks the name the browser used (a rebinding page's is its own).
+        BaofooBoardModule.register({ path: 'admin', guards: [LoopbackAdminGuard], allowedHosts: ['localhost', '127.0.0.1', '[::1]'] }),
       ],
       controllers: [ShopController, OrdersApiController, HealthController, MetricsController],
       providers: [runtimeProvider, CheckoutService, OrderViewService, FulfilmentService, FulfilmentListener, BaofooHealthIndicator],

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { OutboxRelay } from '../../src/baofoo/events/outbox-relay.service.ts';
 import { ReconciliationService } from '../../src/baofoo/reconciliation/reconciliation.service.ts';
 import { bootstrapDemo, type RunningDemo } from '../../src/demo/bootstrap-demo.ts';
-import { launchChromium } from '../support/chromium.ts';
+import { ensureChromium, launchChromium } from '../support/chromium.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const SCREENSHOTS = resolve('test-output/board');
@@ -150,5 +150,35 @@ describe('The operator board in a real browser', () => {
     const metrics = await (await fetch(`${demo.url}/metrics`)).text();
     expect(metrics).toMatch(/^baofoo_orders\{status="PAID"\} [1-9]/m);
     expect(metrics).toMatch(/^baofoo_review_resolutions_total\{to="PAID"\} 1$/m);
+  });
+
+  it('answers nothing to a page on a name rebound to this machine, and cannot be framed by another site', async () => {
+    const port = new URL(demo.url).port;
+    // DNS rebinding as the browser sees it: evil.example resolves to 127.0.0.1, so the board would be same-origin to its page.
+    const rebound = await chromium.launch({ executablePath: ensureChromium(), args: ['--headless', '--no-sandbox', '--disable-gpu', `--host-resolver-rules=MAP evil.example 127.0.0.1`] });
+    try {
+      const evil = await rebound.newPage();
+      const answer = await evil.goto(`http://evil.example:${port}/admin`);
+      expect(answer?.status()).toBe(421);
+      expect(await evil.content()).not.toContain('REVIEW queue');
+      // The attacker's own page on that name (here the shop's, which answers any name) posts to the board.
+      await evil.goto(`http://evil.example:${port}/`);
+      const posted = await evil.evaluate(async (transId) => {
+        const r = await fetch('/admin/review/resolve', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `transId=${transId}&outcome=FAILED&by=x&why=y` });
+        return r.status;
+      }, reviewTransId);
+      expect(posted).toBe(421);
+    } finally {
+      await rebound.close();
+    }
+    expect(await status(reviewTransId)).toBe('PAID');
+
+    const framing = await browser.newPage();
+    await framing.goto(`${demo.url}/`);
+    await framing.setContent(`<iframe id="board" src="${demo.url}/admin"></iframe>`);
+    const frame = await (await framing.waitForSelector('#board')).contentFrame();
+    await frame?.waitForLoadState();
+    expect(await frame?.locator('#review').count().catch(() => 0)).toBe(0);
+    await framing.close();
   });
 });

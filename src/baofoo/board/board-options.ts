@@ -23,6 +23,15 @@ export interface BaofooBoardOptions {
    * written to the ledger is this one.
    */
   operatorOf?: (request: unknown) => string | undefined;
+  /**
+   * Host names the board answers on (Host, or X-Forwarded-Host from a proxy
+   * in `notification.trustedProxies`); any other is refused with 421
+   * `HOST_NOT_ALLOWED`, which stops DNS rebinding (a page on a name that
+   * resolves to this machine). Bare names, exact, port ignored. Default: the
+   * loopback names `localhost`, `127.0.0.1`, `[::1]` and the module's
+   * `boundDomains`. Given, it replaces the default.
+   */
+  allowedHosts?: string[];
   /** Days shown in the orders-by-status chart. Default 14. */
   chartDays?: number;
 }

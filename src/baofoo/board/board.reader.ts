@@ -66,10 +66,10 @@ export const BOARD_SQL = {
       FROM baofoo_payment_orders WHERE trans_id = $1 ORDER BY member_id LIMIT 10`,
   ledger: `SELECT * FROM (
         SELECT id::text AS id, order_id::text AS "orderId", received_at AS "receivedAt", method, source_ip AS "sourceIp", verdict, reason_code AS "reasonCode", reason,
-          from_status AS "fromStatus", to_status AS "toStatus", http_status AS "httpStatus", fields, false AS archived
+          from_status AS "fromStatus", to_status AS "toStatus", http_status AS "httpStatus", key_id AS "keyId", fields, false AS archived
         FROM baofoo_notification_ledger WHERE trans_id = $1
         UNION ALL
-        SELECT id::text, order_id::text, received_at, method, source_ip, verdict, reason_code, reason, from_status, to_status, http_status, fields, true
+        SELECT id::text, order_id::text, received_at, method, source_ip, verdict, reason_code, reason, from_status, to_status, http_status, key_id, fields, true
         FROM baofoo_notification_ledger_archive WHERE trans_id = $1) l
       ORDER BY "receivedAt", id::bigint LIMIT 500`,
   events: `SELECT event_id::text AS "eventId", order_id::text AS "orderId", type, created_at AS "createdAt", delivered_at AS "deliveredAt", attempts, payload->>'source' AS source
@@ -103,9 +103,14 @@ export class BoardReader {
     return { ...counts, overdue };
   }
 
+  /** The orders with this TransID (one per merchant), without their story. */
+  orders(transId: string): Promise<Record<string, unknown>[]> {
+    return this.db.query(BOARD_SQL.orders, [transId]);
+  }
+
   /** Every order with this TransID (one per merchant) with its whole story; empty when none. */
   async stories(transId: string): Promise<OrderStory[]> {
-    const orders: Record<string, unknown>[] = await this.db.query(BOARD_SQL.orders, [transId]);
+    const orders = await this.orders(transId);
     if (orders.length === 0) return [];
     const [ledger, events]: Record<string, unknown>[][] = await Promise.all([
       this.db.query<Record<string, unknown>>(BOARD_SQL.ledger, [transId]),

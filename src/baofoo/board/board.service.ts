@@ -5,7 +5,7 @@ import { OutboxAdminService } from '../events/outbox-admin.service.ts';
 import type { Clock } from '../protocol/trade-time.ts';
 import { BAOFOO_BOARD_OPTIONS, type BaofooBoardOptions } from './board-options.ts';
 import { BoardReader, type OrderStory } from './board.reader.ts';
-import type { Overview } from './board.pages.ts';
+import type { Overview } from './overview.page.ts';
 import { dayRange, statusChart } from './status-chart.ts';
 
 const LIST_LIMIT = 100;
