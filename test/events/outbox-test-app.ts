@@ -130,3 +130,12 @@ export async function query<R extends pg.QueryResultRow>(url: string, sql: strin
     await client.end();
   }
 }
+
+/** Resolves once `check` holds, asking every 50 ms; fails after `ms`, a deadline only a real hang misses. */
+export async function until(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+  const by = performance.now() + ms;
+  while (!(await check())) {
+    if (performance.now() > by) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

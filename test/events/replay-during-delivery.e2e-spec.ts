@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import { performance } from 'node:perf_hooks';
 import type { BaofooEventMap } from '../../src/baofoo/events/baofoo-events.ts';
 import { OnBaofooEvent } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
 import { outboxRow } from '../../src/baofoo/events/outbox-row.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { commitOutboxRows, paidEvent, query, startOutboxApp, type OutboxApp } from './outbox-test-app.ts';
+import { commitOutboxRows, paidEvent, query, startOutboxApp, until, type OutboxApp } from './outbox-test-app.ts';
 
 /** What each listener saw, and the moments the test waits for. */
 class Script {
@@ -58,14 +57,6 @@ class HeldListener {
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
-}
-
-async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const by = performance.now() + ms;
-  while (!(await check())) {
-    if (performance.now() > by) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /**

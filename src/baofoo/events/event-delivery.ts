@@ -1,0 +1,143 @@
+import type { Logger } from '@nestjs/common';
+import type { BaofooEvent } from './baofoo-events.ts';
+import { deadLetterEvent } from './dead-letter-event.ts';
+import { planDelivery, settleDelivery, type DeliveryState, type DeliveryWrite, type DueListener, type ListenerResult } from './delivery-plan.ts';
+import type { RegisteredListener } from './event-listener-registry.service.ts';
+import { callListener, describeFailure } from './listener-call.ts';
+import type { ClaimedEvent, EventClaim, EventDeliveryWrite } from './outbox-store.ts';
+import { outboxRow, type OutboxRow } from './outbox-row.ts';
+import type { RetryBackoff } from './retry-backoff.ts';
+
+/** The end of a claim: `done` takes the event out of the queue, else it sleeps until its earliest retry. */
+export interface FinishedEvent extends EventClaim {
+  done: boolean;
+  /** Outcomes not yet on record, written by the statement that finishes the event. */
+  deliveries: EventDeliveryWrite[];
+}
+
+/** Where a delivery writes; every write names the event's claim or concerns its outcome records. */
+export interface DeliveryStore {
+  /** One listener's outcome (outcomes that settle together may share a statement). */
+  record(write: EventDeliveryWrite): Promise<void>;
+  /** A dead letter and the events that report it, committed together. */
+  deadLetter(write: EventDeliveryWrite, report: readonly OutboxRow[]): Promise<void>;
+  /** Ends the claim (finishes may share a statement). */
+  finish(event: FinishedEvent): Promise<void>;
+}
+
+export interface DeliverySettings {
+  listenerTimeoutMs: number;
+  maxAttempts: number;
+  backoff: RetryBackoff;
+}
+
+/**
+ * `delivered`: finished, every listener has it or gave up on it; `unfinished`:
+ * the claim ended with a listener to retry; `abandoned`: the relay stopped
+ * mid-call, nothing finished, the claim is to be handed back.
+ */
+export type DeliveryEnd = 'delivered' | 'unfinished' | 'abandoned';
+
+export interface EventDeliveryParts {
+  listenersFor(type: string): readonly RegisteredListener[];
+  store: DeliveryStore;
+  settings: DeliverySettings;
+  /** The relay's stop: aborting cuts the listener calls short. */
+  signal: AbortSignal;
+  /** Commit→listener lag of an event's first claim, in ms. */
+  firstLag(lagMs: number): void;
+  /** Plain `@OnEvent` subscribers, told once per event. */
+  emitter?: { emit(type: string, event: BaofooEvent): unknown };
+  logger: Pick<Logger, 'warn' | 'error'>;
+}
+
+/**
+ * What one claimed event's delivery does: calls each due listener (with the
+ * listener timeout, cut short by the relay's stop), puts each outcome on
+ * record as soon as it settled (a dead letter with its report event), then
+ * ends the claim. The last listener to succeed is not recorded on its own:
+ * its outcome goes with the statement that finishes the event.
+ */
+export class EventDelivery {
+  constructor(private readonly parts: EventDeliveryParts) {}
+
+  async deliver(event: ClaimedEvent, states: ReadonlyMap<string, DeliveryState>, claimedAt: number): Promise<DeliveryEnd> {
+    const { signal, settings, store } = this.parts;
+    const listeners = this.parts.listenersFor(event.type);
+    const plan = planDelivery(
+      listeners.map((l) => l.id),
+      states,
+    );
+    const payload = event.payload as unknown as BaofooEvent;
+    const lagNow = () => event.ageMs + (performance.now() - claimedAt);
+    if (event.claims === 1) this.parts.firstLag(lagNow());
+    let running = plan.due.length;
+    let held: EventDeliveryWrite | null = null;
+    const writes = await Promise.all(
+      plan.due.map(async (due): Promise<DeliveryWrite | null> => {
+        const result = await this.call(event, payload, listeners, due, lagNow);
+        running -= 1;
+        if (signal.aborted) return null;
+        const [write] = settleDelivery({ due: [due], waiting: false }, [result], settings.maxAttempts, settings.backoff).writes;
+        if (running === 0 && write.status === 'delivered') held = deliveryRow(event, write);
+        else await this.record(event, write);
+        return write;
+      }),
+    );
+    if (signal.aborted) return 'abandoned';
+    // Fire-and-forget subscribers hear an event on its first claim only: a retry of one listener must not replay it to them.
+    if (event.claims === 1) this.emit(payload);
+    const done = !plan.waiting && writes.every((w) => w !== null && w.status !== 'failed');
+    // An unfinished event's retry time is read from its records: they must all be written first.
+    if (held && !done) await store.record(held);
+    await store.finish({ id: event.id, claims: event.claims, done, deliveries: held && done ? [held] : [] });
+    return done ? 'delivered' : 'unfinished';
+  }
+
+  private async call(event: ClaimedEvent, payload: BaofooEvent, listeners: readonly RegisteredListener[], due: DueListener, lagNow: () => number): Promise<ListenerResult> {
+    const { signal, settings, logger } = this.parts;
+    const listener = listeners.find((l) => l.id === due.listener);
+    if (!listener) return { ...due, error: 'listener not registered' };
+    try {
+      // Each listener gets its own copy: one that mutates the event cannot change what the next one sees.
+      await callListener(() => listener.invoke(structuredClone(payload), { listener: listener.id, attempt: due.attempt, lagMs: lagNow() }), settings.listenerTimeoutMs, signal);
+      return due;
+    } catch (e) {
+      const error = describeFailure(e);
+      if (!signal.aborted && due.attempt < settings.maxAttempts) {
+        logger.warn(`listener ${due.listener} failed on event ${event.eventId} (${event.type}), attempt ${due.attempt} of ${settings.maxAttempts}: ${firstLine(error)}`);
+      }
+      return { ...due, error };
+    }
+  }
+
+  /** One listener's outcome, on record as soon as it settled; a dead letter and its report event commit together. */
+  private async record(event: ClaimedEvent, write: DeliveryWrite): Promise<void> {
+    const row = deliveryRow(event, write);
+    if (write.status !== 'dead') {
+      await this.parts.store.record(row);
+      return;
+    }
+    // A listener of the dead-letter event that gives up is logged, not reported again: no report loop.
+    const report = event.type === 'baofoo.delivery.dead_lettered' ? [] : [outboxRow(deadLetterEvent({ eventId: event.eventId, type: event.type, payload: event.payload }, write))];
+    await this.parts.store.deadLetter(row, report);
+    this.parts.logger.error(`listener ${write.listener} gave up on event ${event.eventId} (${event.type}) after ${write.attempts} attempts; dead-lettered: ${firstLine(write.lastError)}`);
+  }
+
+  private emit(event: BaofooEvent): void {
+    if (!this.parts.emitter) return;
+    try {
+      this.parts.emitter.emit(event.type, event);
+    } catch (e) {
+      this.parts.logger.error(`an @OnEvent('${event.type}') subscriber threw on event ${event.eventId}: ${describeFailure(e, 500)}`);
+    }
+  }
+}
+
+function deliveryRow(event: ClaimedEvent, write: DeliveryWrite): EventDeliveryWrite {
+  return { ...write, eventId: event.eventId, eventType: event.type };
+}
+
+function firstLine(text: string | null): string {
+  return (text ?? '').split('\n', 1)[0];
+}

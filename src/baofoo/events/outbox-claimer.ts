@@ -1,0 +1,138 @@
+import type { Logger } from '@nestjs/common';
+import type { DeliveryState } from './delivery-plan.ts';
+import type { DeliveryEnd } from './event-delivery.ts';
+import { describeFailure } from './listener-call.ts';
+import type { ClaimedEvent, EventClaim } from './outbox-store.ts';
+
+/** The claim statements a claimer runs (outbox-store.ts on the relay's pool). */
+export interface ClaimStore {
+  /** Up to `limit` due events, leased to this relay; never the ids in `skip`. */
+  claim(limit: number, skip: readonly string[]): Promise<ClaimedEvent[]>;
+  /** The listeners' records of these events, by event id then listener. */
+  loadStates(eventIds: readonly string[]): Promise<Map<string, Map<string, DeliveryState>>>;
+  /** Hands claims back to the queue at once. */
+  release(claims: readonly EventClaim[]): Promise<void>;
+}
+
+export interface ClaimLimits {
+  /** Most events claimed by one statement. */
+  batchSize: number;
+  /** Most events in delivery at once. */
+  concurrency: number;
+  /** For the warning of a failed claim: when the next one comes at the latest. */
+  pollIntervalMs: number;
+}
+
+export interface OutboxClaimerParts {
+  store: ClaimStore;
+  limits: ClaimLimits;
+  /** Delivers one claimed event (`EventDelivery`). */
+  deliver(event: ClaimedEvent, states: ReadonlyMap<string, DeliveryState>, claimedAt: number): Promise<DeliveryEnd>;
+  /** Keeps the claims in delivery leased (`LeaseHeartbeat`). */
+  leases: { hold(claim: EventClaim): void; drop(id: string): void };
+  /** Half the slots are free after a claim that took all it could: more events may be waiting. */
+  refill(): void;
+  logger: Pick<Logger, 'log' | 'warn'>;
+}
+
+/**
+ * The claim loop: claims due events with a lease while delivery slots are
+ * free, leaving out the events it is still delivering, loads the delivery
+ * records of events claimed before, and hands each event to its delivery,
+ * which finishes on its own. It keeps the deliveries in flight, and the
+ * claims of those a stop cut short, for the relay to hand back.
+ */
+export class OutboxClaimer {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly abandoned: EventClaim[] = [];
+  /** The last claim took as many events as it could: more may be waiting for a free slot. */
+  private saturated = false;
+  private stopped = false;
+  private failing = false;
+  private delivered = 0;
+
+  constructor(private readonly parts: OutboxClaimerParts) {}
+
+  /** Events this claimer saw finished delivering. */
+  get deliveredCount(): number {
+    return this.delivered;
+  }
+
+  /** Deliveries in flight now. */
+  get deliveries(): number {
+    return this.inFlight.size;
+  }
+
+  /** One claim pass; `claimStarts` runs before each claim statement. Never rejects: a failure is logged, once per outage. */
+  async pass(claimStarts: () => void = () => undefined): Promise<void> {
+    const { store, limits } = this.parts;
+    try {
+      for (;;) {
+        claimStarts();
+        const limit = Math.min(limits.concurrency - this.inFlight.size, limits.batchSize);
+        this.saturated = limit <= 0;
+        if (limit <= 0 || this.stopped) break;
+        const events = await store.claim(limit, [...this.inFlight.keys()]);
+        this.saturated = events.length === limit;
+        const claimedAt = performance.now();
+        if (this.stopped) {
+          await store.release(events);
+          break;
+        }
+        // Only an event claimed before can have delivery records (a replayed one was claimed before it died).
+        const seen = events.filter((e) => e.claims > 1).map((e) => e.eventId);
+        const states = seen.length > 0 ? await store.loadStates(seen) : new Map<string, Map<string, DeliveryState>>();
+        for (const event of events) this.start(event, states.get(event.eventId) ?? new Map(), claimedAt);
+        if (events.length < limit) break;
+      }
+      if (this.failing) this.parts.logger.log('outbox relay recovered');
+      this.failing = false;
+    } catch (e) {
+      if (this.stopped) return;
+      this.warnOnce(`outbox relay claim failed, retrying every ${limits.pollIntervalMs} ms: ${describeFailure(e, 500)}`);
+    }
+  }
+
+  /** No claim from now on; a claim statement under way hands its events back. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Resolves when the deliveries in flight now have ended. */
+  async settled(): Promise<void> {
+    await Promise.all(this.inFlight.values());
+  }
+
+  /** The claims of the deliveries a stop cut short, to hand back (each taken once). */
+  takeAbandoned(): EventClaim[] {
+    return this.abandoned.splice(0);
+  }
+
+  private start(event: ClaimedEvent, states: ReadonlyMap<string, DeliveryState>, claimedAt: number): void {
+    const { limits, leases } = this.parts;
+    const delivery = this.parts
+      .deliver(event, states, claimedAt)
+      .then((end) => {
+        if (end === 'delivered') this.delivered += 1;
+        if (end === 'abandoned') this.abandoned.push({ id: event.id, claims: event.claims });
+      })
+      .catch((e: unknown) => {
+        // The claim's lease brings the event back; outcomes already recorded are kept.
+        if (!this.stopped) this.warnOnce(`outbox relay could not record the delivery of event ${event.eventId} (${event.type}); it is retried when its lease ends: ${describeFailure(e, 500)}`);
+      })
+      .finally(() => {
+        this.inFlight.delete(event.id);
+        leases.drop(event.id);
+        // Refill once half the slots are free, and only when events were left behind: one claim per several events.
+        if (this.saturated && this.inFlight.size <= limits.concurrency / 2) this.parts.refill();
+      });
+    this.inFlight.set(event.id, delivery);
+    leases.hold(event);
+  }
+
+  // One warning per outage, not one per poll.
+  private warnOnce(message: string): void {
+    if (!this.failing) this.parts.logger.warn(message);
+    this.failing = true;
+  }
+}
