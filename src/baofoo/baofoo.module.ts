@@ -15,6 +15,7 @@ import { BAOFOO_EVENT_EXPORTS, BAOFOO_EVENT_PROVIDERS } from './events/baofoo-ev
 import { MountedRoutes } from './mounted-routes.ts';
 import { BodyParserErrorRecorder } from './notifications/body-parser-error.recorder.ts';
 import { IpAllowlistGuard } from './notifications/ip-allowlist.guard.ts';
+import { KeepAliveDrain } from './notifications/keep-alive-drain.ts';
 import { NotificationIntake } from './notifications/notification-intake.ts';
 import { NotificationService } from './notifications/notification.service.ts';
 import { SettlementService } from './orders/settlement.service.ts';
@@ -53,6 +54,7 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
     IpAllowlistGuard,
     MountedRoutes,
     NotificationIntake,
+    KeepAliveDrain,
     BodyParserErrorRecorder,
     SignatureGuard,
     ...BAOFOO_EVENT_PROVIDERS,

@@ -5,7 +5,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import pg from 'pg';
 import { BaofooModule } from '../../src/baofoo/baofoo.module.ts';
-import type { BaofooOutboxOptions } from '../../src/baofoo/config/baofoo-options.interface.ts';
+import type { BaofooDatabaseOptions, BaofooOutboxOptions } from '../../src/baofoo/config/baofoo-options.interface.ts';
 import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
 import { BAOFOO_OUTBOX_TUNING, DEFAULT_OUTBOX_TUNING, OUTBOX_CHANNEL, type OutboxTuning } from '../../src/baofoo/events/outbox.constants.ts';
 import { OutboxAdminService } from '../../src/baofoo/events/outbox-admin.service.ts';
@@ -31,7 +31,7 @@ export interface OutboxApp {
  */
 export async function startOutboxApp(
   url: string,
-  o: { providers: Provider[]; outbox?: BaofooOutboxOptions; tuning?: Partial<OutboxTuning>; poolSize?: number; log?: CapturedLog },
+  o: { providers: Provider[]; outbox?: BaofooOutboxOptions; database?: BaofooDatabaseOptions; tuning?: Partial<OutboxTuning>; poolSize?: number; log?: CapturedLog },
 ): Promise<OutboxApp> {
   const module = await Test.createTestingModule({
     imports: [
@@ -45,6 +45,7 @@ export async function startOutboxApp(
             merchants: [{ memberId: '100000178', terminalId: '10000001', keys: [{ id: 'k1', secret: 'abcdefg' }] }],
             reconciliation: { enabled: false },
             outbox: { pollIntervalMs: 100, ...o.outbox },
+            ...(o.database ? { database: o.database } : {}),
           },
           url,
         ),

@@ -37,6 +37,8 @@ export class OutboxWakeup {
     private readonly onWake: () => void,
     private readonly reconnectMs: number,
     private readonly logger: Logger,
+    /** Makes the LISTEN connection; a unit test passes a fake one. */
+    private readonly newClient: (settings: pg.ClientConfig) => pg.Client = (settings) => new pg.Client(settings),
   ) {}
 
   get listening(): boolean {
@@ -73,7 +75,7 @@ export class OutboxWakeup {
       this.markListening();
       return;
     }
-    const client = new pg.Client(settings);
+    const client = this.newClient(settings);
     this.client = client;
     client.on('notification', () => this.onWake());
     client.on('error', (e) => this.lost(client, e));
