@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 import { formBody, ledgerRows, orderState, outboxRows, pendingOrder, refusalCount, specSign, successFields, tableCounts, type OrderState } from './notification-support.ts';
 
 /**
- * Everything the endpoint refuses (architecture.md §One notification): never
+ * Everything the endpoint refuses (docs/architecture/notifications.md): never
  * OK and the order exactly as it was. A notification signed by a configured
  * merchant is recorded at once: one ledger row with verdict `rejected` and its
  * reason code, one `baofoo.notification.rejected` event. Anything refused

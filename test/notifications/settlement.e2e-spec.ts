@@ -3,7 +3,7 @@ import { RESULT_FIXTURES, describeFixture, deliverNotification, signedNotificati
 import { ADAPTERS, useTestApp } from '../support/baofoo-test-app.ts';
 import { formBody, ledgerRows, orderState, outboxRows, pendingOrder, successFields } from './notification-support.ts';
 
-/** What a valid notification does to an order (design.md §Order states), answered OK each time. */
+/** What a valid notification does to an order (docs/architecture/settlement.md, Order states), answered OK each time. */
 describe.each(ADAPTERS)('a valid notification (%s)', (adapter) => {
   const t = useTestApp(undefined, { adapter });
 

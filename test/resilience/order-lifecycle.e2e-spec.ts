@@ -41,7 +41,7 @@ interface Model {
 const AMOUNT = 500;
 const TRANSITION_EVENTS = ['baofoo.payment.succeeded', 'baofoo.payment.failed', 'baofoo.payment.review_required', 'baofoo.order.expired'];
 
-/** The design's rules (design.md §Order states), written independently of the state machine. */
+/** The design's rules (docs/architecture/settlement.md, Order states), written independently of the state machine. */
 function afterSuccess(m: Model, paid: number): Model {
   const acceptsMoney = m.status === 'PENDING' || m.status === 'FAILED' || m.status === 'EXPIRED' || (m.status === 'REVIEW' && m.fact === null);
   if (!acceptsMoney) return m;

@@ -132,7 +132,7 @@ export class BaofooDatabase {
    *
    * Behind a transaction pooler a session cannot keep the timeout, so the
    * statement runs in its own transaction that sets it: BEGIN … COMMIT,
-   * three round trips instead of one (docs/architecture.md).
+   * three round trips instead of one (docs/architecture/database.md).
    */
   async query<R extends Row = Row>(sql: Sql, params: readonly unknown[] = []): Promise<R[]> {
     const deadline = Math.min(Date.now() + this.settings.answerWithinMs, answerDeadline.getStore() ?? Infinity);

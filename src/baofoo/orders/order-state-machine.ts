@@ -3,7 +3,7 @@ import { isPrepaidCard } from '../protocol/products.ts';
 import type { OrderStatus, SettlementSource } from './order-status.ts';
 
 /**
- * The pure rules of design.md §Order states: given what an order says and
+ * The pure rules of docs/architecture/settlement.md, Order states: given what an order says and
  * what the gateway now says, what should happen. No I/O; SettlementService
  * applies the answer with a conditional UPDATE.
  */

@@ -1,4 +1,4 @@
-/** The life of a payment order (design.md §Order states). */
+/** The life of a payment order (docs/architecture/settlement.md, Order states). */
 export const ORDER_STATUSES = ['PENDING', 'PAID', 'FAILED', 'REVIEW', 'EXPIRED'] as const;
 
 export type OrderStatus = (typeof ORDER_STATUSES)[number];

@@ -3,8 +3,8 @@ import type { CheckResult } from '../protocol/result-codes.ts';
 import type { Fen } from '../protocol/money.ts';
 
 /**
- * The pure timing and judgement rules of reconciliation (design.md
- * §Reconciliation): when an order is asked about again, and what a P, N or a
+ * The pure timing and judgement rules of reconciliation (docs/architecture/
+ * reconciliation.md): when an order is asked about again, and what a P, N or a
  * disagreeing answer means. No I/O, no clock: every time is an argument.
  */
 

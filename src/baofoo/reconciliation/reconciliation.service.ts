@@ -14,8 +14,8 @@ import type { QueryOutcome, ReconciliationRun } from './reconciliation-outcome.t
 import { DEFAULT_MAX_BACKOFF_SECONDS, leaseSeconds, MIN_QUERY_INTERVAL_SECONDS, sendDeadline, type ReconciliationTimings } from './reconciliation-policy.ts';
 
 /**
- * Settles what notifications missed by asking the gateway (design.md
- * §Reconciliation). Every instance may tick; the work is exclusive: a tick
+ * Settles what notifications missed by asking the gateway (docs/architecture/
+ * reconciliation.md). Every instance may tick; the work is exclusive: a tick
  * claims due PENDING orders (and REVIEW orders awaiting money) in one statement that also moves their
  * next_query_at past a lease, so an order is asked about at most once a
  * minute whatever the number of instances, and the orders of an instance that
