@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BaofooDatabase } from '../database/baofoo-database.ts';
+import { rowsJson } from '../database/sql-params.ts';
 import type { RefusalCount, RefusalSample } from './refusal-tally.ts';
 
 /*
@@ -21,9 +22,6 @@ const FLUSH_SQL = `WITH samples AS (
       SET count = c.count + excluded.count, first_seen_at = LEAST(c.first_seen_at, excluded.first_seen_at), last_seen_at = GREATEST(c.last_seen_at, excluded.last_seen_at)
     RETURNING 1)
   SELECT (SELECT count(*) FROM samples)::int AS samples, (SELECT count(*) FROM counted)::int AS counts`;
-
-// PostgreSQL refuses a lone UTF-16 surrogate, which hostile input can carry.
-const wellFormed = (_key: string, value: unknown) => (typeof value === 'string' ? value.toWellFormed() : value);
 
 /** Writes drained refusal batches. */
 @Injectable()
@@ -54,6 +52,6 @@ export class RefusalCountStore {
       sample_method: c.sampleMethod,
       sample_body: c.sampleBody,
     }));
-    await this.db.query(FLUSH_SQL, [JSON.stringify(sampleRows, wellFormed), JSON.stringify(countRows, wellFormed)]);
+    await this.db.query(FLUSH_SQL, [rowsJson(sampleRows), rowsJson(countRows)]);
   }
 }
