@@ -167,6 +167,17 @@ export class PaymentOrderRepository {
     return rows.length ? toOrder(rows[0]) : null;
   }
 
+  /** The orders with this TransID of the merchants named, or of any merchant when none are named; by merchant. */
+  async findAllByTransId(transId: string, memberIds?: readonly string[]): Promise<OrderRow[]> {
+    const rows: RawOrder[] = memberIds
+      ? await this.db.query(`SELECT ${ORDER_COLUMNS} FROM baofoo_payment_orders WHERE member_id = ANY($1::varchar[]) AND trans_id = $2 ORDER BY member_id`, [
+          memberIds,
+          transId,
+        ])
+      : await this.db.query(`SELECT ${ORDER_COLUMNS} FROM baofoo_payment_orders WHERE trans_id = $1 ORDER BY member_id`, [transId]);
+    return rows.map(toOrder);
+  }
+
   /** Applies the change with its ledger row and events atomically; false when another writer got there first. */
   async transition(change: OrderChange, ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<boolean> {
     const { text, params } = settlementStatement((p) => transitionUpdateSql(change, p), ledger, events);

@@ -165,7 +165,7 @@ export class ReconciliationService {
 
   private async findOrder(transId: string, memberId?: string): Promise<OrderRow> {
     const members = memberId !== undefined ? [memberId] : [...new Set(this.options.keyRing.merchants.map((m) => m.memberId))];
-    const found = (await Promise.all(members.map((m) => this.orders.findByTransId(m, transId)))).filter((o): o is OrderRow => o !== null);
+    const found = await this.orders.findAllByTransId(transId, members);
     if (found.length === 0) throw new BaofooError('ORDER_UNKNOWN', `no order ${transId}${memberId ? ` for merchant ${memberId}` : ''}`, { transId, memberId });
     if (found.length > 1) throw new BaofooError('ORDER_AMBIGUOUS', `TransID ${transId} names orders of several merchants: say which memberId`, { transId });
     return found[0];
