@@ -44,8 +44,6 @@ export type LedgerInsertRow = LedgerEntry & { receivedAt?: Date };
 
 function ledgerRow(entry: LedgerInsertRow) {
   return {
-    // Absent (so null in the recordset) unless set: the row then takes the statement's now().
-    received_at: entry.receivedAt,
     order_id: entry.orderId,
     member_id: entry.memberId,
     terminal_id: entry.terminalId,
@@ -61,6 +59,8 @@ function ledgerRow(entry: LedgerInsertRow) {
     from_status: entry.fromStatus,
     to_status: entry.toStatus,
     http_status: entry.httpStatus,
+    // Absent (so null in the recordset) unless set: the row then takes the statement's now().
+    received_at: entry.receivedAt,
   };
 }
 
@@ -79,16 +79,16 @@ function ledgerInsertOf(json: string, guard: InsertGuard): string {
   const { from, where } = guardedFrom(
     json,
     'l',
-    `received_at timestamptz, order_id bigint, member_id varchar, terminal_id varchar, trans_id varchar,
+    `order_id bigint, member_id varchar, terminal_id varchar, trans_id varchar,
     source_ip varchar, method varchar, fields jsonb, raw_body text, verdict varchar, reason_code varchar, reason text, key_id varchar, from_status varchar,
-    to_status varchar, http_status int`,
+    to_status varchar, http_status int, received_at timestamptz`,
     guard,
   );
   const orderId = guard.orderIdFrom ? `${guard.orderIdFrom}.id` : 'l.order_id';
   return `INSERT INTO baofoo_notification_ledger
-    (received_at, order_id, member_id, terminal_id, trans_id, source_ip, method, fields, raw_body, verdict, reason_code, reason, key_id, from_status, to_status, http_status)
-  SELECT COALESCE(l.received_at, now()), ${orderId}, l.member_id, l.terminal_id, l.trans_id, l.source_ip, l.method, l.fields, l.raw_body, l.verdict, l.reason_code, l.reason, l.key_id,
-    l.from_status, l.to_status, l.http_status
+    (order_id, member_id, terminal_id, trans_id, source_ip, method, fields, raw_body, verdict, reason_code, reason, key_id, from_status, to_status, http_status, received_at)
+  SELECT ${orderId}, l.member_id, l.terminal_id, l.trans_id, l.source_ip, l.method, l.fields, l.raw_body, l.verdict, l.reason_code, l.reason, l.key_id,
+    l.from_status, l.to_status, l.http_status, COALESCE(l.received_at, now())
   FROM ${from}${where}`;
 }
 
