@@ -39,15 +39,9 @@ export interface OrderRow {
   createdAt: Date;
 }
 
-export interface NewOrder {
-  memberId: string;
-  terminalId: string;
-  transId: string;
-  payId: string;
-  tradeDate: string;
-  orderMoney: Fen;
+/** An order to store: what it has of an `OrderRow` before it is stored, and what the gateway needs to reach back. */
+export interface NewOrder extends Pick<OrderRow, 'memberId' | 'terminalId' | 'transId' | 'payId' | 'tradeDate' | 'orderMoney' | 'additionalInfo'> {
   productName: string;
-  additionalInfo: string;
   pageUrl: string;
   returnUrl: string;
   /** When reconciliation first asks the gateway about it. */
