@@ -1,13 +1,8 @@
 import { PATH_METADATA } from '@nestjs/common/constants.js';
-import type { Type } from '@nestjs/common';
+import type { BaofooRouteControllers } from './baofoo.constants.ts';
 import type { ResolvedBaofooOptions } from './config/resolved-options.ts';
 import { NotificationController } from './notifications/notification.controller.ts';
 import { PageReturnController } from './notifications/page-return.controller.ts';
-
-export interface BaofooRouteControllers {
-  notification: Type<NotificationController>;
-  pageReturn: Type<PageReturnController>;
-}
 
 /**
  * Route paths come from the options, which forRootAsync only knows once its

@@ -2,8 +2,7 @@ import { Inject, Injectable, RequestMethod, VERSION_NEUTRAL, VersioningType, typ
 import { VERSION_METADATA } from '@nestjs/common/constants.js';
 import { ApplicationConfig } from '@nestjs/core';
 import { isRouteExcluded } from '@nestjs/core/router/utils/index.js';
-import { BAOFOO_OPTIONS, BAOFOO_ROUTES } from './baofoo.constants.ts';
-import type { BaofooRouteControllers } from './baofoo-routes.ts';
+import { BAOFOO_OPTIONS, BAOFOO_ROUTES, type BaofooRouteControllers } from './baofoo.constants.ts';
 import { BaofooConfigError } from './config/resolve-options.ts';
 import type { ResolvedBaofooOptions } from './config/resolved-options.ts';
 import { routeKey } from './protocol/route-key.ts';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
-import { arrivedAt } from '../notifications/notification-intake.ts';
+import { arrivedAt } from '../notifications/request-marks.ts';
 import { BaofooDatabase } from './baofoo-database.ts';
 
 /**

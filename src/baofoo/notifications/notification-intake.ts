@@ -4,27 +4,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { MountedRoutes } from '../mounted-routes.ts';
-import { readRequestBody, type RequestBody } from './request-body.ts';
-
-const TAKEN = Symbol.for('baofoo.takenBody');
-const ARRIVED = Symbol.for('baofoo.arrivedAt');
-
-/** A body the intake read before the app saw the request, with the content type it came with. */
-export interface TakenBody extends RequestBody {
-  contentType: string;
-}
-
-type IntakeRequest = IncomingMessage & { [TAKEN]?: TakenBody; [ARRIVED]?: number };
-
-/** The body the intake took from this request (`IncomingMessage`), if it did. */
-export function takenBody(req: IncomingMessage): TakenBody | undefined {
-  return (req as IntakeRequest)[TAKEN];
-}
-
-/** When (epoch ms) the server handed this request (`IncomingMessage`) to the intake, if it did. */
-export function arrivedAt(req: IncomingMessage): number | undefined {
-  return (req as IntakeRequest)[ARRIVED];
-}
+import { readRequestBody } from './request-body.ts';
+import { markArrived, markTaken } from './request-marks.ts';
 
 const BODY_HEADERS = ['content-type', 'content-length', 'transfer-encoding'] as const;
 
@@ -54,10 +35,10 @@ export class NotificationIntake implements OnModuleInit {
     if (typeof server?.listeners !== 'function') return;
     const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
     server.removeAllListeners('request');
-    server.on('request', (req: IntakeRequest, res: ServerResponse) => {
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const dispatch = () => handlers.forEach((h) => h.call(server, req, res));
       // The answer deadline counts from here: reading the body is part of the time the sender waits.
-      req[ARRIVED] = Date.now();
+      markArrived(req, Date.now());
       if (req.method !== 'POST' || !this.routes.routeOf(req.url ?? '')) return dispatch();
       const contentType = req.headers['content-type'] ?? '';
       for (const name of BODY_HEADERS) delete req.headers[name];
@@ -65,7 +46,7 @@ export class NotificationIntake implements OnModuleInit {
       void readRequestBody(req, maxBodyBytes, readTimeoutMs).then((body) => {
         // A sender that went away mid-body left nobody to answer and nothing verifiable.
         if (body.outcome === 'aborted') return;
-        req[TAKEN] = { ...body, contentType };
+        markTaken(req, { ...body, contentType });
         if (body.outcome !== 'complete') res.setHeader('Connection', 'close');
         dispatch();
       });

@@ -5,7 +5,7 @@ import { decodeText } from '../protocol/charset.ts';
 import { BaofooError, BaofooProtocolError } from '../protocol/errors.ts';
 import { parseForm, renderForm } from '../protocol/form-encoding.ts';
 import type { InboundRequest } from './inbound-notification.ts';
-import { takenBody } from './notification-intake.ts';
+import { takenBody } from './request-marks.ts';
 import { readRequestBody, type BodyOutcome } from './request-body.ts';
 
 /** Why a request could not be read; the guard records it and answers with `status`. */

@@ -18,22 +18,14 @@ export class HousekeepingCron implements OnApplicationBootstrap, OnModuleDestroy
     private readonly housekeeping: HousekeepingService,
     @Optional() registry?: SchedulerRegistry,
   ) {
-    this.job = new ScheduledJob(HOUSEKEEPING_CRON_JOB, registry);
+    this.job = new ScheduledJob(HOUSEKEEPING_CRON_JOB, this.logger, registry);
   }
 
   onApplicationBootstrap(): void {
-    if (this.options.enabled) this.job.start(this.options.cron, () => this.tick());
+    if (this.options.enabled) this.job.start(this.options.cron, () => this.housekeeping.runOnce(), 'housekeeping failed');
   }
 
   onModuleDestroy(): Promise<void> {
     return this.job.stop();
-  }
-
-  /** The trigger: one run; a failed run is logged and the next one tries again. */
-  tick(): Promise<void> {
-    return this.housekeeping.runOnce().then(
-      () => undefined,
-      (e: unknown) => this.logger.error(`housekeeping failed: ${(e as Error).message}`),
-    );
   }
 }

@@ -52,12 +52,6 @@ const PURGE_REFUSAL_COUNTS_SQL = `WITH doomed AS (
 export class OperationsStore {
   constructor(private readonly db: BaofooDatabase) {}
 
-  /** The merchants that have an order with this TransID. */
-  async merchantsOf(transId: string): Promise<string[]> {
-    const rows: { memberId: string }[] = await this.db.query(`SELECT member_id AS "memberId" FROM baofoo_payment_orders WHERE trans_id = $1 ORDER BY member_id`, [transId]);
-    return rows.map((r) => r.memberId);
-  }
-
   /**
    * The ledger fields of the order's latest hand resolution, or null; an
    * archived month still counts (looked up by TransID, the archive's index).

@@ -79,10 +79,10 @@ export class ReviewResolutionService {
   }
 
   private async findOrder(transId: string, memberId?: string): Promise<OrderRow> {
-    const members = memberId !== undefined ? [memberId] : await this.store.merchantsOf(transId);
+    const found = await this.orders.findAllByTransId(transId, memberId !== undefined ? [memberId] : undefined);
+    const members = found.map((o) => o.memberId);
     if (members.length > 1) throw new BaofooOperationsError('ORDER_AMBIGUOUS', `TransID ${transId} names orders of several merchants: say which memberId`, { transId, members });
-    const order = members.length === 1 ? await this.orders.findByTransId(members[0], transId) : null;
-    if (!order) throw unknownOrder(transId, memberId);
-    return order;
+    if (found.length === 0) throw unknownOrder(transId, memberId);
+    return found[0];
   }
 }

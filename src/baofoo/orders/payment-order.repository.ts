@@ -39,15 +39,9 @@ export interface OrderRow {
   createdAt: Date;
 }
 
-export interface NewOrder {
-  memberId: string;
-  terminalId: string;
-  transId: string;
-  payId: string;
-  tradeDate: string;
-  orderMoney: Fen;
+/** An order to store: what it has of an `OrderRow` before it is stored, and what the gateway needs to reach back. */
+export interface NewOrder extends Pick<OrderRow, 'memberId' | 'terminalId' | 'transId' | 'payId' | 'tradeDate' | 'orderMoney' | 'additionalInfo'> {
   productName: string;
-  additionalInfo: string;
   pageUrl: string;
   returnUrl: string;
   /** When reconciliation first asks the gateway about it. */
@@ -165,6 +159,17 @@ export class PaymentOrderRepository {
       transId,
     ]);
     return rows.length ? toOrder(rows[0]) : null;
+  }
+
+  /** The orders with this TransID of the merchants named, or of any merchant when none are named; by merchant. */
+  async findAllByTransId(transId: string, memberIds?: readonly string[]): Promise<OrderRow[]> {
+    const rows: RawOrder[] = memberIds
+      ? await this.db.query(`SELECT ${ORDER_COLUMNS} FROM baofoo_payment_orders WHERE member_id = ANY($1::varchar[]) AND trans_id = $2 ORDER BY member_id`, [
+          memberIds,
+          transId,
+        ])
+      : await this.db.query(`SELECT ${ORDER_COLUMNS} FROM baofoo_payment_orders WHERE trans_id = $1 ORDER BY member_id`, [transId]);
+    return rows.map(toOrder);
   }
 
   /** Applies the change with its ledger row and events atomically; false when another writer got there first. */

@@ -39,7 +39,10 @@ export interface PendingSettlement {
   additionalInfo: string | null;
 }
 
-function ledgerRow(entry: LedgerEntry) {
+/** A ledger row to insert; `receivedAt` when it was received earlier than the statement runs (refusal samples). */
+export type LedgerInsertRow = LedgerEntry & { receivedAt?: Date };
+
+function ledgerRow(entry: LedgerInsertRow) {
   return {
     order_id: entry.orderId,
     member_id: entry.memberId,
@@ -56,12 +59,19 @@ function ledgerRow(entry: LedgerEntry) {
     from_status: entry.fromStatus,
     to_status: entry.toStatus,
     http_status: entry.httpStatus,
+    // Absent (so null in the recordset) unless set: the row then takes the statement's now().
+    received_at: entry.receivedAt,
   };
 }
 
 /** INSERT of ledger rows (none when `entry` is null), under `guard` like the outbox insert. */
 export function ledgerInsertSql(entry: LedgerEntry | null, params: SqlParams, guard: InsertGuard = {}): string {
-  return ledgerInsertOf(params.add(rowsJson(entry ? [ledgerRow(entry)] : [])), guard);
+  return ledgerRowsInsertSql(entry ? [entry] : [], params, guard);
+}
+
+/** INSERT of several ledger rows, under `guard` like the outbox insert. */
+export function ledgerRowsInsertSql(entries: readonly LedgerInsertRow[], params: SqlParams, guard: InsertGuard = {}): string {
+  return ledgerInsertOf(params.add(rowsJson(entries.map(ledgerRow))), guard);
 }
 
 /** INSERT of the ledger rows in the JSON parameter `json`. */
@@ -71,14 +81,14 @@ function ledgerInsertOf(json: string, guard: InsertGuard): string {
     'l',
     `order_id bigint, member_id varchar, terminal_id varchar, trans_id varchar,
     source_ip varchar, method varchar, fields jsonb, raw_body text, verdict varchar, reason_code varchar, reason text, key_id varchar, from_status varchar,
-    to_status varchar, http_status int`,
+    to_status varchar, http_status int, received_at timestamptz`,
     guard,
   );
   const orderId = guard.orderIdFrom ? `${guard.orderIdFrom}.id` : 'l.order_id';
   return `INSERT INTO baofoo_notification_ledger
-    (order_id, member_id, terminal_id, trans_id, source_ip, method, fields, raw_body, verdict, reason_code, reason, key_id, from_status, to_status, http_status)
+    (order_id, member_id, terminal_id, trans_id, source_ip, method, fields, raw_body, verdict, reason_code, reason, key_id, from_status, to_status, http_status, received_at)
   SELECT ${orderId}, l.member_id, l.terminal_id, l.trans_id, l.source_ip, l.method, l.fields, l.raw_body, l.verdict, l.reason_code, l.reason, l.key_id,
-    l.from_status, l.to_status, l.http_status
+    l.from_status, l.to_status, l.http_status, COALESCE(l.received_at, now())
   FROM ${from}${where}`;
 }
 

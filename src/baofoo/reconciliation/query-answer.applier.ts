@@ -9,7 +9,7 @@ import { BaofooError } from '../protocol/errors.ts';
 import { parseTradeTime, type Clock } from '../protocol/trade-time.ts';
 import type { GatewayQueryResult } from './gateway-query.client.ts';
 import { mismatchEvent, queryLedger, querySettlement } from './query-records.ts';
-import type { QueryOutcome, QueryOutcomeKind } from './reconciliation-outcome.ts';
+import { queryOutcome, type QueryOutcome, type QueryOutcomeKind } from './reconciliation-outcome.ts';
 import { judgePending, nextQueryAt, readSettled, reviewNextQueryAt, type ReconciliationTimings, type SettledFacts } from './reconciliation-policy.ts';
 
 /** When a query went out, and when its answer was in. */
@@ -111,6 +111,6 @@ export class QueryAnswerApplier {
   }
 
   private outcome(order: OrderRow, kind: QueryOutcomeKind, status: OrderStatus, result: GatewayQueryResult, reason: string | null): QueryOutcome {
-    return { transId: order.transId, memberId: order.memberId, kind, status, checkResult: result.answer.checkResult, nextQueryAt: null, reason, error: null };
+    return queryOutcome(order, kind, { status, checkResult: result.answer.checkResult, reason });
   }
 }

@@ -28,6 +28,15 @@ export interface QueryOutcome {
   error: string | null;
 }
 
+/** The outcome `kind` for `order`, with its status as read unless `more` says otherwise; what `more` leaves out is null. */
+export function queryOutcome(
+  order: Pick<QueryOutcome, 'transId' | 'memberId' | 'status'>,
+  kind: QueryOutcomeKind,
+  more: Partial<Pick<QueryOutcome, 'status' | 'checkResult' | 'nextQueryAt' | 'reason' | 'error'>> = {},
+): QueryOutcome {
+  return { transId: order.transId, memberId: order.memberId, kind, status: order.status, checkResult: null, nextQueryAt: null, reason: null, error: null, ...more };
+}
+
 /** One tick of reconciliation on this instance. */
 export interface ReconciliationRun {
   /** The instant (from the module clock) the orders were claimed at. */

@@ -19,13 +19,13 @@ export class ReconciliationCron implements OnApplicationBootstrap, OnModuleDestr
     private readonly reconciliation: ReconciliationService,
     @Optional() registry?: SchedulerRegistry,
   ) {
-    this.job = new ScheduledJob(RECONCILIATION_CRON_JOB, registry);
+    this.job = new ScheduledJob(RECONCILIATION_CRON_JOB, this.logger, registry);
   }
 
   onApplicationBootstrap(): void {
     const { enabled, cron } = this.options.reconciliation;
     if (!enabled) return;
-    this.job.start(cron, () => this.tick());
+    this.job.start(cron, () => this.reconciliation.runOnce(), 'reconciliation tick failed');
     this.logger.log(`reconciliation scheduled on "${cron}"`);
   }
 
@@ -33,13 +33,5 @@ export class ReconciliationCron implements OnApplicationBootstrap, OnModuleDestr
   onModuleDestroy(): Promise<void> {
     this.reconciliation.stop();
     return this.job.stop();
-  }
-
-  /** The trigger: one tick; a failed tick is logged and the next one tries again. */
-  async tick(): Promise<void> {
-    await this.reconciliation.runOnce().then(
-      () => undefined,
-      (e: unknown) => this.logger.error(`reconciliation tick failed: ${(e as Error).message}`),
-    );
   }
 }

@@ -10,7 +10,7 @@ import { GatewayQueryClient, type GatewayQueryResult } from './gateway-query.cli
 import { GatewayQueryError } from './gateway-query.errors.ts';
 import { QueryAnswerApplier, reconciliationTimings } from './query-answer.applier.ts';
 import { QueryBudgetStore } from './query-budget.store.ts';
-import type { QueryOutcome, ReconciliationRun } from './reconciliation-outcome.ts';
+import { queryOutcome, type QueryOutcome, type ReconciliationRun } from './reconciliation-outcome.ts';
 import { DEFAULT_MAX_BACKOFF_SECONDS, leaseSeconds, MIN_QUERY_INTERVAL_SECONDS, sendDeadline, type ReconciliationTimings } from './reconciliation-policy.ts';
 
 /**
@@ -119,12 +119,12 @@ export class ReconciliationService {
     const order = await this.findOrder(transId, memberId);
     const at = this.clock();
     if ((await this.budget.take(order.memberId, at, 1, this.options.reconciliation.maxQueriesPerMinute)) === 0) {
-      return { transId, memberId: order.memberId, kind: 'too-soon', status: order.status, checkResult: null, nextQueryAt: null, reason: `merchant ${order.memberId} used its ${this.options.reconciliation.maxQueriesPerMinute} queries of this minute`, error: null };
+      return queryOutcome(order, 'too-soon', { reason: `merchant ${order.memberId} used its ${this.options.reconciliation.maxQueriesPerMinute} queries of this minute` });
     }
     const claim = await this.orders.claimForQuery(order.id, at, this.leaseSeconds, MIN_QUERY_INTERVAL_SECONDS);
     if (!claim) {
       await this.budget.giveBack(order.memberId, at, 1);
-      return { transId, memberId: order.memberId, kind: 'too-soon', status: order.status, checkResult: null, nextQueryAt: null, reason: 'the order was queried less than a minute ago, or is being queried', error: null };
+      return queryOutcome(order, 'too-soon', { reason: 'the order was queried less than a minute ago, or is being queried' });
     }
     return this.queryClaimed(claim, null);
   }
@@ -156,16 +156,16 @@ export class ReconciliationService {
   }
 
   private skipped(claim: OrderRow, reason: string): QueryOutcome {
-    return { transId: claim.transId, memberId: claim.memberId, kind: 'skipped', status: claim.status, checkResult: null, nextQueryAt: null, reason, error: null };
+    return queryOutcome(claim, 'skipped', { reason });
   }
 
   private failed(claim: OrderRow, code: string, message: string, next: Date | null): QueryOutcome {
-    return { transId: claim.transId, memberId: claim.memberId, kind: 'error', status: claim.status, checkResult: null, nextQueryAt: next, reason: message, error: code };
+    return queryOutcome(claim, 'error', { nextQueryAt: next, reason: message, error: code });
   }
 
   private async findOrder(transId: string, memberId?: string): Promise<OrderRow> {
     const members = memberId !== undefined ? [memberId] : [...new Set(this.options.keyRing.merchants.map((m) => m.memberId))];
-    const found = (await Promise.all(members.map((m) => this.orders.findByTransId(m, transId)))).filter((o): o is OrderRow => o !== null);
+    const found = await this.orders.findAllByTransId(transId, members);
     if (found.length === 0) throw new BaofooError('ORDER_UNKNOWN', `no order ${transId}${memberId ? ` for merchant ${memberId}` : ''}`, { transId, memberId });
     if (found.length > 1) throw new BaofooError('ORDER_AMBIGUOUS', `TransID ${transId} names orders of several merchants: say which memberId`, { transId });
     return found[0];
