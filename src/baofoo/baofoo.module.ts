@@ -6,6 +6,7 @@ import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
 import { resolveBaofooOptions } from './config/resolve-options.ts';
 import { systemClock, type Clock } from './protocol/trade-time.ts';
 import { BaofooSigner } from './signing/baofoo-signer.service.ts';
+import { BaofooObservation } from './common/observation/baofoo-observation.ts';
 import type { ResolvedBaofooOptions } from './config/resolved-options.ts';
 import { AnswerDeadlineMiddleware } from './database/answer-deadline.middleware.ts';
 import { BaofooDatabase } from './database/baofoo-database.ts';
@@ -42,6 +43,7 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
   providers: [
     { provide: BAOFOO_OPTIONS, useFactory: (o: BaofooModuleOptions, clock: Clock) => resolveBaofooOptions(o, clock()), inject: [BAOFOO_MODULE_OPTIONS, BAOFOO_CLOCK] },
     { provide: BAOFOO_CLOCK, useValue: systemClock },
+    BaofooObservation,
     BaofooSchemaCheck,
     BaofooSigner,
     ...BAOFOO_DATABASE_PROVIDERS,
@@ -60,7 +62,7 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
     ...BAOFOO_EVENT_PROVIDERS,
     ...RECONCILIATION_PROVIDERS,
   ],
-  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooDatabase, BaofooSigner, PaymentOrderRepository, SettlementService, PaymentService, NotificationService, RefusalRecorder, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
+  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooObservation, BaofooDatabase, BaofooSigner, PaymentOrderRepository, SettlementService, PaymentService, NotificationService, RefusalRecorder, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
 })
 export class BaofooModule extends BaofooConfigurableModule implements NestModule {
   constructor(@Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions) {

@@ -3,6 +3,7 @@ import { EventEmitter2, EventEmitterReadinessWatcher } from '@nestjs/event-emitt
 import { setMaxListeners } from 'node:events';
 import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import { BatchedWriter } from '../common/batched-writer.ts';
+import { BaofooObservation, UNOBSERVED } from '../common/observation/baofoo-observation.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { BaofooDatabase } from '../database/baofoo-database.ts';
 import { EventDelivery, type DeliveryStore, type FinishedEvent } from './event-delivery.ts';
@@ -76,6 +77,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly signal: OutboxSignal,
     @Optional() @Inject(EventEmitter2) private readonly emitter?: EventEmitter2,
     @Optional() @Inject(EventEmitterReadinessWatcher) private readonly emitterReady?: EventEmitterReadinessWatcher,
+    @Optional() private readonly observation: BaofooObservation = UNOBSERVED,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -202,13 +204,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       refill: () => scheduler.wakeSoon(),
       logger: this.logger,
     });
-    // Through `claim`, a method of this class, so the instrumentation (instrument-baofoo.ts) can observe each pass.
-    const scheduler = new OutboxClaimScheduler((claimStarts) => this.claim(claimStarts), { pollIntervalMs: this.options.outbox.pollIntervalMs, minClaimGapMs: tuning.minClaimGapMs });
+    const scheduler = new OutboxClaimScheduler((claimStarts) => this.observation.observer.relayPass(() => claimer.pass(claimStarts)), { pollIntervalMs: this.options.outbox.pollIntervalMs, minClaimGapMs: tuning.minClaimGapMs });
     return { db, heartbeat, abort, claimer, scheduler };
-  }
-
-  private claim(claimStarts: () => void): Promise<void> {
-    return this.run ? this.run.claimer.pass(claimStarts) : Promise.resolve();
   }
 
   private async begin(): Promise<void> {

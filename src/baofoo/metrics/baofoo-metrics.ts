@@ -1,29 +1,20 @@
 import type { Registry } from 'prom-client';
-import type { LedgerEntry } from '../notifications/ledger-entry.ts';
+import type { ObservedEvent, ObservedLedgerRow } from '../common/observation/baofoo-observer.ts';
 import { ORDER_STATUSES } from '../orders/order-status.ts';
 import { OPEN_STATUSES } from './gauge-sql.ts';
 import type { GaugeReading } from './metrics.reader.ts';
 import { codeLabel, eventLabel, outcomeLabel, verdictLabel } from './metric-labels.ts';
 
-/** What the instrumentation reports; `NO_METRICS` when metrics are off. */
+/** The module's counters and histograms, fed by `metricsObserver`. */
 export interface BaofooMetrics {
-  ledgerWritten(entry: Pick<LedgerEntry, 'method' | 'verdict' | 'reasonCode' | 'toStatus'>): void;
+  ledgerWritten(entry: ObservedLedgerRow): void;
   /** A request refused before a signature verified: counted in memory, sampled, never a ledger row of its own. */
   refusedUnverified(reasonCode: string): void;
-  eventsWritten(types: readonly string[]): void;
+  eventsWritten(events: readonly Pick<ObservedEvent, 'type'>[]): void;
   settled(source: 'notification', seconds: number): void;
   reconciliationQuery(outcome: string): void;
   gatewayQuery(outcome: string, seconds: number): void;
 }
-
-export const NO_METRICS: BaofooMetrics = {
-  ledgerWritten: () => undefined,
-  refusedUnverified: () => undefined,
-  eventsWritten: () => undefined,
-  settled: () => undefined,
-  reconciliationQuery: () => undefined,
-  gatewayQuery: () => undefined,
-};
 
 export interface PrometheusSetup {
   registry?: Registry;
@@ -119,8 +110,8 @@ export async function prometheusMetrics(setup: PrometheusSetup): Promise<BaofooM
     refusedUnverified(reasonCode) {
       notifications.inc({ verdict: 'rejected', reason_code: codeLabel(reasonCode) });
     },
-    eventsWritten(types) {
-      for (const t of types) events.inc({ type: eventLabel(t) });
+    eventsWritten(written) {
+      for (const e of written) events.inc({ type: eventLabel(e.type) });
     },
     settled(source, seconds) {
       settlement.observe({ source }, seconds);

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { BaofooObservation, UNOBSERVED } from '../common/observation/baofoo-observation.ts';
 import type { OrderRow } from '../orders/payment-order.repository.ts';
 import type { Settlement } from '../orders/settlement-records.ts';
 import { SettlementService } from '../orders/settlement.service.ts';
@@ -36,9 +37,14 @@ export class NotificationService {
   constructor(
     private readonly settlement: SettlementService,
     private readonly refusals: RefusalRecorder,
+    @Optional() private readonly observation: BaofooObservation = UNOBSERVED,
   ) {}
 
-  async apply(n: VerifiedNotification): Promise<NotificationAnswer> {
+  apply(n: VerifiedNotification): Promise<NotificationAnswer> {
+    return this.observation.observer.notification(n.fields, () => this.settle(n));
+  }
+
+  private async settle(n: VerifiedNotification): Promise<NotificationAnswer> {
     let result: PaymentResult;
     try {
       result = interpretPaymentResult(n.fields);

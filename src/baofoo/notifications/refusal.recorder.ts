@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from '../baofoo.constants.ts';
+import { BaofooObservation, UNOBSERVED } from '../common/observation/baofoo-observation.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { outboxEntry } from '../events/outbox-entry.ts';
 import { PaymentOrderRepository, type OrderRow } from '../orders/payment-order.repository.ts';
@@ -43,6 +44,7 @@ export class RefusalRecorder implements OnModuleInit, BeforeApplicationShutdown 
     @Inject(BAOFOO_CLOCK) private readonly clock: Clock,
     private readonly orders: PaymentOrderRepository,
     private readonly store: RefusalCountStore,
+    @Optional() private readonly observation: BaofooObservation = UNOBSERVED,
   ) {
     const r = options.notification.refusals;
     this.tally = new RefusalTally({ windowMs: r.windowSeconds * 1000, samplesPerSource: r.samplesPerSource, maxSources: r.maxSources, maxPendingSamples: r.maxPendingSamples });
@@ -71,6 +73,7 @@ export class RefusalRecorder implements OnModuleInit, BeforeApplicationShutdown 
       rawBody: inbound.rawBody,
       sample: () => this.entry(inbound, refusal.code, refusal.message, refusal.status),
     });
+    this.observation.observer.refusedUnverified(refusal.code);
     if (refusal.status >= 500) this.logger.error(`notification refused (${refusal.code}) from ${logText(sourceIp)}: ${logText(refusal.message)}`);
     return UNVERIFIED.has(refusal.code) ? { status: 400, body: 'FAIL UNVERIFIED' } : { status: refusal.status, body: `FAIL ${refusal.code}` };
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import { GroupCommit } from '../common/group-commit.ts';
+import { BaofooObservation, UNOBSERVED } from '../common/observation/baofoo-observation.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { BaofooDatabase } from '../database/baofoo-database.ts';
 import { named } from '../database/named-statements.ts';
@@ -128,6 +129,7 @@ export class PaymentOrderRepository {
     private readonly db: BaofooDatabase,
     @Optional() @Inject(BAOFOO_OPTIONS) options?: { database: Pick<ResolvedBaofooOptions['database'], 'settleBatchSize' | 'settleBatchesInFlight'> },
     @Optional() signal?: OutboxSignal,
+    @Optional() private readonly observation: BaofooObservation = UNOBSERVED,
   ) {
     // Built by hand (the CLI), events written here reach the relays of the running apps by NOTIFY.
     this.signal = signal ?? new OutboxSignal(db);
@@ -173,7 +175,11 @@ export class PaymentOrderRepository {
   }
 
   /** Applies the change with its ledger row and events atomically; false when another writer got there first. */
-  async transition(change: OrderChange, ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<boolean> {
+  transition(change: OrderChange, ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<boolean> {
+    return this.observation.observer.settlementStatement('transition', ledger, events, () => this.transitionNow(change, ledger, events));
+  }
+
+  private async transitionNow(change: OrderChange, ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<boolean> {
     const { text, params } = settlementStatement((p) => transitionUpdateSql(change, p), ledger, events);
     const rows: { changed: number }[] = await this.db.query(named('baofoo_transition', text), params);
     return this.wroteEvents(rows[0].changed === 1, events);
@@ -184,8 +190,8 @@ export class PaymentOrderRepository {
    * equals its amount; false (nothing written) otherwise, and the caller takes
    * the read-decide-update path.
    */
-  async settlePending(s: PendingSettlement, ledger: LedgerEntry, events: readonly OutboxEntry[]): Promise<boolean> {
-    return this.settles.add({ settlement: s, ledger, events });
+  settlePending(s: PendingSettlement, ledger: LedgerEntry, events: readonly OutboxEntry[]): Promise<boolean> {
+    return this.observation.observer.settlementStatement('settlePending', ledger, events, () => this.settles.add({ settlement: s, ledger, events }));
   }
 
   private async settleOne({ settlement, ledger, events }: PendingSettlementWrite): Promise<boolean> {
@@ -205,9 +211,13 @@ export class PaymentOrderRepository {
 
   /** Records a ledger row and events that change no order (duplicates, rejections, anomalies). */
   async record(ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<void> {
+    await this.observation.observer.settlementStatement('record', ledger, events, () => this.recordNow(ledger, events));
+  }
+
+  private async recordNow(ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<boolean> {
     const { text, params } = recordStatement(ledger, events);
     await this.db.query(named('baofoo_record', text), params);
-    this.wroteEvents(true, events);
+    return this.wroteEvents(true, events);
   }
 
   /** Passes `changed` through, after waking the relays when the committed statement wrote events. */

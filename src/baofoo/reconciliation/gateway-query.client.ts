@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
+import { BaofooObservation, UNOBSERVED } from '../common/observation/baofoo-observation.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { decodeText } from '../protocol/charset.ts';
 import { BaofooProtocolError } from '../protocol/errors.ts';
@@ -68,9 +69,14 @@ export class GatewayQueryClient {
   constructor(
     @Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions,
     private readonly signer: BaofooSigner,
+    @Optional() private readonly observation: BaofooObservation = UNOBSERVED,
   ) {}
 
-  async query(target: QueryTarget): Promise<GatewayQueryResult> {
+  query(target: QueryTarget): Promise<GatewayQueryResult> {
+    return this.observation.observer.gatewayQuery(target, () => this.queryNow(target));
+  }
+
+  private async queryNow(target: QueryTarget): Promise<GatewayQueryResult> {
     const url = this.options.endpoints.queryUrl;
     const timeoutMs = this.options.reconciliation.queryTimeoutMs;
     const fields = this.signer.queryRequest(target.memberId, target.terminalId, target.transId);

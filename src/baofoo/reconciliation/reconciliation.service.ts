@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { PaymentOrderRepository, type ClaimedOrder, type OrderRow } from '../orders/payment-order.repository.ts';
@@ -6,6 +6,7 @@ import { BaofooError } from '../protocol/errors.ts';
 import { logText } from '../protocol/log-text.ts';
 import type { Clock } from '../protocol/trade-time.ts';
 import { mapBounded } from '../common/bounded-map.ts';
+import { BaofooObservation, UNOBSERVED } from '../common/observation/baofoo-observation.ts';
 import { GatewayQueryClient, type GatewayQueryResult } from './gateway-query.client.ts';
 import { GatewayQueryError } from './gateway-query.errors.ts';
 import { QueryAnswerApplier, reconciliationTimings } from './query-answer.applier.ts';
@@ -38,13 +39,18 @@ export class ReconciliationService {
     private readonly client: GatewayQueryClient,
     private readonly applier: QueryAnswerApplier,
     private readonly budget: QueryBudgetStore,
+    @Optional() private readonly observation: BaofooObservation = UNOBSERVED,
   ) {
     this.timings = reconciliationTimings(options, DEFAULT_MAX_BACKOFF_SECONDS);
     this.leaseSeconds = leaseSeconds(this.timings);
   }
 
   /** One tick: claim the due orders within each merchant's query budget, query them with bounded concurrency, apply each answer. */
-  async runOnce(): Promise<ReconciliationRun> {
+  runOnce(): Promise<ReconciliationRun> {
+    return this.observation.observer.reconciliationRun(() => this.runNow());
+  }
+
+  private async runNow(): Promise<ReconciliationRun> {
     const at = this.clock();
     const claimed = await this.claimWithinBudget(at);
     const deadline = sendDeadline(at, this.leaseSeconds);
@@ -115,7 +121,11 @@ export class ReconciliationService {
    * `too-soon` and nothing is sent. `memberId` is needed only when several
    * configured merchants used the TransID.
    */
-  async reconcile(transId: string, memberId?: string): Promise<QueryOutcome> {
+  reconcile(transId: string, memberId?: string): Promise<QueryOutcome> {
+    return this.observation.observer.orderReconciled(transId, () => this.reconcileNow(transId, memberId));
+  }
+
+  private async reconcileNow(transId: string, memberId?: string): Promise<QueryOutcome> {
     const order = await this.findOrder(transId, memberId);
     const at = this.clock();
     if ((await this.budget.take(order.memberId, at, 1, this.options.reconciliation.maxQueriesPerMinute)) === 0) {
