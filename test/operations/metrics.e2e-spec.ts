@@ -51,9 +51,16 @@ describe('Metrics and spans of BaofooOperationsModule', () => {
   });
 
   it('reads the open orders exactly, outbox backlog and dead letters from the database at scrape time', async () => {
+    // Orders of its own, so the test stands alone: one held in REVIEW, one left PENDING.
+    await orderPaid(t, 1000, 900);
+    await t.app.get(PaymentService).createPayment({ orderMoney: 300, payId: '3002' });
+    const open: { status: string; n: number }[] = await t.dataSource.query(`SELECT status, count(*)::int AS n FROM baofoo_payment_orders WHERE status IN ('REVIEW', 'PENDING') GROUP BY status`);
     const text = await registry.metrics();
-    expect(sample(text, 'baofoo_orders{status="REVIEW"}')).toBe(1);
-    expect(sample(text, 'baofoo_orders{status="PENDING"}')).toBe(1);
+    for (const status of ['REVIEW', 'PENDING']) {
+      const n = open.find((o) => o.status === status)?.n ?? 0;
+      expect(n).toBeGreaterThanOrEqual(1);
+      expect(sample(text, `baofoo_orders{status="${status}"}`)).toBe(n);
+    }
     // Settled orders are never counted at scrape time: their totals are the estimate below.
     expect(sample(text, 'baofoo_orders{status="PAID"}')).toBeUndefined();
     // The outbox relay is off in this app: every event written is still waiting.
