@@ -105,7 +105,8 @@ describe('the module over a PostgreSQL that accepts only TLS', () => {
   });
 
   it.each<[string, () => Partial<BaofooPostgresOptions>, string, RegExp]>([
-    ['a CA that did not sign the server certificate', () => ({ ssl: { ca: files.wrongCa } }), DATABASE_TLS_ERRORS.certificateRefused, /^the database's TLS certificate was not accepted \(unable to verify the first certificate\): check the CA/],
+    // Node 24 adds a hint about --use-system-ca to the reason.
+    ['a CA that did not sign the server certificate', () => ({ ssl: { ca: files.wrongCa } }), DATABASE_TLS_ERRORS.certificateRefused, /^the database's TLS certificate was not accepted \(unable to verify the first certificate[^)]*\): check the CA/],
     // pg-connection-string: an sslmode in the url replaces the ssl object, CA and all (docs/runbook.md).
     ['sslmode in the url beside ssl: { ca }', () => ({ url: `${plainUrl}?sslmode=verify-full`, ssl: { ca: files.ca } }), DATABASE_TLS_ERRORS.certificateRefused, /TLS certificate was not accepted/],
     ['no TLS setting at all', () => ({}), DATABASE_TLS_ERRORS.tlsRequired, /^the database accepts only TLS connections and this one did not use TLS \(no pg_hba.conf entry .* no encryption\): set ssl/],
