@@ -23,8 +23,8 @@ export { decryptKey, encryptKey, parseMasterKey } from './config/key-encryption.
 export { resolveKeySecret, type KeySource } from './config/key-source.ts';
 export { BAOFOO_ENTITIES } from './database/baofoo-entities.ts';
 export { BAOFOO_MIGRATIONS } from './database/baofoo-migrations.ts';
-export { baofooPostgresOptions, type BaofooDataSourceOptions, type BaofooPostgresOptions } from './database/postgres-options.ts';
-export { BaofooDatabaseTlsError, DATABASE_TLS_ERRORS, retryUnlessTlsMismatch } from './database/database-tls.ts';
+export { baofooPostgresOptions, type BaofooPostgresOptions } from './database/postgres-options.ts';
+export { BaofooDatabaseTlsError, retryUnlessTlsMismatch } from './database/database-tls.ts';
 export { BaofooDatabase, BaofooDatabaseError, DATABASE_ERRORS, type BaofooDatabaseSettings, type BaofooTransaction } from './database/baofoo-database.ts';
 export type { BaofooModuleExtras } from './baofoo.module-definition.ts';
 export { PaymentOrderEntity } from './orders/payment-order.entity.ts';
@@ -65,4 +65,3 @@ export { NotificationLedgerArchiveEntity } from './operations/notification-ledge
 export { BaofooBoardModule } from './board/baofoo-board.module.ts';
 export type { BaofooBoardOptions } from './board/board-options.ts';
 export { AllowedHostGuard } from './board/allowed-host.guard.ts';
-export { BOARD_ALLOWED_HOSTS } from './board/allowed-hosts.provider.ts';
