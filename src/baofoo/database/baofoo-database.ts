@@ -259,7 +259,7 @@ export class BaofooDatabase {
     const connection = withoutStartupTimeout(this.connection());
     return {
       ...connection,
-      // The pool keeps its connections for good: TCP keepalive probes stop a NAT or cloud load balancer
+      // The pool keeps its floor of connections for good: TCP keepalive probes stop a NAT or cloud load balancer
       // (AWS NAT 350 s, Azure 4 min idle) from dropping one silently, which would cost a notification its answer.
       keepAlive: connection.keepAlive ?? true,
       keepAliveInitialDelayMillis: connection.keepAliveInitialDelayMillis ?? KEEPALIVE_AFTER_IDLE_MS,
