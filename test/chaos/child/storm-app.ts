@@ -5,7 +5,7 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BaofooModule } from '../../../src/baofoo/baofoo.module.ts';
 import { baofooPostgresOptions } from '../../../src/baofoo/database/postgres-options.ts';
-import { BAOFOO_OUTBOX_TUNING, DEFAULT_OUTBOX_TUNING } from '../../../src/baofoo/events/outbox.constants.ts';
+import { BAOFOO_OUTBOX_TUNING, DEFAULT_OUTBOX_TUNING, type OutboxTuning } from '../../../src/baofoo/events/outbox.constants.ts';
 import { testOptions } from '../../support/baofoo-test-app.ts';
 import { FulfilmentEffect } from '../chaos-fixtures.ts';
 
@@ -26,7 +26,7 @@ const moduleRef = await Test.createTestingModule({
 })
   .overrideProvider(BAOFOO_OUTBOX_TUNING)
   // Short leases and retries, so an event whose outcome could not be written during a fault comes back within the test.
-  .useValue({ ...DEFAULT_OUTBOX_TUNING, listenerTimeoutMs: 5000, leaseMarginMs: 2000, reconnectMs: 200, backoff: { ...DEFAULT_OUTBOX_TUNING.backoff, baseMs: 200, factor: 2, maxMs: 2000 } })
+  .useValue({ ...DEFAULT_OUTBOX_TUNING, listenerTimeoutMs: 5000, leaseMs: 7000, reconnectMs: 200, backoff: { ...DEFAULT_OUTBOX_TUNING.backoff, baseMs: 200, factor: 2, maxMs: 2000 } } satisfies OutboxTuning)
   .compile();
 
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
