@@ -176,7 +176,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const heartbeat = new LeaseHeartbeat(
       (claims) => db.answerBy(Date.now() + beatMs, () => renewLeases(db, claims, tuning.leaseMs)),
       beatMs,
-      (lost) => this.logger.warn(`outbox relay lost the lease of ${lost.size} event(s) in delivery (the database was out of reach longer than outbox leaseMs); another relay may call their listeners again: ${[...lost].join(', ')}`),
+      (lost) => this.logger.warn(`outbox relay lost the lease of ${lost.size} event(s) in delivery (the database was out of reach longer than outbox leaseMs, or a dead letter of the event was replayed); another relay may call their listeners again: ${[...lost].join(', ')}`),
       this.logger,
     );
     const abort = new AbortController();
