@@ -46,6 +46,7 @@ describe('Three instances reconciling one database', () => {
     const dueSince = new Map<string, number>();
     const delays: number[] = [];
     const claimsPerInstance = [0, 0, 0];
+    const kinds = new Map<string, number>();
     while (clock.secondsSince(start) < SIMULATED_SECONDS) {
       const now = clock.advance(STEP_SECONDS);
       if (clock.secondsSince(start) === 150) await Promise.all(paidLater.map((o) => sandbox.pay(o.transId, { result: 'paid' }, drop)));
@@ -58,6 +59,10 @@ describe('Three instances reconciling one database', () => {
       const seen = queried.length;
       const runs = await Promise.all(instances.map((i) => i.reconciliation.runOnce()));
       runs.forEach((r, k) => (claimsPerInstance[k] += r.claimed));
+      for (const o of runs.flatMap((r) => r.outcomes)) {
+        const kind = o.kind === 'error' ? `error ${o.error}` : o.kind;
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      }
       for (const q of queried.slice(seen)) {
         const since = dueSince.get(q.transId);
         if (since !== undefined) delays.push(q.at - since);
@@ -76,11 +81,19 @@ describe('Three instances reconciling one database', () => {
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(60_000);
     expect(byOrder.size).toBe(ORDERS);
 
-    // Every claim was one query: the database's attempt counters add up to what the sandbox recorded.
+    // Every claim is counted once by the database and has one outcome. A claim asks the gateway at most once:
+    // an answered claim was asked; an error (a timeout on a busy machine) may or may not have reached it; a skipped one did not.
     const [{ attempts }] = await a.dataSource.query('SELECT sum(query_attempts)::int AS attempts FROM baofoo_payment_orders');
-    // The three counts side by side, so a failure says which of them parted (once at load 8: attempts 506, 540 queries).
     const claims = claimsPerInstance.reduce((sum, n) => sum + n, 0);
-    expect({ attempts, claims }).toEqual({ attempts: queried.length, claims: queried.length });
+    const outcomes = [...kinds.values()].reduce((sum, n) => sum + n, 0);
+    // A busy machine may time a query out (its answer, if any, is dropped); nothing else may fail.
+    const errors = [...kinds].filter(([kind]) => kind.startsWith('error'));
+    expect(errors.map(([kind]) => kind).filter((kind) => kind !== 'error QUERY_TIMEOUT')).toEqual([]);
+    const unanswered = errors.reduce((sum, [, n]) => sum + n, 0) + (kinds.get('skipped') ?? 0);
+    const report = { attempts, claims, outcomes, queries: queried.length, kinds: Object.fromEntries(kinds) };
+    expect(report).toMatchObject({ attempts: claims, outcomes: claims });
+    expect(queried.length).toBeGreaterThanOrEqual(claims - unanswered);
+    expect(queried.length).toBeLessThanOrEqual(claims - (kinds.get('skipped') ?? 0));
     expect(claimsPerInstance.every((n) => n > 0)).toBe(true);
 
     for (const [group, status, event] of [
@@ -96,7 +109,7 @@ describe('Three instances reconciling one database', () => {
     const counts = [...byOrder.values()].map((t) => t.length);
     process.stderr.write(
       `three instances, ${SIMULATED_SECONDS / 60} simulated minutes, ${ORDERS} orders: ${queried.length} queries; per order min ${Math.min(...counts)} max ${Math.max(...counts)}; ` +
-        `smallest gap ${Math.min(...gaps) / 1000} s; largest due-to-query delay ${Math.max(...delays) / 1000} s; claims per instance ${claimsPerInstance.join('/')}\n`,
+        `smallest gap ${Math.min(...gaps) / 1000} s; largest due-to-query delay ${Math.max(...delays) / 1000} s; claims per instance ${claimsPerInstance.join('/')}; outcomes ${JSON.stringify(report.kinds)}\n`,
     );
   });
 });
