@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -77,10 +77,11 @@ describe('a database restarted mid-storm', () => {
   let appExit: string | undefined;
   let appDied: Promise<never>;
   let baseUrl: string;
+  let dataDir: string | undefined;
 
   beforeAll(async () => {
     // A data directory outside the private run folder, which the suite's restarts must keep.
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'baofoo-chaos-')), 'pgdata');
+    dataDir = join(mkdtempSync(join(tmpdir(), 'baofoo-chaos-')), 'pgdata');
     server = await startEmbeddedDatabase({ dataDir, persistent: false });
     // The storm's orders, then one fresh order per fault for the recovery probe.
     await seedChaosDatabase(server.url, ORDERS + FAULTS.length, MONEY);
@@ -111,6 +112,8 @@ describe('a database restarted mid-storm', () => {
       await exited;
     }
     await server?.stop();
+    // The server removes only its pgdata; the folder made for it goes too.
+    if (dataDir) rmSync(dirname(dataDir), { recursive: true, force: true });
   });
 
   /** One notification for a fresh order, retried like the gateway until it is answered OK. */

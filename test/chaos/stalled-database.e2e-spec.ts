@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
@@ -77,6 +77,8 @@ describe('a database that stalls mid-storm', () => {
     if (senderProcess?.exitCode === null) senderProcess.kill();
     await app?.close();
     await server?.stop();
+    // The server removes only its pgdata; the folder made for it goes too.
+    if (dataDir) rmSync(dirname(dataDir), { recursive: true, force: true });
   });
 
   it('answers OK only for committed settlements, delivers only with the effect in place, and answers a frozen database non-OK within 3 s', async () => {
