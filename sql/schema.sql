@@ -69,3 +69,12 @@ CREATE UNIQUE INDEX "baofoo_outbox_anomaly_once" ON "baofoo_outbox" ("order_id",
 CREATE TABLE "baofoo_schema_version" ("one_row" boolean NOT NULL DEFAULT true, "version" bigint NOT NULL, CONSTRAINT "baofoo_schema_version_one_row" CHECK ("one_row"), CONSTRAINT "PK_baofoo_schema_version" PRIMARY KEY ("one_row"));
 INSERT INTO "baofoo_schema_version" ("version") VALUES (0);
 UPDATE "baofoo_schema_version" SET "version" = 1764350000000;
+
+-- BaofooBridge1764360000000
+ALTER TABLE "baofoo_outbox" ADD "bridged_at" TIMESTAMP WITH TIME ZONE;
+ALTER TABLE "baofoo_outbox" ADD "bridge_next_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now();
+ALTER TABLE "baofoo_outbox" ADD "bridge_claims" integer NOT NULL DEFAULT '0';
+CREATE INDEX "baofoo_outbox_unbridged" ON "baofoo_outbox" ("id") WHERE "bridged_at" IS NULL;
+CREATE INDEX "baofoo_outbox_unbridged_order" ON "baofoo_outbox" ("order_id", "id") WHERE "bridged_at" IS NULL;
+CREATE TABLE "baofoo_bridges" ("exchange" character varying(255) NOT NULL, "registered_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_baofoo_bridges" PRIMARY KEY ("exchange"));
+UPDATE "baofoo_schema_version" SET "version" = 1764360000000;

@@ -5,6 +5,7 @@ import { runMigrate } from '../../src/cli/commands/migrate.command.ts';
 import { memoryIo } from '../../src/cli/cli-io.ts';
 import { BAOFOO_MIGRATIONS, BAOFOO_SCHEMA_VERSION } from '../../src/baofoo/database/baofoo-migrations.ts';
 import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
+import { FIRST_VERSIONED_SCHEMA, migrationVersion } from '../../src/baofoo/database/schema-version.ts';
 import { createTestApp } from '../support/baofoo-test-app.ts';
 import { createEmptyDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -51,8 +52,8 @@ describe('an app whose database has the module’s tables from an older version 
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createEmptyDatabase();
-    // Every migration but the newest, as a database migrated by the previous release would be.
-    const ds = await new DataSource({ ...baofooPostgresOptions({ url: db.url, poolSize: 1 }), migrations: BAOFOO_MIGRATIONS.slice(0, -1) }).initialize();
+    // The migrations before the version table, as a database migrated by a release without it would be.
+    const ds = await new DataSource({ ...baofooPostgresOptions({ url: db.url, poolSize: 1 }), migrations: BAOFOO_MIGRATIONS.filter((m) => migrationVersion(new m().name) < FIRST_VERSIONED_SCHEMA) }).initialize();
     await ds.runMigrations({ transaction: 'each' });
     await ds.destroy();
   });

@@ -6,6 +6,7 @@ import { BaofooOperations1764320000000 } from './migrations/1764320000000-baofoo
 import { BaofooOutboxWakeAfterCommit1764330000000 } from './migrations/1764330000000-baofoo-outbox-wake-after-commit.ts';
 import { BaofooAdditionalInfoMismatchOnce1764340000000 } from './migrations/1764340000000-baofoo-additional-info-mismatch-once.ts';
 import { BaofooSchemaVersion1764350000000 } from './migrations/1764350000000-baofoo-schema-version.ts';
+import { BaofooBridge1764360000000 } from './migrations/1764360000000-baofoo-bridge.ts';
 import { migrationVersion } from './schema-version.ts';
 
 /** Add these to your TypeORM `migrations` and run them (never `synchronize` in production). */
@@ -18,6 +19,7 @@ export const BAOFOO_MIGRATIONS = [
   BaofooOutboxWakeAfterCommit1764330000000,
   BaofooAdditionalInfoMismatchOnce1764340000000,
   BaofooSchemaVersion1764350000000,
+  BaofooBridge1764360000000,
 ];
 
 /** The schema version this code needs: its newest migration's. */

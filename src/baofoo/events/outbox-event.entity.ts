@@ -15,6 +15,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('baofoo_outbox_anomaly_once', { synchronize: false })
 @Index('baofoo_outbox_delivered', ['deliveredAt'], { where: '"delivered_at" IS NOT NULL' })
 @Index('baofoo_outbox_order_id', ['orderId'])
+@Index('baofoo_outbox_unbridged', ['id'], { where: '"bridged_at" IS NULL' })
+@Index('baofoo_outbox_unbridged_order', ['orderId', 'id'], { where: '"bridged_at" IS NULL' })
 export class OutboxEventEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
@@ -53,4 +55,16 @@ export class OutboxEventEntity {
   /** Times a relay claimed this event (a claim whose relay died counts too). */
   @Column({ type: 'integer', default: 0 })
   attempts!: number;
+
+  /** Set once the RabbitMQ bridge's broker confirmed the event (`BaofooBridgeModule`); null until then, and for good without a bridge. */
+  @Column({ name: 'bridged_at', type: 'timestamptz', nullable: true })
+  bridgedAt!: Date | null;
+
+  /** When a bridge may claim it next: the bridge's own lease, apart from the relay's `nextAttemptAt`. */
+  @Column({ name: 'bridge_next_at', type: 'timestamptz', default: () => 'now()' })
+  bridgeNextAt!: Date;
+
+  /** Times a bridge claimed this event: the token each of its writes names. */
+  @Column({ name: 'bridge_claims', type: 'integer', default: 0 })
+  bridgeClaims!: number;
 }

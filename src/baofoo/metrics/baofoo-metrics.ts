@@ -14,6 +14,8 @@ export interface BaofooMetrics {
   settled(source: 'notification', seconds: number): void;
   reconciliationQuery(outcome: string): void;
   gatewayQuery(outcome: string, seconds: number): void;
+  /** Events of a bridge batch the broker confirmed, or whose batch failed (they are published again). */
+  bridged(outcome: 'confirmed' | 'failed', events: number): void;
 }
 
 export interface PrometheusSetup {
@@ -65,6 +67,7 @@ export async function prometheusMetrics(setup: PrometheusSetup): Promise<BaofooM
   const events = new client.Counter({ ...fresh('events_written_total'), help: 'Events written to the outbox, by type', labelNames: ['type'] });
   const settlement = new client.Histogram({ ...fresh('settlement_duration_seconds'), help: 'Time from a verified notification to its committed settlement', labelNames: ['source'], buckets: LATENCY_BUCKETS });
   const queries = new client.Counter({ ...fresh('reconciliation_queries_total'), help: 'Order queries by outcome', labelNames: ['outcome'] });
+  const bridgeEvents = new client.Counter({ ...fresh('bridge_events_total'), help: 'Events the RabbitMQ bridge published, by outcome: confirmed by the broker, or in a batch that failed (published again later)', labelNames: ['outcome'] });
   const gateway = new client.Histogram({ ...fresh('gateway_query_duration_seconds'), help: "The gateway's order-query latency, by outcome (answered or the error code)", labelNames: ['outcome'], buckets: GATEWAY_BUCKETS });
 
   const byStatus = (n: string, help: string, statuses: readonly string[], value: (r: GaugeReading) => Record<string, number>) =>
@@ -89,6 +92,8 @@ export async function prometheusMetrics(setup: PrometheusSetup): Promise<BaofooM
     });
   gauge('outbox_backlog', 'Events not yet delivered to every listener', (r) => r.outboxBacklog);
   gauge('outbox_oldest_pending_seconds', 'Age of the oldest undelivered event', (r) => r.outboxOldestSeconds);
+  gauge('bridge_backlog', 'Events the RabbitMQ bridge has not yet published with a confirmation (0 without a bridge)', (r) => r.bridgeBacklog);
+  gauge('bridge_oldest_pending_seconds', 'Age of the oldest event the RabbitMQ bridge has not yet published (0 without a bridge)', (r) => r.bridgeOldestSeconds);
   gauge('dead_letters', 'Listener deliveries that gave up and wait for a replay', (r) => r.deadLetters);
   gauge('reconciliation_due', 'PENDING orders whose next order query is due', (r) => r.reconciliationDue);
   gauge('reconciliation_mismatches', 'Order-query answers that contradicted a settled order (ledger rows)', (r) => r.mismatches);
@@ -121,6 +126,9 @@ export async function prometheusMetrics(setup: PrometheusSetup): Promise<BaofooM
     },
     gatewayQuery(outcome, seconds) {
       gateway.observe({ outcome: outcome === 'answered' ? outcome : codeLabel(outcome) }, seconds);
+    },
+    bridged(outcome, count) {
+      bridgeEvents.inc({ outcome }, count);
     },
   };
 }

@@ -47,6 +47,16 @@ export function outboxOldestSql(): string {
   return `SELECT coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0)::float8 FROM baofoo_outbox WHERE delivered_at IS NULL`;
 }
 
+/** Events not yet confirmed by the RabbitMQ bridge, on the partial unbridged index; 0 while no bridge is registered. */
+export function bridgeBacklogSql(): string {
+  return `SELECT CASE WHEN EXISTS (SELECT 1 FROM baofoo_bridges) THEN (SELECT count(*)::int FROM baofoo_outbox WHERE bridged_at IS NULL) ELSE 0 END`;
+}
+
+/** Age in seconds of the first event in id order the bridge has not confirmed (ids follow commits closely): one entry of the same index. */
+export function bridgeOldestSql(): string {
+  return `SELECT CASE WHEN EXISTS (SELECT 1 FROM baofoo_bridges) THEN coalesce((SELECT extract(epoch FROM clock_timestamp() - created_at)::float8 FROM baofoo_outbox WHERE bridged_at IS NULL ORDER BY id LIMIT 1), 0) ELSE 0 END`;
+}
+
 /** Dead-lettered deliveries, on their partial index. */
 export function deadLettersSql(): string {
   return `SELECT count(*)::int FROM baofoo_event_deliveries WHERE status = 'dead'`;
@@ -65,6 +75,8 @@ export function gaugesSql(): string {
     reconciliationDue: dueOrdersSql('$1'),
     outboxBacklog: outboxBacklogSql(),
     outboxOldestSeconds: outboxOldestSql(),
+    bridgeBacklog: bridgeBacklogSql(),
+    bridgeOldestSeconds: bridgeOldestSql(),
     deadLetters: deadLettersSql(),
     mismatches: mismatchesSql(),
   };

@@ -13,6 +13,7 @@ function recording() {
     settled: (source) => log.push(['settled', source]),
     reconciliationQuery: (outcome) => log.push(['query', outcome]),
     gatewayQuery: (outcome) => log.push(['gateway', outcome]),
+    bridged: (outcome, events) => log.push(['bridged', outcome, events]),
   };
   return { log, observer: metricsObserver(metrics) };
 }
@@ -43,5 +44,12 @@ describe('metricsObserver', () => {
     await expect(observer.notification({}, async () => { throw new Error('lost'); })).rejects.toThrow('lost');
     await observer.notification({}, async () => ({ status: 200 }));
     expect(log).toEqual([['settled', 'notification']]);
+  });
+
+  it("counts a bridge batch's events as confirmed once published, as failed when the broker did not confirm it", async () => {
+    const { log, observer } = recording();
+    await observer.bridgeBatch(3, async () => undefined);
+    await expect(observer.bridgeBatch(2, async () => { throw new Error('blocked'); })).rejects.toThrow('blocked');
+    expect(log).toEqual([['bridged', 'confirmed', 3], ['bridged', 'failed', 2]]);
   });
 });

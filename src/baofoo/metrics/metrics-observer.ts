@@ -42,6 +42,15 @@ export function metricsObserver(metrics: BaofooMetrics): BaofooObserver {
       countOutcomes([outcome]);
       return outcome;
     },
+    async bridgeBatch(events, publish) {
+      try {
+        await publish();
+        metrics.bridged('confirmed', events);
+      } catch (e) {
+        metrics.bridged('failed', events);
+        throw e;
+      }
+    },
     async gatewayQuery(_target, query) {
       const started = performance.now();
       try {

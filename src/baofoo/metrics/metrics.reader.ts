@@ -12,6 +12,10 @@ export interface GaugeReading {
   outboxBacklog: number;
   /** Age of the oldest undelivered event, seconds (0 when none). */
   outboxOldestSeconds: number;
+  /** Events the RabbitMQ bridge has not published with a confirmation (0 without a bridge). */
+  bridgeBacklog: number;
+  /** Age of the oldest of them, seconds (0 when none). */
+  bridgeOldestSeconds: number;
   deadLetters: number;
   /** PENDING orders whose next query is due now: reconciliation is behind when this stays up. */
   reconciliationDue: number;
@@ -39,6 +43,7 @@ export class MetricsReader {
       openOrders: byStatus(OPEN_STATUSES, r.openOrders),
       estimatedOrders: byStatus(ORDER_STATUSES, r.estimatedOrders),
       outboxOldestSeconds: Math.max(0, r.outboxOldestSeconds),
+      bridgeOldestSeconds: Math.max(0, r.bridgeOldestSeconds),
     };
   }
 }

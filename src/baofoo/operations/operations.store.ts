@@ -21,7 +21,9 @@ export interface ArchivedBatch {
  * listeners is still owed it: a dead-lettered delivery also marks the event
  * delivered, and must stay until it is replayed. Events raised once per
  * order stay too: their row is what stops a resent copy from raising the
- * alert again (ONCE_PER_ORDER_TYPES). SKIP LOCKED lets every
+ * alert again (ONCE_PER_ORDER_TYPES). While a RabbitMQ bridge is registered
+ * (`baofoo_bridges`), an event it has not published stays, however long the
+ * broker is away. SKIP LOCKED lets every
  * instance run the job at once without waiting on (or deleting under) another
  * instance's batch or a relay pass that holds a row.
  */
@@ -30,6 +32,7 @@ const PURGE_DELIVERED_SQL = `WITH doomed AS (
      WHERE o.delivered_at IS NOT NULL AND o.delivered_at < $1::timestamptz
        AND NOT EXISTS (SELECT 1 FROM baofoo_event_deliveries d WHERE d.event_id = o.event_id AND d.status <> 'delivered')
        AND o.type <> ALL($3::text[])
+       AND (o.bridged_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM baofoo_bridges))
      ORDER BY o.delivered_at LIMIT $2 FOR UPDATE OF o SKIP LOCKED),
   deliveries AS (DELETE FROM baofoo_event_deliveries d USING doomed WHERE d.event_id = doomed.event_id RETURNING d.id),
   events AS (DELETE FROM baofoo_outbox o USING doomed WHERE o.id = doomed.id RETURNING o.id)

@@ -26,5 +26,6 @@ export function tracingObserver(span: SpanRunner): BaofooObserver {
     orderReconciled: (transId, reconcile) => span('baofoo.reconciliation.reconcile', { [A.transId]: transId }, reconcile, (outcome) => ({ [A.outcome]: outcome.kind })),
     gatewayQuery: (target, query) => span('baofoo.gateway.query', { [A.transId]: target.transId, [A.memberId]: target.memberId }, query),
     relayPass: (pass) => span('baofoo.outbox.relay_claim', {}, pass),
+    bridgeBatch: (events, publish) => span('baofoo.bridge.publish', { [A.count]: events }, publish),
   };
 }

@@ -50,6 +50,8 @@ export interface BaofooObserver {
   gatewayQuery<T>(target: { readonly transId: string; readonly memberId: string }, query: () => Promise<T>): Promise<T>;
   /** One pass of the outbox relay (claim, deliveries started, finish). */
   relayPass(pass: () => Promise<void>): Promise<void>;
+  /** One batch of `events` published to the broker by the RabbitMQ bridge; `publish` resolves once the broker confirmed all of them. */
+  bridgeBatch(events: number, publish: () => Promise<void>): Promise<void>;
 }
 
 /** The observer when metrics and tracing are off: every scope just runs its work. */
@@ -61,4 +63,5 @@ export const NO_OBSERVER: BaofooObserver = {
   orderReconciled: (_transId, reconcile) => reconcile(),
   gatewayQuery: (_target, query) => query(),
   relayPass: (pass) => pass(),
+  bridgeBatch: (_events, publish) => publish(),
 };

@@ -16,5 +16,6 @@ export function bothObservers(outer: BaofooObserver, inner: BaofooObserver): Bao
     orderReconciled: (transId, reconcile) => outer.orderReconciled(transId, () => inner.orderReconciled(transId, reconcile)),
     gatewayQuery: (target, query) => outer.gatewayQuery(target, () => inner.gatewayQuery(target, query)),
     relayPass: (pass) => outer.relayPass(() => inner.relayPass(pass)),
+    bridgeBatch: (events, publish) => outer.bridgeBatch(events, () => inner.bridgeBatch(events, publish)),
   };
 }

@@ -1,0 +1,99 @@
+import type { BaofooTransaction } from '../database/baofoo-database.ts';
+import { named } from '../database/named-statements.ts';
+
+/**
+ * The bridge's SQL: its own position and lease in `baofoo_outbox`
+ * (`bridged_at`, `bridge_next_at`, `bridge_claims`), never the relay's
+ * columns, so listeners and the broker never wait on each other.
+ */
+
+type Sql = Pick<BaofooTransaction, 'query'>;
+
+/** One claim of one event by a bridge: the row's `bridge_claims` as the claim left it, named by every later write. */
+export interface BridgeClaim {
+  id: string;
+  claims: number;
+}
+
+export interface BridgeEvent extends BridgeClaim {
+  eventId: string;
+  type: string;
+  /** The event as listeners get it (identity columns filled in). */
+  payload: Record<string, unknown>;
+  /** Commit → claim on the database clock, ms. */
+  ageMs: number;
+}
+
+/**
+ * Claims up to `limit` events with a lease, oldest first, in one autocommit
+ * statement. Only the oldest event of an order not yet bridged is eligible:
+ * the next one waits until the broker confirmed it, so each order's events
+ * reach the broker in the order they were written, and other orders go in
+ * parallel. An event whose claim another bridge holds keeps its order's later
+ * events waiting too (it is not bridged). SKIP LOCKED lets several instances
+ * claim at once; the lease brings back the claims of a bridge that died.
+ */
+export async function claimBridgeEvents(db: Sql, limit: number, leaseMs: number): Promise<BridgeEvent[]> {
+  const rows = await db.query<{ id: string; event_id: string; type: string; order_id: string | null; trans_id: string | null; payload: Record<string, unknown>; bridge_claims: number; age_ms: number }>(
+    named(
+      'baofoo_bridge_claim',
+      `WITH claimed AS (
+       UPDATE baofoo_outbox o
+          SET bridge_next_at = clock_timestamp() + $2::int * interval '1 millisecond', bridge_claims = o.bridge_claims + 1
+        WHERE o.id IN (SELECT e.id FROM baofoo_outbox e
+                        WHERE e.bridged_at IS NULL AND e.bridge_next_at <= now()
+                          AND NOT EXISTS (SELECT 1 FROM baofoo_outbox p
+                                           WHERE p.bridged_at IS NULL AND p.order_id = e.order_id AND p.id < e.id)
+                        ORDER BY e.id
+                        LIMIT $1
+                          FOR UPDATE SKIP LOCKED)
+          AND o.bridged_at IS NULL
+       RETURNING o.id, o.event_id, o.type, o.order_id, o.trans_id, o.payload, o.bridge_claims,
+                 (extract(epoch FROM clock_timestamp() - o.created_at) * 1000)::float8 AS age_ms)
+     SELECT * FROM claimed ORDER BY id`,
+    ),
+    [limit, leaseMs],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    eventId: r.event_id,
+    type: r.type,
+    payload: { ...r.payload, eventId: r.event_id, type: r.type, orderId: r.order_id, transId: r.payload.transId ?? r.trans_id },
+    claims: r.bridge_claims,
+    ageMs: Math.max(0, r.age_ms),
+  }));
+}
+
+/** Records the broker's confirmation of these claims; a claim no longer current (its lease ran out and another bridge took it) changes nothing. */
+export async function markBridged(db: Sql, claims: readonly BridgeClaim[]): Promise<void> {
+  if (claims.length === 0) return;
+  await db.query(
+    named(
+      'baofoo_bridge_mark',
+      `UPDATE baofoo_outbox o SET bridged_at = clock_timestamp()
+         FROM unnest($1::bigint[], $2::int[]) AS u(id, claims)
+        WHERE o.id = u.id AND o.bridge_claims = u.claims AND o.bridged_at IS NULL`,
+    ),
+    claimParams(claims),
+  );
+}
+
+/** Hands claims back, due again after `delayMs` (the broker was out of reach); a claim no longer current changes nothing. */
+export async function releaseBridgeClaims(db: Sql, claims: readonly BridgeClaim[], delayMs: number): Promise<void> {
+  if (claims.length === 0) return;
+  await db.query(
+    `UPDATE baofoo_outbox o SET bridge_next_at = clock_timestamp() + $3::int * interval '1 millisecond'
+       FROM unnest($1::bigint[], $2::int[]) AS u(id, claims)
+      WHERE o.id = u.id AND o.bridge_claims = u.claims AND o.bridged_at IS NULL`,
+    [...claimParams(claims), Math.max(0, Math.round(delayMs))],
+  );
+}
+
+/** Says a bridge publishes to `exchange` from now on: housekeeping keeps every event not yet bridged while a row is there. */
+export async function registerBridge(db: Sql, exchange: string): Promise<void> {
+  await db.query(`INSERT INTO baofoo_bridges (exchange) VALUES ($1) ON CONFLICT DO NOTHING`, [exchange]);
+}
+
+function claimParams(claims: readonly BridgeClaim[]): unknown[] {
+  return [claims.map((c) => c.id), claims.map((c) => c.claims)];
+}
