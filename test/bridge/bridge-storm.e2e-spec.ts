@@ -1,0 +1,218 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import amqp from 'amqplib';
+import pg from 'pg';
+import { startRabbitMq, type RabbitMq } from '../../src/infra/rabbitmq.ts';
+import { chaosTransId, seedChaosDatabase } from '../chaos/chaos-fixtures.ts';
+import { startStorm } from '../chaos/sender-process.ts';
+import { formBody, successFields } from '../notifications/notification-support.ts';
+import { createEmptyDatabase, type TestDatabase } from '../support/test-database.ts';
+
+const ORDERS = 300;
+const SENDERS = 16;
+const MONEY = 100;
+/** A gateway retries every second; a tenth of that keeps the test short. */
+const RETRY_MS = 100;
+const EXCHANGE = 'baofoo.events';
+const QUEUE = 'bridge-storm';
+/** Longest wait for something that must happen (the bridge catching up, a blocked connection): only a real hang misses it. */
+const DEADLINE_MS = 90_000;
+
+interface Fault {
+  name: string;
+  atShare: number;
+  run(broker: RabbitMq, unbridged: () => Promise<number>): Promise<void>;
+}
+
+/** Events the bridge held back while the memory alarm blocked it, counted just before the alarm cleared. */
+let heldDuringAlarm = -1;
+
+const FAULTS: Fault[] = [
+  { name: 'broker restarted', atShare: 0.25, run: (broker) => broker.restart() },
+  {
+    name: 'memory alarm',
+    atShare: 0.55,
+    async run(broker, unbridged) {
+      await broker.setMemoryAlarm(true);
+      // The broker blocks a connection once it publishes: the bridge's, since the storm keeps committing events.
+      await until(async () => /\bblocked\b/.test(await broker.ctl('list_connections', '-q', '--no-table-headers', 'state')), 'a connection blocked by the memory alarm');
+      heldDuringAlarm = await unbridged();
+      await broker.setMemoryAlarm(false);
+    },
+  },
+];
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = performance.now() + DEADLINE_MS;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`no ${what} within ${DEADLINE_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** One signed notification, retried like the gateway until it is answered OK. */
+async function sendUntilOk(baseUrl: string, body: string): Promise<void> {
+  let said = '';
+  const deadline = performance.now() + DEADLINE_MS;
+  while (performance.now() < deadline) {
+    try {
+      const res = await fetch(`${baseUrl}/baofoo/notify`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, signal: AbortSignal.timeout(10_000) });
+      said = `${res.status} ${(await res.text()).slice(0, 40)}`;
+      if (said === '200 OK') return;
+    } catch (e) {
+      said = (e as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+  }
+  throw new Error(`no OK within ${DEADLINE_MS} ms (last answer: ${said})`);
+}
+
+/**
+ * The issue's proof of the RabbitMQ bridge: a storm of signed success
+ * notifications (the gateway-like sender of the chaos suites), with failure
+ * notifications for every other order sent beside it so that those orders
+ * have two events whose order matters (FAILED then a late PAID, or PAID then
+ * an anomaly), while the broker is restarted and later blocked by a memory
+ * alarm. The app runs in a process of its own with no handler for uncaught
+ * errors. Afterwards the queue bound to the exchange holds every committed
+ * event at least once, its distinct message ids are exactly the events, each
+ * order's events are in commit order, nothing was dead-lettered, and every
+ * notification was answered OK.
+ */
+describe('the RabbitMQ bridge through a broker restart and a memory alarm', () => {
+  let broker: RabbitMq;
+  let db: TestDatabase;
+  let appProcess: ChildProcess | undefined;
+  let senderProcess: ChildProcess | undefined;
+  let appExit: string | undefined;
+  let appDied: Promise<never>;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    // The broker is this suite's own: only the bridge suites pay for its start.
+    [broker, db] = await Promise.all([startRabbitMq(), createEmptyDatabase()]);
+    await seedChaosDatabase(db.url, ORDERS, MONEY);
+    // The consumer's queue is bound before the first event is published: a topic exchange drops what no queue is bound to.
+    const admin = await amqp.connect(broker.url);
+    const channel = await admin.createChannel();
+    await channel.assertExchange(EXCHANGE, 'topic', { durable: true });
+    await channel.assertQueue(QUEUE, { durable: true });
+    await channel.bindQueue(QUEUE, EXCHANGE, '#');
+    await admin.close();
+
+    const app = spawn(process.execPath, ['--import', new URL('../events/child/swc-register.mjs', import.meta.url).href, fileURLToPath(new URL('./child/bridge-app.ts', import.meta.url))], {
+      env: { ...process.env, DATABASE_URL: db.url, BAOFOO_BRIDGE_AMQP_URL: broker.url },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    appProcess = app;
+    appDied = new Promise<never>((_, reject) => {
+      app.once('exit', (code, signal) => {
+        appExit = `code ${code}, signal ${signal}`;
+        reject(new Error(`the app's process exited (${appExit})`));
+      });
+    });
+    appDied.catch(() => undefined);
+    baseUrl = await Promise.race([new Promise<string>((resolve) => app.on('message', (m: { ready?: string }) => m.ready && resolve(m.ready))), appDied]);
+  }, 180_000);
+
+  afterAll(async () => {
+    if (senderProcess?.exitCode === null) senderProcess.kill();
+    if (appProcess && appProcess.exitCode === null && appProcess.signalCode === null) {
+      const exited = new Promise((resolve) => appProcess!.once('exit', resolve));
+      appProcess.kill('SIGKILL');
+      await exited;
+    }
+    await broker?.stop();
+    await db?.drop();
+  }, 120_000);
+
+  it('puts every committed event in the bound queue, each order in commit order, nothing dead-lettered, every notification answered OK', async () => {
+    const check = new pg.Client(db.url);
+    check.on('error', () => undefined);
+    await check.connect();
+    const unbridged = async () => (await check.query<{ n: number }>('SELECT count(*)::int AS n FROM baofoo_outbox WHERE bridged_at IS NULL')).rows[0].n;
+    try {
+      const transIds = Array.from({ length: ORDERS }, (_, i) => chaosTransId(i + 1));
+      const faultsRun: string[] = [];
+      let faultFailed: (e: Error) => void = () => undefined;
+      const faultFailure = new Promise<never>((_, reject) => {
+        faultFailed = reject;
+      });
+      const storm = startStorm(
+        { baseUrl, transIds, money: MONEY, senders: SENDERS, retryMs: RETRY_MS, faultAtOk: FAULTS.map((f) => Math.round(f.atShare * ORDERS)) },
+        (m: { fault?: { index: number } }) => {
+          if (!m.fault) return;
+          const { index } = m.fault;
+          FAULTS[index]
+            .run(broker, unbridged)
+            .then(() => {
+              faultsRun.push(FAULTS[index].name);
+              storm.sender.send({ faultDone: index });
+            })
+            .catch((e: unknown) => faultFailed(e as Error));
+        },
+      );
+      senderProcess = storm.sender;
+      // Failures for every other order, four at a time, beside the storm's successes.
+      const failing = transIds.filter((_, i) => i % 2 === 1);
+      const failures = (async () => {
+        const queue = [...failing];
+        await Promise.all(
+          Array.from({ length: 4 }, async () => {
+            for (let t = queue.shift(); t; t = queue.shift()) await sendUntilOk(baseUrl, formBody(successFields(t, MONEY, { Result: '0', ResultDesc: '0000' })));
+          }),
+        );
+      })();
+      await Promise.race([Promise.all([storm.done, failures]), appDied, faultFailure]);
+
+      // The bridge catches up once the broker is back and unblocked.
+      await Promise.race([until(async () => (await unbridged()) === 0, 'empty bridge backlog'), appDied]);
+      expect(appExit).toBeUndefined();
+
+      const events = (await check.query<{ id: string; event_id: string; type: string; trans_id: string | null }>('SELECT id, event_id, type, trans_id FROM baofoo_outbox ORDER BY id')).rows;
+      const deadLetters = (await check.query<{ n: number }>(`SELECT count(*)::int AS n FROM baofoo_event_deliveries WHERE status = 'dead'`)).rows[0].n;
+
+      const reader = await amqp.connect(broker.url);
+      const channel = await reader.createChannel();
+      const messages: { messageId: string; type: string; routingKey: string; body: { eventId: string; transId: string | null } }[] = [];
+      for (let m = await channel.get(QUEUE, { noAck: true }); m; m = await channel.get(QUEUE, { noAck: true })) {
+        messages.push({ messageId: m.properties.messageId as string, type: m.properties.type as string, routingKey: m.fields.routingKey, body: JSON.parse(m.content.toString('utf8')) });
+      }
+      await reader.close();
+
+      const okTransIds = new Set(storm.answers.filter((a) => a.ok).map((a) => a.transId));
+      const byEventId = new Map(events.map((e) => [e.event_id, e]));
+      // Each order's events as the queue holds them, by outbox id (the commit order of an order's events).
+      const queued = new Map<string, number[]>();
+      for (const m of messages) {
+        const event = byEventId.get(m.messageId);
+        if (!event?.trans_id) continue;
+        queued.set(event.trans_id, [...(queued.get(event.trans_id) ?? []), Number(event.id)]);
+      }
+      const outOfOrder = [...queued].filter(([, ids]) => ids.some((id, i) => i > 0 && id < ids[i - 1]));
+      const twoEventOrders = [...queued].filter(([, ids]) => new Set(ids).size > 1).length;
+      process.stdout.write(
+        `bridge storm: ${ORDERS} orders (${failing.length} also sent a failure), ${events.length} events, ${messages.length} messages ` +
+          `(${messages.length - new Set(messages.map((m) => m.messageId)).size} duplicates), ${twoEventOrders} orders with two events, ` +
+          `${heldDuringAlarm} events held back during the alarm, faults: ${faultsRun.join(', ')}\n`,
+      );
+
+      expect(faultsRun).toEqual(FAULTS.map((f) => f.name));
+      // The alarm really held events back: the bridge was blocked with events waiting.
+      expect(heldDuringAlarm).toBeGreaterThan(0);
+      expect(okTransIds).toEqual(new Set(transIds));
+      // At least once, and exactly the committed events.
+      expect(new Set(messages.map((m) => m.messageId))).toEqual(new Set(events.map((e) => e.event_id)));
+      expect(messages.filter((m) => m.type !== byEventId.get(m.messageId)?.type || m.routingKey !== m.type || m.body.eventId !== m.messageId)).toEqual([]);
+      // Per-order order, checked on orders where it can fail.
+      expect(twoEventOrders).toBeGreaterThan(0);
+      expect(outOfOrder).toEqual([]);
+      expect(deadLetters).toBe(0);
+      expect(events.filter((e) => e.type === 'baofoo.delivery.dead_lettered')).toEqual([]);
+    } finally {
+      await check.end();
+    }
+  }, 300_000);
+});
