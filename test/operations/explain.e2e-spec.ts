@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import type { BaofooDatabase } from '../../src/baofoo/database/baofoo-database.ts';
 import { BOARD_SQL } from '../../src/baofoo/board/board.reader.ts';
-import { deadLettersSql, dueOrdersSql, gaugesSql, mismatchesSql, openOrdersSql, outboxBacklogSql, outboxOldestSql } from '../../src/baofoo/metrics/gauge-sql.ts';
+import { bridgeBacklogSql, bridgeOldestSql, deadLettersSql, dueOrdersSql, gaugesSql, mismatchesSql, openOrdersSql, outboxBacklogSql, outboxOldestSql } from '../../src/baofoo/metrics/gauge-sql.ts';
+import { claimBridgeEvents } from '../../src/baofoo/bridge/bridge-store.ts';
 import { MetricsReader } from '../../src/baofoo/metrics/metrics.reader.ts';
 import { ledgerMonth } from '../../src/baofoo/operations/ledger-month.ts';
 import { OperationsStore } from '../../src/baofoo/operations/operations.store.ts';
@@ -41,7 +42,7 @@ describe(`Query plans on ${ORDERS.toLocaleString('en')} orders`, () => {
 
   /** A DataSource stand-in that plans each statement it is given instead of running it, and answers `rows`. */
   function planning(into: PlanNode[][], rows: unknown[] = []): BaofooDatabase {
-    return { query: async (sql: string, params: unknown[]) => (into.push(await plan(sql, params)), rows) } as unknown as BaofooDatabase;
+    return { query: async (sql: string | { text: string }, params: unknown[]) => (into.push(await plan(typeof sql === 'string' ? sql : sql.text, params)), rows) } as unknown as BaofooDatabase;
   }
 
   function expectIndexed(planNodes: PlanNode[], relation: string, index?: string): void {
@@ -76,13 +77,16 @@ describe(`Query plans on ${ORDERS.toLocaleString('en')} orders`, () => {
     );
     await client.query(`SET maintenance_work_mem = '256MB'`);
     for (const index of indexes) await client.query(index.definition);
-    // Their events, one in five long delivered (housekeeping's work), and a ledger with a few mismatches.
+    // Their events, one in five long delivered (housekeeping's work), all but one in a thousand published by a RabbitMQ bridge,
+    // and a ledger with a few mismatches.
     await client.query(
-      `INSERT INTO baofoo_outbox (event_id, type, order_id, trans_id, payload, created_at, delivered_at)
-       SELECT gen_random_uuid(), 'baofoo.payment.succeeded', i, 'T' || lpad(i::text, 12, '0'), '{}', $1::timestamptz - make_interval(days => i % 60), $1::timestamptz - make_interval(days => i % 60)
+      `INSERT INTO baofoo_outbox (event_id, type, order_id, trans_id, payload, created_at, delivered_at, bridged_at)
+       SELECT gen_random_uuid(), 'baofoo.payment.succeeded', i, 'T' || lpad(i::text, 12, '0'), '{}', $1::timestamptz - make_interval(days => i % 60), $1::timestamptz - make_interval(days => i % 60),
+         CASE WHEN i % 1000 <> 0 THEN $1::timestamptz - make_interval(days => i % 60) END
        FROM generate_series(1, 200000) AS i`,
       [NOW],
     );
+    await client.query(`INSERT INTO baofoo_bridges (exchange) VALUES ('baofoo.events')`);
     await client.query(
       `INSERT INTO baofoo_notification_ledger (received_at, order_id, trans_id, source_ip, method, raw_body, verdict, reason_code, http_status)
        SELECT $1::timestamptz - make_interval(secs => i * 60), i, 'T' || lpad(i::text, 12, '0'), '127.0.0.1', 'POST', '', 'applied',
@@ -139,6 +143,16 @@ describe(`Query plans on ${ORDERS.toLocaleString('en')} orders`, () => {
     const { from, to } = ledgerMonth('2026-11', 'Asia/Shanghai', NOW);
     await new OperationsStore(planning(plans, [{ moved: 0, last: null }])).archiveLedgerBatch(from, to, 2000);
     expectIndexed(plans[0], 'baofoo_notification_ledger', 'baofoo_notification_ledger_received_at');
+  });
+
+  it("plans the bridge's claim, its per-order check and its gauges on the unbridged indexes", async () => {
+    const plans: PlanNode[][] = [];
+    await claimBridgeEvents(planning(plans), 200, 30_000);
+    expectIndexed(plans[0], 'baofoo_outbox', 'baofoo_outbox_unbridged');
+    expect(plans[0].some((n) => n['Index Name'] === 'baofoo_outbox_unbridged_order')).toBe(true);
+    expectIndexed(await plan(bridgeBacklogSql(), []), 'baofoo_outbox', 'baofoo_outbox_unbridged');
+    expectIndexed(await plan(bridgeOldestSql(), []), 'baofoo_outbox', 'baofoo_outbox_unbridged');
+    expectIndexed(await plan(BOARD_SQL.bridge, []), 'baofoo_outbox', 'baofoo_outbox_unbridged');
   });
 
   it('plans every lookup of a metrics scrape on an index: no pass over the orders', async () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BaofooDatabase } from '../database/baofoo-database.ts';
+import { bridgeBacklogSql, bridgeOldestSql } from '../metrics/gauge-sql.ts';
 
 /** Orders created on one day (in the protocol's time zone) that now have `status`. */
 export interface DailyStatusCount {
@@ -34,6 +35,12 @@ export interface ReconciliationBacklog {
   overdue: { transId: string; memberId: string; nextQueryAt: Date; queryAttempts: number; lastCheckResult: string | null }[];
 }
 
+/** The RabbitMQ bridge's backlog: events not yet confirmed by the broker. */
+export interface BridgeBacklog {
+  waiting: number;
+  oldestSeconds: number;
+}
+
 export interface OrderStory {
   order: Record<string, unknown>;
   ledger: Record<string, unknown>[];
@@ -57,6 +64,8 @@ export const BOARD_SQL = {
   backlog: `SELECT count(*)::int AS pending, (count(*) FILTER (WHERE next_query_at <= $1::timestamptz))::int AS due,
         min(next_query_at) FILTER (WHERE next_query_at <= $1::timestamptz) AS "oldestDueAt"
       FROM baofoo_payment_orders WHERE status = 'PENDING'`,
+  // The metrics' own lookups (partial unbridged index), null while no bridge is registered.
+  bridge: `SELECT (${bridgeBacklogSql()}) AS waiting, (${bridgeOldestSql()}) AS "oldestSeconds" WHERE EXISTS (SELECT 1 FROM baofoo_bridges)`,
   overdue: `SELECT trans_id AS "transId", member_id AS "memberId", next_query_at AS "nextQueryAt", query_attempts AS "queryAttempts", last_check_result AS "lastCheckResult"
       FROM baofoo_payment_orders WHERE status = 'PENDING' AND next_query_at <= $1::timestamptz ORDER BY next_query_at LIMIT $2`,
   orders: `SELECT id::text AS id, member_id AS "memberId", terminal_id AS "terminalId", trans_id AS "transId", pay_id AS "payId", status, version,
@@ -101,6 +110,12 @@ export class BoardReader {
       this.db.query<ReconciliationBacklog['overdue'][number]>(BOARD_SQL.overdue, [now, limit]),
     ]);
     return { ...counts, overdue };
+  }
+
+  /** The bridge's backlog, or null when no RabbitMQ bridge is registered. */
+  async bridgeBacklog(): Promise<BridgeBacklog | null> {
+    const [row] = await this.db.query<BridgeBacklog>(BOARD_SQL.bridge);
+    return row ?? null;
   }
 
   /** The orders with this TransID (one per merchant), without their story. */

@@ -28,14 +28,15 @@ export class BoardService {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: this.baofoo.timeZone }).format(now);
     // From midnight UTC of the first day less a day: the SQL groups by the protocol's day, the range only bounds the scan.
     const since = new Date(Date.parse(`${dayRange(today, days)[0]}T00:00:00Z`) - DAY_MS);
-    const [counts, review, mismatches, deadLetters, backlog] = await Promise.all([
+    const [counts, review, mismatches, deadLetters, backlog, bridge] = await Promise.all([
       this.reader.chart(since, this.baofoo.timeZone),
       this.reader.reviewQueue(LIST_LIMIT),
       this.reader.mismatches(50),
       this.outbox.listDeadLetters({ limit: LIST_LIMIT }),
       this.reader.backlog(now, 20),
+      this.reader.bridgeBacklog(),
     ]);
-    return { chart: statusChart(counts, dayRange(today, days)), review, mismatches, deadLetters, backlog };
+    return { chart: statusChart(counts, dayRange(today, days)), review, mismatches, deadLetters, backlog, bridge };
   }
 
   stories(transId: string): Promise<OrderStory[]> {

@@ -1,7 +1,7 @@
 import type { DeadLetter } from '../events/dead-letter-replay.ts';
 import { html, raw } from './board-html.ts';
 import { layout, orderHref, table, time, type BoardPageContext } from './board-layout.ts';
-import type { MismatchItem, ReconciliationBacklog, ReviewItem } from './board.reader.ts';
+import type { BridgeBacklog, MismatchItem, ReconciliationBacklog, ReviewItem } from './board.reader.ts';
 import { resolveForm } from './resolve-form.ts';
 
 export interface Overview {
@@ -11,6 +11,8 @@ export interface Overview {
   mismatches: MismatchItem[];
   deadLetters: DeadLetter[];
   backlog: ReconciliationBacklog;
+  /** Null (or absent) when no RabbitMQ bridge is registered. */
+  bridge?: BridgeBacklog | null;
 }
 
 export function overviewPage(ctx: BoardPageContext, o: Overview): string {
@@ -36,6 +38,7 @@ export function overviewPage(ctx: BoardPageContext, o: Overview): string {
 <section id="dead-letters"><h2>Dead letters (${o.deadLetters.length})</h2>${table(['Event', 'Listener', 'Attempts', 'Dead since', 'Last error', ''], dead, 'No listener has given up on an event.', 'dead-letter-table')}</section>
 <section id="mismatches"><h2>Reconciliation mismatches (latest ${o.mismatches.length})</h2>${table(['When', 'TransID', 'Order status', 'Gateway said', 'Why'], mismatches, 'No order query has contradicted a settled order.', 'mismatch-table')}</section>
 <section id="backlog"><h2>Reconciliation backlog</h2><div class="stats"><div><b id="pending-count">${b.pending}</b>PENDING orders</div><div><b id="due-count">${b.due}</b>due for a query now</div><div><b>${b.oldestDueAt ? time(b.oldestDueAt) : '—'}</b>oldest due since</div></div>
-${table(['TransID', 'Due since', 'Queries so far', 'Last answer'], overdue, 'Nothing is waiting for a query.', 'overdue-table')}</section>`,
+${table(['TransID', 'Due since', 'Queries so far', 'Last answer'], overdue, 'Nothing is waiting for a query.', 'overdue-table')}</section>
+${o.bridge ? html`<section id="bridge"><h2>RabbitMQ bridge</h2><div class="stats"><div><b id="bridge-waiting">${o.bridge.waiting}</b>events not yet confirmed by the broker</div><div><b id="bridge-oldest">${Math.round(o.bridge.oldestSeconds)} s</b>oldest waiting</div></div></section>` : ''}`,
   );
 }
