@@ -9,6 +9,7 @@ import { baofooPostgresOptions } from '../baofoo/database/postgres-options.ts';
 import { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from '../infra/embedded-database.ts';
 import { startSandboxGateway, type SandboxGateway } from '../sandbox/index.ts';
 import { DEMO_MIGRATIONS } from './demo-migrations.ts';
+import { BRIDGE_URL_VARIABLE } from '../baofoo/bridge/bridge-options.ts';
 import type { DemoRuntime } from './demo-runtime.ts';
 import { DemoModule } from './demo.module.ts';
 
@@ -120,7 +121,7 @@ export async function bootstrapDemo(options: DemoBootstrapOptions = {}): Promise
     // The URL the gateway and the browser reach the shop by: a free port must be known before the module boots.
     const listenPort = port === 0 ? await freePort() : port;
     const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-    const runtime: DemoRuntime = { databaseUrl, publicBaseUrl: `http://${publicHost}:${listenPort}`, sandboxUrl: sandbox?.url, configure: options.configure };
+    const runtime: DemoRuntime = { databaseUrl, publicBaseUrl: `http://${publicHost}:${listenPort}`, sandboxUrl: sandbox?.url, bridgeUrl: process.env[BRIDGE_URL_VARIABLE] || undefined, configure: options.configure };
 
     const app = await NestFactory.create(DemoModule.register(configModule, runtime), { logger: options.logger ?? undefined });
     cleanups.push(() => app.close());

@@ -7,6 +7,8 @@ export interface DemoRuntime {
   publicBaseUrl: string;
   /** The in-process sandbox gateway's URL, when one was started. */
   sandboxUrl?: string;
+  /** The RabbitMQ the demo publishes its events to (`BAOFOO_BRIDGE_AMQP_URL`); no bridge when absent. */
+  bridgeUrl?: string;
   /** Last word on the module options (tests compress timings here). */
   configure?: (options: BaofooModuleOptions) => BaofooModuleOptions;
 }

@@ -6,6 +6,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BaofooBoardModule } from '../baofoo/board/baofoo-board.module.ts';
 import { BaofooModule } from '../baofoo/baofoo.module.ts';
+import { BaofooBridgeModule } from '../baofoo/bridge/baofoo-bridge.module.ts';
 import { baofooConfig } from '../baofoo/config/baofoo-env.config.ts';
 import { baofooPostgresOptions } from '../baofoo/database/postgres-options.ts';
 import { BaofooOperationsModule } from '../baofoo/operations/baofoo-operations.module.ts';
@@ -47,6 +48,8 @@ export class DemoModule {
         BaofooOperationsModule.forRoot({ metrics: true }),
         // The loopback guard checks who connects; allowedHosts checks the name the browser used (a rebinding page's is its own).
         BaofooBoardModule.register({ path: 'admin', guards: [LoopbackAdminGuard], allowedHosts: ['localhost', '127.0.0.1', '[::1]'] }),
+        // Only with a broker: amqplib is an optional peer, and an app without one never loads it.
+        ...(runtime.bridgeUrl ? [BaofooBridgeModule.forRoot({ url: runtime.bridgeUrl })] : []),
       ],
       controllers: [ShopController, OrdersApiController, HealthController, MetricsController],
       providers: [runtimeProvider, CheckoutService, OrderViewService, FulfilmentService, FulfilmentListener, BaofooHealthIndicator],
