@@ -42,6 +42,8 @@ describe(`${REFERENCE}, the reference of every option and variable`, () => {
   const operations = optionPaths(read('../operations/operations-options.ts'), 'BaofooOperationsOptions');
   const board = optionPaths(read('../board/board-options.ts'), 'BaofooBoardOptions');
   const variables = envVariables(read('./baofoo-env.config.ts'));
+  const bridgeSource = read('../bridge/bridge-options.ts');
+  const bridge = optionPaths(bridgeSource, 'BaofooBridgeOptions');
 
   it('finds the options and variables it checks (a guard against a parser that finds nothing)', () => {
     expect(options).toEqual(expect.arrayContaining(['environment', 'merchants[].keys[].secret', 'notification.allowedIps', 'reconciliation.cron', 'outbox.enabled']));
@@ -49,6 +51,7 @@ describe(`${REFERENCE}, the reference of every option and variable`, () => {
     expect(extras).toEqual(expect.arrayContaining(['isGlobal', 'dataSource']));
     expect(operations).toEqual(expect.arrayContaining(['metrics', 'metrics.prefix', 'tracing', 'housekeeping.cron']));
     expect(board).toEqual(expect.arrayContaining(['path', 'guards']));
+    expect(bridge).toEqual(expect.arrayContaining(['url', 'exchange', 'maxBackoffMs']));
   });
 
   it('documents every option of BaofooModuleOptions and of the module definition (isGlobal, dataSource)', () => {
@@ -59,6 +62,11 @@ describe(`${REFERENCE}, the reference of every option and variable`, () => {
   it('documents every option of BaofooOperationsModule and BaofooBoardModule', () => {
     const missing = [...operations, ...board].filter((o) => !documented(o));
     if (missing.length > 0) throw new Error(`${REFERENCE} does not document these operations or board options (add a row with type and default): ${missing.join(', ')}`);
+  });
+
+  it('documents every option and variable of BaofooBridgeModule', () => {
+    const missing = [...bridge, ...envVariables(bridgeSource)].filter((o) => !documented(o));
+    if (missing.length > 0) throw new Error(`${REFERENCE} does not document these bridge options or variables (add a row with type and default): ${missing.join(', ')}`);
   });
 
   it('documents every BAOFOO_* variable of baofoo-env.config.ts', () => {
