@@ -64,27 +64,49 @@ export async function claimBridgeEvents(db: Sql, limit: number, leaseMs: number)
   }));
 }
 
-/** Records the broker's confirmation of these claims; a claim no longer current (its lease ran out and another bridge took it) changes nothing. */
-export async function markBridged(db: Sql, claims: readonly BridgeClaim[]): Promise<void> {
-  if (claims.length === 0) return;
-  await db.query(
+/*
+ * The bridge never waits for a row lock: its writes lock with SKIP LOCKED,
+ * so a relay statement holding an event (a claim, a finish) is passed over
+ * and tried again, and no cycle of lock waits (a deadlock, which PostgreSQL
+ * would break by cancelling the relay's statement) can include the bridge.
+ */
+
+/**
+ * Records the broker's confirmation of these claims. Returns the claims it
+ * could not lock (a relay statement held them): still current, to record
+ * again in a moment. A claim no longer current (its lease ran out and another
+ * bridge took it) is neither recorded nor returned.
+ */
+export async function markBridged(db: Sql, claims: readonly BridgeClaim[]): Promise<BridgeClaim[]> {
+  if (claims.length === 0) return [];
+  const rows = await db.query<{ id: string; marked: boolean }>(
     named(
       'baofoo_bridge_mark',
-      `UPDATE baofoo_outbox o SET bridged_at = clock_timestamp()
-         FROM unnest($1::bigint[], $2::int[]) AS u(id, claims)
-        WHERE o.id = u.id AND o.bridge_claims = u.claims AND o.bridged_at IS NULL`,
+      `WITH current AS (
+         SELECT o.id FROM baofoo_outbox o JOIN unnest($1::bigint[], $2::int[]) AS u(id, claims) ON o.id = u.id
+          WHERE o.bridge_claims = u.claims AND o.bridged_at IS NULL),
+       locked AS (
+         SELECT o.id FROM baofoo_outbox o JOIN unnest($1::bigint[], $2::int[]) AS u(id, claims) ON o.id = u.id
+          WHERE o.bridge_claims = u.claims AND o.bridged_at IS NULL
+            FOR UPDATE OF o SKIP LOCKED),
+       marked AS (UPDATE baofoo_outbox o SET bridged_at = clock_timestamp() FROM locked WHERE o.id = locked.id RETURNING o.id)
+     SELECT c.id, EXISTS (SELECT 1 FROM marked m WHERE m.id = c.id) AS marked FROM current c`,
     ),
     claimParams(claims),
   );
+  const skipped = new Set(rows.filter((r) => !r.marked).map((r) => r.id));
+  return claims.filter((c) => skipped.has(c.id));
 }
 
-/** Hands claims back, due again after `delayMs` (the broker was out of reach); a claim no longer current changes nothing. */
+/** Hands claims back, due again after `delayMs` (the broker was out of reach); a claim no longer current, or locked by a relay statement, is left to its lease. */
 export async function releaseBridgeClaims(db: Sql, claims: readonly BridgeClaim[], delayMs: number): Promise<void> {
   if (claims.length === 0) return;
   await db.query(
-    `UPDATE baofoo_outbox o SET bridge_next_at = clock_timestamp() + $3::int * interval '1 millisecond'
-       FROM unnest($1::bigint[], $2::int[]) AS u(id, claims)
-      WHERE o.id = u.id AND o.bridge_claims = u.claims AND o.bridged_at IS NULL`,
+    `WITH locked AS (
+       SELECT o.id FROM baofoo_outbox o JOIN unnest($1::bigint[], $2::int[]) AS u(id, claims) ON o.id = u.id
+        WHERE o.bridge_claims = u.claims AND o.bridged_at IS NULL
+          FOR UPDATE OF o SKIP LOCKED)
+     UPDATE baofoo_outbox o SET bridge_next_at = clock_timestamp() + $3::int * interval '1 millisecond' FROM locked WHERE o.id = locked.id`,
     [...claimParams(claims), Math.max(0, Math.round(delayMs))],
   );
 }

@@ -7,8 +7,11 @@ import { AmqpLink } from './amqp-link.ts';
 import { BridgeBackoff } from './bridge-backoff.ts';
 import { bridgeMessage } from './bridge-message.ts';
 import type { ResolvedBridgeOptions } from './bridge-options.ts';
-import { claimBridgeEvents, markBridged, registerBridge, releaseBridgeClaims, type BridgeEvent } from './bridge-store.ts';
+import { claimBridgeEvents, markBridged, registerBridge, releaseBridgeClaims, type BridgeClaim, type BridgeEvent } from './bridge-store.ts';
 import { BAOFOO_BRIDGE_RESOLVED } from './bridge.constants.ts';
+
+/** Tries to record a confirmed batch whose rows relay statements hold, before it is left to the lease (and published again). */
+const MARK_ATTEMPTS = 50;
 
 /**
  * Publishes every committed outbox event to RabbitMQ, at least once, in each
@@ -141,7 +144,7 @@ export class OutboxBridge implements OnApplicationBootstrap, OnModuleDestroy {
       return this.failed(`${events.length} event(s) not confirmed by the broker, they wait in the outbox`, e);
     }
     try {
-      await markBridged(db, events);
+      await this.record(db, events);
     } catch (e) {
       // Confirmed but not on record: their leases bring them back, and the broker gets them a second time.
       return this.failed(`could not record ${events.length} confirmed event(s) as bridged; they will be published again when their lease ends`, e);
@@ -150,6 +153,16 @@ export class OutboxBridge implements OnApplicationBootstrap, OnModuleDestroy {
     this.recovered();
     // Each order's next event became eligible: look again at once.
     return 0;
+  }
+
+  /** Marks the batch bridged, again for the events a relay statement held at that moment (a relay statement lasts milliseconds). */
+  private async record(db: BaofooDatabase, events: readonly BridgeClaim[]): Promise<void> {
+    let waiting = await markBridged(db, events);
+    for (let attempt = 1; waiting.length > 0; attempt++) {
+      if (attempt > MARK_ATTEMPTS) throw new Error(`${waiting.length} event(s) stayed locked by relay statements through ${MARK_ATTEMPTS} attempts`);
+      await this.sleep(Math.min(100, 5 * attempt));
+      waiting = await markBridged(db, waiting);
+    }
   }
 
   private failed(what: string, e: unknown): number {
