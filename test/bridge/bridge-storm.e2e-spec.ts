@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import amqp from 'amqplib';
 import pg from 'pg';
 import { startRabbitMq, type RabbitMq } from '../../src/infra/rabbitmq.ts';
+import { startAppProcess, type AppProcess } from '../chaos/app-process.ts';
 import { chaosTransId, seedChaosDatabase } from '../chaos/chaos-fixtures.ts';
 import { startStorm } from '../chaos/sender-process.ts';
 import { formBody, successFields } from '../notifications/notification-support.ts';
@@ -84,9 +84,8 @@ async function sendUntilOk(baseUrl: string, body: string): Promise<void> {
 describe('the RabbitMQ bridge through a broker restart and a memory alarm', () => {
   let broker: RabbitMq;
   let db: TestDatabase;
-  let appProcess: ChildProcess | undefined;
+  let app: AppProcess | undefined;
   let senderProcess: ChildProcess | undefined;
-  let appExit: string | undefined;
   let appDied: Promise<never>;
   let baseUrl: string;
 
@@ -102,28 +101,14 @@ describe('the RabbitMQ bridge through a broker restart and a memory alarm', () =
     await channel.bindQueue(QUEUE, EXCHANGE, '#');
     await admin.close();
 
-    const app = spawn(process.execPath, ['--import', new URL('../events/child/swc-register.mjs', import.meta.url).href, fileURLToPath(new URL('./child/bridge-app.ts', import.meta.url))], {
-      env: { ...process.env, DATABASE_URL: db.url, BAOFOO_BRIDGE_AMQP_URL: broker.url },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    appProcess = app;
-    appDied = new Promise<never>((_, reject) => {
-      app.once('exit', (code, signal) => {
-        appExit = `code ${code}, signal ${signal}`;
-        reject(new Error(`the app's process exited (${appExit})`));
-      });
-    });
-    appDied.catch(() => undefined);
-    baseUrl = await Promise.race([new Promise<string>((resolve) => app.on('message', (m: { ready?: string }) => m.ready && resolve(m.ready))), appDied]);
+    app = await startAppProcess(new URL('./child/bridge-app.ts', import.meta.url), { DATABASE_URL: db.url, BAOFOO_BRIDGE_AMQP_URL: broker.url });
+    appDied = app.died;
+    baseUrl = app.url;
   }, 180_000);
 
   afterAll(async () => {
     if (senderProcess?.exitCode === null) senderProcess.kill();
-    if (appProcess && appProcess.exitCode === null && appProcess.signalCode === null) {
-      const exited = new Promise((resolve) => appProcess!.once('exit', resolve));
-      appProcess.kill('SIGKILL');
-      await exited;
-    }
+    await app?.kill();
     await broker?.stop();
     await db?.drop();
   }, 120_000);
@@ -169,7 +154,7 @@ describe('the RabbitMQ bridge through a broker restart and a memory alarm', () =
 
       // The bridge catches up once the broker is back and unblocked.
       await Promise.race([until(async () => (await unbridged()) === 0, 'empty bridge backlog'), appDied]);
-      expect(appExit).toBeUndefined();
+      expect(app?.exit()).toBeUndefined();
 
       const events = (await check.query<{ id: string; event_id: string; type: string; trans_id: string | null }>('SELECT id, event_id, type, trans_id FROM baofoo_outbox ORDER BY id')).rows;
       const deadLetters = (await check.query<{ n: number }>(`SELECT count(*)::int AS n FROM baofoo_event_deliveries WHERE status = 'dead'`)).rows[0].n;

@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/infra/embedded-database.ts';
 import { formBody, successFields } from '../notifications/notification-support.ts';
+import { startAppProcess, type AppProcess } from './app-process.ts';
 import { chaosTransId, fulfilmentDeliveries, seedChaosDatabase, settledOrders } from './chaos-fixtures.ts';
 import { startStorm } from './sender-process.ts';
 
@@ -74,7 +74,7 @@ describe('a database restarted mid-storm', () => {
   let server: EmbeddedDatabase;
   let appProcess: ChildProcess | undefined;
   let senderProcess: ChildProcess | undefined;
-  let appExit: string | undefined;
+  let started: AppProcess | undefined;
   let appDied: Promise<never>;
   let baseUrl: string;
   let dataDir: string | undefined;
@@ -86,22 +86,10 @@ describe('a database restarted mid-storm', () => {
     // The storm's orders, then one fresh order per fault for the recovery probe.
     await seedChaosDatabase(server.url, ORDERS + FAULTS.length, MONEY);
 
-    const app = spawn(process.execPath, ['--import', new URL('../events/child/swc-register.mjs', import.meta.url).href, fileURLToPath(new URL('./child/storm-app.ts', import.meta.url))], {
-      env: { ...process.env, DATABASE_URL: server.url },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    appProcess = app;
-    appDied = new Promise<never>((_, reject) => {
-      app.once('exit', (code, signal) => {
-        appExit = `code ${code}, signal ${signal}`;
-        reject(new Error(`the app's process exited (${appExit})`));
-      });
-    });
-    appDied.catch(() => undefined);
-    baseUrl = await Promise.race([
-      new Promise<string>((resolve) => app.on('message', (m: { ready?: string }) => m.ready && resolve(m.ready))),
-      appDied,
-    ]);
+    started = await startAppProcess(new URL('./child/storm-app.ts', import.meta.url), { DATABASE_URL: server.url });
+    appProcess = started.child;
+    appDied = started.died;
+    baseUrl = started.url;
   }, 90_000);
 
   afterAll(async () => {
@@ -193,7 +181,7 @@ describe('a database restarted mid-storm', () => {
         appDied,
       ]);
       // The process survived every fault: nothing restarted it.
-      expect(appExit).toBeUndefined();
+      expect(started?.exit()).toBeUndefined();
       const listening = await check.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'baofoo-outbox-listen'`);
       // Ending the app ends its connections: anything left inside an uncommitted transaction is rolled back before the count.
       const ended = new Promise((resolve) => appProcess!.once('exit', resolve));
