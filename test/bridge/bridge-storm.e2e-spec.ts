@@ -20,23 +20,32 @@ const QUEUE = 'bridge-storm';
 /** Longest wait for something that must happen (the bridge catching up, a blocked connection): only a real hang misses it. */
 const DEADLINE_MS = 90_000;
 
+interface FaultContext {
+  broker: RabbitMq;
+  /** Events not yet bridged, now. */
+  unbridged(): Promise<number>;
+  /** Commits one more event: a signed success for an order of its own, answered OK. */
+  commitEvent(): Promise<void>;
+}
+
 interface Fault {
   name: string;
   atShare: number;
-  run(broker: RabbitMq, unbridged: () => Promise<number>): Promise<void>;
+  run(context: FaultContext): Promise<void>;
 }
 
 /** Events the bridge held back while the memory alarm blocked it, counted just before the alarm cleared. */
 let heldDuringAlarm = -1;
 
 const FAULTS: Fault[] = [
-  { name: 'broker restarted', atShare: 0.25, run: (broker) => broker.restart() },
+  { name: 'broker restarted', atShare: 0.25, run: ({ broker }) => broker.restart() },
   {
     name: 'memory alarm',
     atShare: 0.55,
-    async run(broker, unbridged) {
+    async run({ broker, unbridged, commitEvent }) {
       await broker.setMemoryAlarm(true);
-      // The broker blocks a connection once it publishes: the bridge's, since the storm keeps committing events.
+      // The broker blocks a connection once it publishes: an event committed now makes the bridge publish, whatever the storm does.
+      await commitEvent();
       await until(async () => /\bblocked\b/.test(await broker.ctl('list_connections', '-q', '--no-table-headers', 'state')), 'a connection blocked by the memory alarm');
       heldDuringAlarm = await unbridged();
       await broker.setMemoryAlarm(false);
@@ -92,7 +101,8 @@ describe('the RabbitMQ bridge through a broker restart and a memory alarm', () =
   beforeAll(async () => {
     // The broker is this suite's own: only the bridge suites pay for its start.
     [broker, db] = await Promise.all([startRabbitMq(), createEmptyDatabase()]);
-    await seedChaosDatabase(db.url, ORDERS, MONEY);
+    // The storm's orders, then one for the event the alarm's fault commits.
+    await seedChaosDatabase(db.url, ORDERS + 1, MONEY);
     // The consumer's queue is bound before the first event is published: a topic exchange drops what no queue is bound to.
     const admin = await amqp.connect(broker.url);
     const channel = await admin.createChannel();
@@ -131,7 +141,7 @@ describe('the RabbitMQ bridge through a broker restart and a memory alarm', () =
           if (!m.fault) return;
           const { index } = m.fault;
           FAULTS[index]
-            .run(broker, unbridged)
+            .run({ broker, unbridged, commitEvent: () => sendUntilOk(baseUrl, formBody(successFields(chaosTransId(ORDERS + 1), MONEY))) })
             .then(() => {
               faultsRun.push(FAULTS[index].name);
               storm.sender.send({ faultDone: index });
