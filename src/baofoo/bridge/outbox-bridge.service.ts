@@ -134,7 +134,11 @@ export class OutboxBridge implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (e) {
       return this.failed('could not claim events in the database', e);
     }
-    if (events.length === 0) return this.options.pollIntervalMs;
+    if (events.length === 0) {
+      // Connected and claiming: whatever failed before works again.
+      this.recovered();
+      return this.options.pollIntervalMs;
+    }
     try {
       const messages = events.map((e) => bridgeMessage(e.payload as unknown as BaofooEvent, this.options));
       await this.observation.observer.bridgeBatch(events.length, () => this.link.publish(messages));
