@@ -117,6 +117,21 @@ describe('Housekeeping of the event tables and the refusal counts', () => {
     expect((await remaining(t)).old).toBeUndefined();
     expect(await orphanDeliveries(t)).toBe(0);
   });
+
+  it('keeps old delivered events a registered RabbitMQ bridge has not published, and deletes them once it has', async () => {
+    await events(t, 4, '2026-10-04T00:00:00Z', 'delivered', 'old-unbridged');
+    await t.dataSource.query(`INSERT INTO baofoo_bridges (exchange) VALUES ('baofoo.events')`);
+    try {
+      expect((await housekeeping.runOnce()).deletedEvents).toBe(0);
+      expect((await remaining(t))['old-unbridged']).toBe(4);
+
+      await t.dataSource.query(`UPDATE baofoo_outbox SET bridged_at = now() WHERE payload->>'tag' = 'old-unbridged'`);
+      expect((await housekeeping.runOnce()).deletedEvents).toBe(4);
+      expect((await remaining(t))['old-unbridged']).toBeUndefined();
+    } finally {
+      await t.dataSource.query(`DELETE FROM baofoo_bridges`);
+    }
+  });
 });
 
 describe('Archiving the ledger by month', () => {
