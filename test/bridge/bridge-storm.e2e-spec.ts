@@ -51,17 +51,18 @@ const FAULTS: Fault[] = [
       await broker.setMemoryAlarm(true);
       // The broker blocks a connection once it publishes: an event committed now makes the bridge publish, whatever the storm does.
       await commitEvent();
-      await until(async () => /\bblocked\b/.test(await broker.ctl('list_connections', '-q', '--no-table-headers', 'state')), 'a connection blocked by the memory alarm');
+      let states = '';
+      await until(async () => /\bblocked\b/.test((states = await broker.ctl('list_connections', '-q', '--no-table-headers', 'name', 'state'))), 'a connection blocked by the memory alarm', () => `connections: ${states}`);
       heldDuringAlarm = await unbridged();
       await broker.setMemoryAlarm(false);
     },
   },
 ];
 
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+async function until(check: () => Promise<boolean>, what: string, seen: () => string = () => ''): Promise<void> {
   const deadline = performance.now() + DEADLINE_MS;
   while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`no ${what} within ${DEADLINE_MS} ms`);
+    if (performance.now() > deadline) throw new Error(`no ${what} within ${DEADLINE_MS} ms ${seen()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -18,8 +18,11 @@ export interface AppProcess {
 export async function startAppProcess(script: URL, env: Record<string, string>): Promise<AppProcess> {
   const child = spawn(process.execPath, ['--import', new URL('../events/child/swc-register.mjs', import.meta.url).href, fileURLToPath(script)], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  // Through this process's streams: a jest worker shows what it writes, not what a child writes to the inherited descriptors.
+  child.stdout!.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   let exit: string | undefined;
   const died = new Promise<never>((_, reject) => {
     child.once('exit', (code, signal) => {

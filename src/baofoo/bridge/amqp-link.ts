@@ -54,7 +54,8 @@ export class AmqpLink {
 
   async connect(): Promise<void> {
     const { url, tls, exchange, declareExchange } = this.settings;
-    const connection = await amqp.connect(url, { ...tls, clientProperties: { connection_name: 'nestjs-baofoo bridge' } });
+    // A socket timeout: a broker that accepts TCP but never answers the handshake (still booting, overloaded) fails the attempt.
+    const connection = await amqp.connect(url, { ...tls, timeout: this.settings.confirmTimeoutMs, clientProperties: { connection_name: 'nestjs-baofoo bridge' } });
     // Listeners first: an 'error' without one would end the process.
     connection.on('error', (e: Error) => this.lose(connection, e.message));
     connection.on('close', (e?: Error) => this.lose(connection, e?.message ?? 'closed'));
@@ -105,14 +106,31 @@ export class AmqpLink {
     }
   }
 
-  /** Gives the connection up; its unconfirmed messages are the bridge's to publish again. */
+  /**
+   * Gives the connection up; its unconfirmed messages are the bridge's to
+   * publish again. A broker that stopped reading the socket (blocked, hung)
+   * never answers the close: after `confirmTimeoutMs` the wait ends and the
+   * socket is destroyed.
+   */
   async close(): Promise<void> {
     const connection = this.connection;
     this.connection = null;
     this.channel = null;
     this.blockedReason = null;
     this.releaseWaiters();
-    await connection?.close().catch(() => undefined);
+    if (!connection) return;
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      connection.close().then(
+        () => true,
+        () => true,
+      ),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), this.settings.confirmTimeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!closed) socketOf(connection)?.destroy();
   }
 
   private lose(connection: ChannelModel, detail: string): void {
@@ -124,4 +142,9 @@ export class AmqpLink {
   private releaseWaiters(): void {
     for (const resolve of this.unblockWaiters.splice(0)) resolve();
   }
+}
+
+/** The socket under an amqplib connection (not in its types), to end a connection whose broker no longer reads. */
+function socketOf(connection: ChannelModel): { destroy(): void } | undefined {
+  return (connection as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
 }
