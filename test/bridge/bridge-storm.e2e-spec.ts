@@ -49,10 +49,12 @@ const FAULTS: Fault[] = [
     async run({ broker, unbridged, commitEvent }) {
       await broker.restart();
       await broker.setMemoryAlarm(true);
-      // The broker blocks a connection once it publishes: an event committed now makes the bridge publish, whatever the storm does.
+      // An event committed now, whatever the storm does, waits for the alarm to clear.
       await commitEvent();
+      // The bridge's connection (the only one) is `blocking` once the broker told it to stop publishing (connection.blocked),
+      // which the bridge obeys by claiming nothing, or `blocked` if a publish was under way.
       let states = '';
-      await until(async () => /\bblocked\b/.test((states = await broker.ctl('list_connections', '-q', '--no-table-headers', 'name', 'state'))), 'a connection blocked by the memory alarm', () => `connections: ${states}`);
+      await until(async () => /\bblock(ing|ed)\b/.test((states = await broker.ctl('list_connections', '-q', '--no-table-headers', 'name', 'state'))), 'connection blocked by the memory alarm', () => `connections: ${states}`);
       heldDuringAlarm = await unbridged();
       await broker.setMemoryAlarm(false);
     },
