@@ -171,7 +171,8 @@ describe('the RabbitMQ bridge through a broker restart and a memory alarm', () =
       await Promise.race([Promise.all([storm.done, failures]), appDied, faultFailure]);
 
       // The bridge catches up once the broker is back and unblocked.
-      await Promise.race([until(async () => (await unbridged()) === 0, 'empty bridge backlog'), appDied]);
+      let waiting = 0;
+      await Promise.race([until(async () => (waiting = await unbridged()) === 0, 'empty bridge backlog', () => `(${waiting} events wait)`), appDied]);
       expect(app?.exit()).toBeUndefined();
 
       const events = (await check.query<{ id: string; event_id: string; type: string; trans_id: string | null }>('SELECT id, event_id, type, trans_id FROM baofoo_outbox ORDER BY id')).rows;

@@ -124,9 +124,12 @@ export class OutboxBridge implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     if (this.link.blocked) {
-      // Claiming now would only hold events that cannot be published: wait for the alarm to clear (or the backoff, to look again).
-      await Promise.race([this.link.whenUnblocked(), this.sleep(this.options.maxBackoffMs)]);
-      return 0;
+      // Claiming now would only hold events that cannot be published: wait for connection.unblocked, but not for
+      // ever. RabbitMQ does not send it to a connection that has not published since it was blocked (state `blocking`),
+      // so after the backoff the bridge publishes anyway: a broker still blocked then fails the batch's confirm
+      // timeout and the connection is renewed.
+      await Promise.race([this.link.whenUnblocked(), this.sleep(this.backoff.next())]);
+      if (this.stopped) return 0;
     }
     let events: BridgeEvent[];
     try {
