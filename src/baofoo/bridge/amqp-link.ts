@@ -104,6 +104,11 @@ export class AmqpLink {
     } finally {
       clearTimeout(timer);
     }
+    // Confirmed: the broker reads this connection again, whether or not it said connection.unblocked.
+    if (this.blockedReason) {
+      this.blockedReason = null;
+      this.releaseWaiters();
+    }
   }
 
   /**
