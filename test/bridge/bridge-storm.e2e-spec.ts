@@ -1,7 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import amqp from 'amqplib';
 import pg from 'pg';
 import { startRabbitMq, type RabbitMq } from '../../src/infra/rabbitmq.ts';
 import { startAppProcess, type AppProcess } from '../chaos/app-process.ts';
@@ -9,16 +7,14 @@ import { chaosTransId, seedChaosDatabase } from '../chaos/chaos-fixtures.ts';
 import { startStorm } from '../chaos/sender-process.ts';
 import { formBody, successFields } from '../notifications/notification-support.ts';
 import { createEmptyDatabase, type TestDatabase } from '../support/test-database.ts';
+import { bindQueue, drainQueue, mislabelled, orderSequences, outboxEvents, sendUntilOk, unbridgedCount, until } from './bridge-support.ts';
 
 const ORDERS = 600;
 const SENDERS = 16;
 const MONEY = 100;
 /** A gateway retries every second; a tenth of that keeps the test short. */
 const RETRY_MS = 100;
-const EXCHANGE = 'baofoo.events';
 const QUEUE = 'bridge-storm';
-/** Longest wait for something that must happen (the bridge catching up, a blocked connection): only a real hang misses it. */
-const DEADLINE_MS = 90_000;
 
 interface FaultContext {
   broker: RabbitMq;
@@ -61,31 +57,6 @@ const FAULTS: Fault[] = [
   },
 ];
 
-async function until(check: () => Promise<boolean>, what: string, seen: () => string = () => ''): Promise<void> {
-  const deadline = performance.now() + DEADLINE_MS;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`no ${what} within ${DEADLINE_MS} ms ${seen()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** One signed notification, retried like the gateway until it is answered OK. */
-async function sendUntilOk(baseUrl: string, body: string): Promise<void> {
-  let said = '';
-  const deadline = performance.now() + DEADLINE_MS;
-  while (performance.now() < deadline) {
-    try {
-      const res = await fetch(`${baseUrl}/baofoo/notify`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, signal: AbortSignal.timeout(10_000) });
-      said = `${res.status} ${(await res.text()).slice(0, 40)}`;
-      if (said === '200 OK') return;
-    } catch (e) {
-      said = (e as Error).message;
-    }
-    await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
-  }
-  throw new Error(`no OK within ${DEADLINE_MS} ms (last answer: ${said})`);
-}
-
 /**
  * The issue's proof of the RabbitMQ bridge: a storm of signed success
  * notifications (the gateway-like sender of the chaos suites), with failure
@@ -112,13 +83,7 @@ describe('the RabbitMQ bridge through a broker restart and a memory alarm', () =
     // The storm's orders, then one for the event the alarm's fault commits.
     await seedChaosDatabase(db.url, ORDERS + 1, MONEY);
     // The consumer's queue is bound before the first event is published: a topic exchange drops what no queue is bound to.
-    const admin = await amqp.connect(broker.url);
-    const channel = await admin.createChannel();
-    await channel.assertExchange(EXCHANGE, 'topic', { durable: true });
-    await channel.assertQueue(QUEUE, { durable: true });
-    await channel.bindQueue(QUEUE, EXCHANGE, '#');
-    await admin.close();
-
+    await bindQueue(broker.url, QUEUE);
     app = await startAppProcess(new URL('./child/bridge-app.ts', import.meta.url), { DATABASE_URL: db.url, BAOFOO_BRIDGE_AMQP_URL: broker.url });
     appDied = app.died;
     baseUrl = app.url;
@@ -135,7 +100,7 @@ describe('the RabbitMQ bridge through a broker restart and a memory alarm', () =
     const check = new pg.Client(db.url);
     check.on('error', () => undefined);
     await check.connect();
-    const unbridged = async () => (await check.query<{ n: number }>('SELECT count(*)::int AS n FROM baofoo_outbox WHERE bridged_at IS NULL')).rows[0].n;
+    const unbridged = () => unbridgedCount(check);
     try {
       const transIds = Array.from({ length: ORDERS }, (_, i) => chaosTransId(i + 1));
       const faultsRun: string[] = [];
@@ -175,28 +140,11 @@ describe('the RabbitMQ bridge through a broker restart and a memory alarm', () =
       await Promise.race([until(async () => (waiting = await unbridged()) === 0, 'empty bridge backlog', () => `(${waiting} events wait)`), appDied]);
       expect(app?.exit()).toBeUndefined();
 
-      const events = (await check.query<{ id: string; event_id: string; type: string; trans_id: string | null }>('SELECT id, event_id, type, trans_id FROM baofoo_outbox ORDER BY id')).rows;
+      const events = await outboxEvents(check);
       const deadLetters = (await check.query<{ n: number }>(`SELECT count(*)::int AS n FROM baofoo_event_deliveries WHERE status = 'dead'`)).rows[0].n;
-
-      const reader = await amqp.connect(broker.url);
-      const channel = await reader.createChannel();
-      const messages: { messageId: string; type: string; routingKey: string; body: { eventId: string; transId: string | null } }[] = [];
-      for (let m = await channel.get(QUEUE, { noAck: true }); m; m = await channel.get(QUEUE, { noAck: true })) {
-        messages.push({ messageId: m.properties.messageId as string, type: m.properties.type as string, routingKey: m.fields.routingKey, body: JSON.parse(m.content.toString('utf8')) });
-      }
-      await reader.close();
-
+      const messages = await drainQueue(broker.url, QUEUE);
       const okTransIds = new Set(storm.answers.filter((a) => a.ok).map((a) => a.transId));
-      const byEventId = new Map(events.map((e) => [e.event_id, e]));
-      // Each order's events as the queue holds them, by outbox id (the commit order of an order's events).
-      const queued = new Map<string, number[]>();
-      for (const m of messages) {
-        const event = byEventId.get(m.messageId);
-        if (!event?.trans_id) continue;
-        queued.set(event.trans_id, [...(queued.get(event.trans_id) ?? []), Number(event.id)]);
-      }
-      const outOfOrder = [...queued].filter(([, ids]) => ids.some((id, i) => i > 0 && id < ids[i - 1]));
-      const twoEventOrders = [...queued].filter(([, ids]) => new Set(ids).size > 1).length;
+      const { outOfOrder, multiEventOrders: twoEventOrders } = orderSequences(messages, events);
       process.stdout.write(
         `bridge storm: ${ORDERS} orders (${failing.length} also sent a failure), ${events.length} events, ${messages.length} messages ` +
           `(${messages.length - new Set(messages.map((m) => m.messageId)).size} duplicates), ${twoEventOrders} orders with two events, ` +
@@ -209,7 +157,7 @@ describe('the RabbitMQ bridge through a broker restart and a memory alarm', () =
       expect(okTransIds).toEqual(new Set(transIds));
       // At least once, and exactly the committed events.
       expect(new Set(messages.map((m) => m.messageId))).toEqual(new Set(events.map((e) => e.event_id)));
-      expect(messages.filter((m) => m.type !== byEventId.get(m.messageId)?.type || m.routingKey !== m.type || m.body.eventId !== m.messageId)).toEqual([]);
+      expect(mislabelled(messages, events)).toEqual([]);
       // Per-order order, checked on orders where it can fail.
       expect(twoEventOrders).toBeGreaterThan(0);
       expect(outOfOrder).toEqual([]);
