@@ -7,7 +7,7 @@ import { chaosTransId, seedChaosDatabase } from '../chaos/chaos-fixtures.ts';
 import { startStorm } from '../chaos/sender-process.ts';
 import { formBody, successFields } from '../notifications/notification-support.ts';
 import { createEmptyDatabase, type TestDatabase } from '../support/test-database.ts';
-import { bindQueue, drainQueue, mislabelled, orderSequences, outboxEvents, sendUntilOk, unbridgedCount, until } from './bridge-support.ts';
+import { bindQueue, bridgeReport, drainQueue, mislabelled, orderSequences, outboxEvents, sendUntilOk, unbridgedCount, until } from './bridge-support.ts';
 
 const ORDERS = 600;
 const SENDERS = 16;
@@ -137,7 +137,12 @@ describe('the RabbitMQ bridge through a broker restart and a memory alarm', () =
 
       // The bridge catches up once the broker is back and unblocked.
       let waiting = 0;
-      await Promise.race([until(async () => (waiting = await unbridged()) === 0, 'empty bridge backlog', () => `(${waiting} events wait)`), appDied]);
+      await Promise.race([
+        until(async () => (waiting = await unbridged()) === 0, 'empty bridge backlog', () => `(${waiting} events wait)`).catch(async (e: Error) => {
+          throw new Error(`${e.message}; the bridge says ${JSON.stringify(await bridgeReport(app!))}`);
+        }),
+        appDied,
+      ]);
       expect(app?.exit()).toBeUndefined();
 
       const events = await outboxEvents(check);

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import amqp from 'amqplib';
 import type pg from 'pg';
+import type { AppProcess } from '../chaos/app-process.ts';
 
 /** Longest wait for something that must happen (the bridge catching up, a blocked connection): only a real hang misses it. */
 export const DEADLINE_MS = 90_000;
@@ -99,4 +100,17 @@ export function orderSequences(messages: readonly QueuedMessage[], events: reado
 export function mislabelled(messages: readonly QueuedMessage[], events: readonly OutboxEvent[]): QueuedMessage[] {
   const byEventId = new Map(events.map((e) => [e.event_id, e]));
   return messages.filter((m) => m.type !== byEventId.get(m.messageId)?.type || m.routingKey !== m.type || m.body.eventId !== m.messageId);
+}
+
+/** What an app process's bridge says of itself (test/bridge/child/bridge-app.ts, asked `{ report: true }`). */
+export function bridgeReport(app: AppProcess): Promise<{ published: number; connected: boolean; blocked: string | null; failure: string | null }> {
+  return new Promise((resolve) => {
+    const listener = (m: { bridge?: { published: number; connected: boolean; blocked: string | null; failure: string | null } }) => {
+      if (!m.bridge) return;
+      app.child.off('message', listener);
+      resolve(m.bridge);
+    };
+    app.child.on('message', listener);
+    app.child.send({ report: true });
+  });
 }

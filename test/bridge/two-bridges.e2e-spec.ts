@@ -5,24 +5,11 @@ import { startAppProcess, type AppProcess } from '../chaos/app-process.ts';
 import { chaosTransId, seedChaosDatabase } from '../chaos/chaos-fixtures.ts';
 import { formBody, successFields } from '../notifications/notification-support.ts';
 import { createEmptyDatabase, type TestDatabase } from '../support/test-database.ts';
-import { drainQueue, bindQueue, mislabelled, orderSequences, outboxEvents, sendUntilOk, unbridgedCount, until } from './bridge-support.ts';
+import { bridgeReport, drainQueue, bindQueue, mislabelled, orderSequences, outboxEvents, sendUntilOk, unbridgedCount, until } from './bridge-support.ts';
 
 const ORDERS = 200;
 const MONEY = 100;
 const QUEUE = 'two-bridges';
-
-/** What an app process's bridge says of itself when asked `{ report: true }`. */
-function bridgeReport(app: AppProcess): Promise<{ published: number }> {
-  return new Promise((resolve) => {
-    const listener = (m: { bridge?: { published: number } }) => {
-      if (!m.bridge) return;
-      app.child.off('message', listener);
-      resolve(m.bridge);
-    };
-    app.child.on('message', listener);
-    app.child.send({ report: true });
-  });
-}
 
 /**
  * Two instances, each with its bridge, on one database and one broker: the

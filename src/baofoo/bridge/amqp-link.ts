@@ -91,11 +91,14 @@ export class AmqpLink {
     if (!channel) throw new Error('no channel to the broker');
     for (const m of messages) channel.publish(this.settings.exchange, m.routingKey, m.body, m.properties);
     let timer: NodeJS.Timeout | undefined;
+    // A slow broker (fsyncs on a busy disk) still confirms bit by bit: only a wait with no confirmation at all gives up.
+    const progress = () => timer?.refresh();
+    channel.on('ack', progress);
     try {
       await Promise.race([
         channel.waitForConfirms(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new ConfirmTimeoutError(`no confirmation within ${this.settings.confirmTimeoutMs} ms${this.blockedReason ? ` (the broker blocks publishing: ${this.blockedReason})` : ''}`)), this.settings.confirmTimeoutMs);
+          timer = setTimeout(() => reject(new ConfirmTimeoutError(`no confirmation for ${this.settings.confirmTimeoutMs} ms${this.blockedReason ? ` (the broker blocks publishing: ${this.blockedReason})` : ''}`)), this.settings.confirmTimeoutMs);
         }),
       ]);
     } catch (e) {
@@ -103,6 +106,7 @@ export class AmqpLink {
       throw e;
     } finally {
       clearTimeout(timer);
+      channel.off('ack', progress);
     }
     // Confirmed: the broker reads this connection again, whether or not it said connection.unblocked.
     if (this.blockedReason) {

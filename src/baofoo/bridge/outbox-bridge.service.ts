@@ -41,6 +41,7 @@ export class OutboxBridge implements OnApplicationBootstrap, OnModuleDestroy {
   private registered = false;
   private readonly sleepers = new Set<() => void>();
   private failing: string | null = null;
+  private lastFailure: string | null = null;
   private published = 0;
 
   constructor(
@@ -83,9 +84,9 @@ export class OutboxBridge implements OnApplicationBootstrap, OnModuleDestroy {
     return this.published;
   }
 
-  /** Whether this process publishes, is connected, and what blocks it. */
-  get state(): { running: boolean; connected: boolean; blocked: string | null } {
-    return { running: !this.stopped, connected: this.link.open, blocked: this.link.blocked };
+  /** Whether this process publishes, is connected, what blocks it, and the last failure of an outage under way. */
+  get state(): { running: boolean; connected: boolean; blocked: string | null; failure: string | null } {
+    return { running: !this.stopped, connected: this.link.open, blocked: this.link.blocked, failure: this.lastFailure };
   }
 
   async stop(): Promise<void> {
@@ -174,7 +175,8 @@ export class OutboxBridge implements OnApplicationBootstrap, OnModuleDestroy {
 
   private failed(what: string, e: unknown): number {
     const waitMs = this.backoff.next();
-    if (this.failing === null) this.logger.warn(`RabbitMQ bridge: ${what} (${describeFailure(e, 300)}); retrying with backoff up to ${this.options.maxBackoffMs} ms, nothing is dropped`);
+    this.lastFailure = `${what}: ${describeFailure(e, 300)}`;
+    if (this.failing === null) this.logger.warn(`RabbitMQ bridge: ${this.lastFailure}; retrying with backoff up to ${this.options.maxBackoffMs} ms, nothing is dropped`);
     this.failing = what;
     return waitMs;
   }
@@ -183,6 +185,7 @@ export class OutboxBridge implements OnApplicationBootstrap, OnModuleDestroy {
     this.backoff.reset();
     if (this.failing !== null) this.logger.log('RabbitMQ bridge publishing again');
     this.failing = null;
+    this.lastFailure = null;
   }
 
   /** A wait that `stop()` cuts short. */

@@ -21,7 +21,7 @@ const moduleRef = await Test.createTestingModule({
     TypeOrmModule.forRoot(baofooPostgresOptions({ url: process.env.DATABASE_URL ?? '', poolSize: 4 })),
     EventEmitterModule.forRoot(),
     BaofooModule.forRoot({ ...testOptions({ outbox: { enabled: true, pollIntervalMs: 200 } }), isGlobal: true }),
-    BaofooBridgeModule.forRoot({ batchSize: 50, pollIntervalMs: 50, confirmTimeoutMs: 2000, leaseMs: 5000, backoffMs: 100, maxBackoffMs: 1000 }),
+    BaofooBridgeModule.forRoot({ batchSize: 50, pollIntervalMs: 50, confirmTimeoutMs: 5000, leaseMs: 15_000, backoffMs: 100, maxBackoffMs: 1000 }),
   ],
 })
   .compile();
