@@ -23,7 +23,7 @@ export interface BaofooBridgeOptions {
   batchSize?: number;
   /** How often the outbox is looked at when nothing is waiting, ms; default 200. */
   pollIntervalMs?: number;
-  /** How long a batch may wait for its confirmations before the connection is given up and the batch retried, ms; default 10000. */
+  /** How long a batch may go without any confirmation before the connection is given up and the batch retried, ms; default 10000. */
   confirmTimeoutMs?: number;
   /** A claim keeps other instances' bridges off its events this long, ms (more than `confirmTimeoutMs`); default 30000. */
   leaseMs?: number;
