@@ -139,7 +139,11 @@ describe('the RabbitMQ bridge through a broker restart and a memory alarm', () =
       let waiting = 0;
       await Promise.race([
         until(async () => (waiting = await unbridged()) === 0, 'empty bridge backlog', () => `(${waiting} events wait)`).catch(async (e: Error) => {
-          throw new Error(`${e.message}; the bridge says ${JSON.stringify(await bridgeReport(app!))}`);
+          const sessions = await check.query(
+            `SELECT application_name, state, wait_event_type, wait_event, pg_blocking_pids(pid) AS blocked_by, left(query, 120) AS query
+               FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+          );
+          throw new Error(`${e.message}; the bridge says ${JSON.stringify(await bridgeReport(app!))}; sessions: ${JSON.stringify(sessions.rows)}`);
         }),
         appDied,
       ]);
