@@ -32,22 +32,28 @@ export interface BridgeEvent extends BridgeClaim {
  * parallel. An event whose claim another bridge holds keeps its order's later
  * events waiting too (it is not bridged). SKIP LOCKED lets several instances
  * claim at once; the lease brings back the claims of a bridge that died.
+ * The candidates are a materialized CTE, locked and read once: as the
+ * `IN (sub-select)` of the UPDATE the planner may run them again for every
+ * row it joins, a pass over the backlog per row that a backlog of hundreds
+ * (a broker outage) turned into statement timeouts.
  */
 export async function claimBridgeEvents(db: Sql, limit: number, leaseMs: number): Promise<BridgeEvent[]> {
   const rows = await db.query<{ id: string; event_id: string; type: string; order_id: string | null; trans_id: string | null; payload: Record<string, unknown>; bridge_claims: number; age_ms: number }>(
     named(
       'baofoo_bridge_claim',
-      `WITH claimed AS (
+      `WITH candidates AS MATERIALIZED (
+       SELECT e.id FROM baofoo_outbox e
+        WHERE e.bridged_at IS NULL AND e.bridge_next_at <= now()
+          AND NOT EXISTS (SELECT 1 FROM baofoo_outbox p
+                           WHERE p.bridged_at IS NULL AND p.order_id = e.order_id AND p.id < e.id)
+        ORDER BY e.id
+        LIMIT $1
+          FOR UPDATE SKIP LOCKED),
+     claimed AS (
        UPDATE baofoo_outbox o
           SET bridge_next_at = clock_timestamp() + $2::int * interval '1 millisecond', bridge_claims = o.bridge_claims + 1
-        WHERE o.id IN (SELECT e.id FROM baofoo_outbox e
-                        WHERE e.bridged_at IS NULL AND e.bridge_next_at <= now()
-                          AND NOT EXISTS (SELECT 1 FROM baofoo_outbox p
-                                           WHERE p.bridged_at IS NULL AND p.order_id = e.order_id AND p.id < e.id)
-                        ORDER BY e.id
-                        LIMIT $1
-                          FOR UPDATE SKIP LOCKED)
-          AND o.bridged_at IS NULL
+         FROM candidates c
+        WHERE o.id = c.id
        RETURNING o.id, o.event_id, o.type, o.order_id, o.trans_id, o.payload, o.bridge_claims,
                  (extract(epoch FROM clock_timestamp() - o.created_at) * 1000)::float8 AS age_ms)
      SELECT * FROM claimed ORDER BY id`,
