@@ -1,5 +1,6 @@
 import type { BaofooTransaction } from '../database/baofoo-database.ts';
 import { named } from '../database/named-statements.ts';
+import { claimedPayload } from '../events/outbox-store.ts';
 
 /**
  * The bridge's SQL: its own position and lease in `baofoo_outbox`
@@ -64,7 +65,7 @@ export async function claimBridgeEvents(db: Sql, limit: number, leaseMs: number)
     id: r.id,
     eventId: r.event_id,
     type: r.type,
-    payload: { ...r.payload, eventId: r.event_id, type: r.type, orderId: r.order_id, transId: r.payload.transId ?? r.trans_id },
+    payload: claimedPayload(r),
     claims: r.bridge_claims,
     ageMs: Math.max(0, r.age_ms),
   }));

@@ -31,6 +31,23 @@ export interface ClaimedEvent extends EventClaim {
   ageMs: number;
 }
 
+/** An outbox row's identity columns and payload, as a claim returns them. */
+export interface ClaimedRow {
+  event_id: string;
+  type: string;
+  order_id: string | null;
+  trans_id: string | null;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * The event a claimed row carries. The columns are the truth for identity: a
+ * writer that left them out of the payload still delivers a complete event.
+ */
+export function claimedPayload(r: ClaimedRow): Record<string, unknown> {
+  return { ...r.payload, eventId: r.event_id, type: r.type, orderId: r.order_id, transId: r.payload.transId ?? r.trans_id };
+}
+
 /**
  * Claims up to `limit` due events with a lease, in one autocommit statement:
  * their `next_attempt_at` moves `leaseMs` ahead, so no relay claims them
@@ -58,12 +75,11 @@ export async function claimDueEvents(db: Sql, limit: number, leaseMs: number, sk
     ),
     [limit, leaseMs, skip],
   );
-  // The columns are the truth for identity: a writer that left them out of the payload still delivers a complete event.
   return rows.map((r) => ({
     id: r.id,
     eventId: r.event_id,
     type: r.type,
-    payload: { ...r.payload, eventId: r.event_id, type: r.type, orderId: r.order_id, transId: r.payload.transId ?? r.trans_id },
+    payload: claimedPayload(r),
     claims: r.attempts,
     ageMs: Math.max(0, r.age_ms),
   }));
