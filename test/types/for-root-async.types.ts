@@ -1,6 +1,7 @@
 // Compiled by `npm run typecheck`, never run: each `@ts-expect-error` fails the typecheck if the line
 // below it stops being a type error, so a misspelt option returned by `useFactory` stays caught.
-import { BaofooModule, type BaofooModuleOptions } from '../../src/baofoo/index.ts';
+import type { ConfigType } from '@nestjs/config';
+import { BaofooModule, baofooConfig, type BaofooModuleOptions } from '../../src/baofoo/index.ts';
 
 declare const options: BaofooModuleOptions;
 
@@ -12,7 +13,11 @@ export function factoryResults(): unknown[] {
     BaofooModule.forRootAsync({ useFactory: async () => ({ ...options, notification: { ...options.notification, publicBaseUrll: 'https://shop.example' } }) }),
     // @ts-expect-error a misspelt option inside an array
     BaofooModule.forRootAsync({ useFactory: () => ({ ...options, merchants: [{ memberId: '100000178', terminalId: '10000001', keys: [{ id: 'k1', secrett: 'x', secret: 'y' }] }] }) }),
-    // What is right compiles: injected options, Dates, free-form route metadata values.
+    // @ts-expect-error a misspelt option beside the options read from the environment
+    BaofooModule.forRootAsync({ inject: [baofooConfig.KEY], useFactory: (config: ConfigType<typeof baofooConfig>) => ({ ...config, reconcilation: { enabled: false } }) }),
+    // What is right compiles: the README's factory, injected options, Dates, free-form route metadata values.
+    BaofooModule.forRootAsync({ inject: [baofooConfig.KEY], useFactory: (config) => config, isGlobal: true }),
+    BaofooModule.forRootAsync({ inject: [baofooConfig.KEY], useFactory: (config: ConfigType<typeof baofooConfig>) => ({ ...config, reconciliation: { enabled: false } }) }),
     BaofooModule.forRootAsync({ inject: ['OPTIONS'], useFactory: (injected: BaofooModuleOptions) => injected, isGlobal: true }),
     BaofooModule.forRootAsync({
       useFactory: async () => ({
