@@ -12,6 +12,7 @@ import { parseQueryAnswerCommand } from './commands/parse-query-answer.command.t
 import { queryCommand } from './commands/query.command.ts';
 import { replayDeadLettersCommand } from './commands/replay-dead-letters.command.ts';
 import { resolveReviewCommand } from './commands/resolve-review.command.ts';
+import { sandboxCommand } from './commands/sandbox.command.ts';
 import { schemaCommand } from './commands/schema.command.ts';
 import { signRequestCommand } from './commands/sign-request.command.ts';
 import { verifyNotificationCommand } from './commands/verify-notification.command.ts';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CliCommand[] = [
   resolveReviewCommand,
   migrateCommand,
   schemaCommand,
+  sandboxCommand,
 ];
 
 export function usage(commands: readonly CliCommand[] = COMMANDS): string {
@@ -38,8 +40,14 @@ export function usage(commands: readonly CliCommand[] = COMMANDS): string {
     '',
     ...commands.flatMap((c) => [`  ${c.name} ${c.usage}`, `      ${c.summary}`]),
     '',
+    '`npx baofoo <command> --help` says more about one command.',
     'exit codes: 0 done or valid, 1 checked and invalid, 2 could not run (arguments or configuration)',
   ].join('\n');
+}
+
+/** `npx baofoo <command> --help`: its usage line, summary and details, on stdout. */
+export function commandHelp(command: CliCommand): string {
+  return [`usage: npx baofoo ${command.name} ${command.usage}`, '', command.summary, ...(command.help ? ['', command.help] : [])].join('\n');
 }
 
 export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo, commands: readonly CliCommand[] = COMMANDS): Promise<number> {
@@ -57,6 +65,10 @@ export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo, co
     io.err(`unknown command ${name}`);
     io.err(usage(commands));
     return EXIT_FAILURE;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(commandHelp(command));
+    return EXIT_OK;
   }
   try {
     return await command.run(args, env, io);
