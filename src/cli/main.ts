@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
+import { Logger } from '@nestjs/common';
 import { pathToFileURL } from 'node:url';
 import type { CliCommand } from './cli-command.ts';
 import { loadCliEnv, type CliEnv } from './cli-env.ts';
 import { CliFailure, EXIT_FAILURE, EXIT_OK } from './cli-failure.ts';
 import { processIo, type CliIo } from './cli-io.ts';
+import { cliLogger } from './cli-logger.ts';
 import { doctorCommand } from './commands/doctor.command.ts';
 import { encryptKeyCommand } from './commands/encrypt-key.command.ts';
 import { migrateCommand } from './commands/migrate.command.ts';
@@ -52,6 +54,8 @@ export function commandHelp(command: CliCommand): string {
 
 export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo, commands: readonly CliCommand[] = COMMANDS): Promise<number> {
   const [name, ...args] = argv;
+  // The CLI owns its process: what the reused services log goes to the io's stderr, never among the data.
+  Logger.overrideLogger(cliLogger(io));
   if (name === undefined) {
     io.err(usage(commands));
     return EXIT_FAILURE;

@@ -91,6 +91,16 @@ describe('the baofoo CLI with the development configuration', () => {
     expect(stderr).toMatch(/the configuration of NODE_ENV=no-such-environment \(config\/no-such-environment\.env and the environment\) cannot be used/);
   });
 
+  it('prints doctor\'s findings as one JSON document with --json, and its exit code says whether it is ready', () => {
+    const { code, stdout } = cli(['doctor', '--json']);
+    const report = JSON.parse(stdout) as { nodeEnv: string; ready: boolean; findings: { ok: boolean; check: string; detail: string }[] };
+
+    expect(report.nodeEnv).toBe('development');
+    expect(report.findings).toEqual(expect.arrayContaining([expect.objectContaining({ ok: true, check: 'signature self-test' })]));
+    expect(code).toBe(report.ready ? 0 : 1);
+    expect(report.ready).toBe(report.findings.every((f) => f.ok));
+  });
+
   it('exits 2 for an unknown command', () => {
     expect(cli(['nope'])).toMatchObject({ code: 2, stdout: '' });
   });
