@@ -45,7 +45,7 @@ const FAULT_FLAGS: readonly SandboxFlag[] = [
 
 const FLAGS = [...SERVER_FLAGS, ...FAULT_FLAGS];
 
-export const SANDBOX_ARGS: ArgSpec = Object.fromEntries(FLAGS.map((f) => [f.name, { type: f.value ? 'string' : 'boolean', multiple: f.multiple }]));
+export const SANDBOX_ARGS: ArgSpec = Object.fromEntries(FLAGS.map((f) => [f.name, { type: f.value ? 'string' : 'boolean', ...(f.multiple ? { multiple: true } : {}) }]));
 /** The parsed flags, by name: the table is data, so their types are the union. */
 export type SandboxArgs = Readonly<Record<string, string | boolean | string[] | undefined>>;
 
