@@ -162,6 +162,9 @@ describe('listeners that fail', () => {
     expect(await runReplayDeadLetters(['--dry-run', '--listener', 'PaymentListeners.broken'], env, listing)).toBe(0);
     expect(listing.stdout.join('\n')).toContain(remaining.eventId);
     expect(listing.stdout.at(-1)).toBe('1 dead-lettered delivery would be replayed (dry run)');
+    const asJson = memoryIo();
+    expect(await runReplayDeadLetters(['--dry-run', '--json', '--listener', 'PaymentListeners.broken'], env, asJson)).toBe(0);
+    expect(JSON.parse(asJson.stdout.join('\n'))).toMatchObject({ dryRun: true, count: 1, deadLetters: [{ eventId: remaining.eventId, listener: 'PaymentListeners.broken' }] });
     expect(await app.admin.listDeadLetters()).toHaveLength(1);
 
     const io = memoryIo();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BAOFOO_MIGRATIONS } from '../../src/baofoo/database/baofoo-migrations.ts';
 import { nodeBinary } from '../support/node-binary.ts';
 import { createEmptyDatabase, type TestDatabase } from '../support/test-database.ts';
+import { brokenRelativeLinks } from './shipped-docs.ts';
 
 /*
  * The package as a merchant gets it: `npm pack` (prepack builds it), installed
@@ -40,9 +41,14 @@ const repoVersion = (name: string): string => (JSON.parse(readFileSync(join(ROOT
 const CONSUMER_NEST = '12.4.2';
 const SAME_AS_REPO = ['@nestjs/config', '@nestjs/event-emitter', '@nestjs/schedule', '@nestjs/typeorm', 'typeorm', 'pg', 'class-validator', 'class-transformer', 'reflect-metadata', 'rxjs'];
 
-/** Everything the tarball may hold: the compiled library, CLI and sandbox, the SQL, and the documents. */
-const ALLOWED_IN_TARBALL = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|sql\/schema\.sql|dist\/(baofoo|cli|sandbox)\/[a-z0-9/._-]+\.(js|d\.ts))$/;
-const FORBIDDEN_IN_TARBALL = /(\.spec\.|(^|\/)(test|bench|demo|infra)\/|\.ts$(?<!\.d\.ts)|Dockerfile|docker-compose|\.env)/;
+/** Everything the tarball may hold: the compiled library, CLI and sandbox, the SQL, the documents and the example env files. */
+const ALLOWED_IN_TARBALL =
+  /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|sql\/schema\.sql|docs\/[a-z0-9/_-]+\.md|docs\/examples\/config\/[a-z]+\.env|dist\/(baofoo|cli|sandbox)\/[a-z0-9/._-]+\.(js|d\.ts))$/;
+/** No tests, bench, demo, TypeScript sources, container files, nor an env file other than the examples. */
+const FORBIDDEN_IN_TARBALL = /(\.spec\.|(^|\/)(test|bench|demo|infra)\/|\.ts$(?<!\.d\.ts)|Dockerfile|docker-compose|^(?!docs\/examples\/config\/)[^]*\.env)/;
+/** What a user reads and copies: the README's links lead to these. */
+const SHIPPED_DOCS = ['docs/options.md', 'docs/runbook.md', 'docs/sandbox.md', 'docs/architecture.md'];
+const SHIPPED_EXAMPLES = ['development', 'test', 'production'].map((env) => `docs/examples/config/${env}.env`);
 
 // A child npm must not inherit the settings of the `npm test` that started jest.
 const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
@@ -81,6 +87,7 @@ describe('the packed nestjs-baofoo in a scratch Nest app', () => {
   let db: TestDatabase;
   let pack: PackResult;
   let migrateOutput: string;
+  let sandboxHelp: { stdout: string; stderr: string };
   let consumer: ConsumerRun;
   const commonJs = new Map<number, CommonJsRun>();
   const timings: Record<string, number> = {};
@@ -111,6 +118,9 @@ describe('the packed nestjs-baofoo in a scratch Nest app', () => {
     await timed('install', () => run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env: childEnv, maxBuffer: 16 << 20 }));
     await timed('tsc', () => run(process.execPath, [join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { cwd: dir, env: childEnv }));
 
+    // What the README's first steps tell a user to type.
+    sandboxHelp = await timed('sandbox --help', () => run('npx', ['--no-install', 'baofoo', 'sandbox', '--help'], { cwd: dir, env: childEnv }));
+
     db = await createEmptyDatabase();
     // The bin link npm made, exactly what `npx baofoo migrate` runs.
     migrateOutput = (await timed('migrate', () => run(join(dir, 'node_modules', '.bin', 'baofoo'), ['migrate', '--url', db.url], { cwd: dir, env: childEnv }))).stdout;
@@ -138,7 +148,7 @@ describe('the packed nestjs-baofoo in a scratch Nest app', () => {
     expect(CONSUMER_NEST.split('.')[0]).toBe('12');
   });
 
-  it('packs the library, its CLI, migrations and SQL, README, LICENSE and CHANGELOG, and nothing else', () => {
+  it('packs the library, its CLI, migrations and SQL, README, LICENSE, CHANGELOG, the docs and the example env files, and nothing else', () => {
     const paths = pack.files.map((f) => f.path);
 
     expect(paths.filter((p) => !ALLOWED_IN_TARBALL.test(p) || FORBIDDEN_IN_TARBALL.test(p))).toEqual([]);
@@ -156,8 +166,30 @@ describe('the packed nestjs-baofoo in a scratch Nest app', () => {
         'dist/sandbox/index.js',
         'dist/cli/main.js',
         'dist/baofoo/database/baofoo-migrations.js',
+        ...SHIPPED_DOCS,
+        ...SHIPPED_EXAMPLES,
       ]),
     );
+  });
+
+  it('names the repository, so the registry page resolves the README’s relative links', () => {
+    const installed = JSON.parse(readFileSync(join(dir, 'node_modules', 'nestjs-baofoo', 'package.json'), 'utf8')) as Record<string, unknown>;
+
+    expect(installed).toMatchObject({ repository: { type: 'git', url: expect.stringMatching(/^git\+https:\/\/github\.com\/.+\.git$/) }, homepage: expect.any(String), bugs: { url: expect.any(String) } });
+  });
+
+  it('links from the installed README and docs only to files installed with them', () => {
+    const installed = join(dir, 'node_modules', 'nestjs-baofoo');
+    const markdown = pack.files.map((f) => f.path).filter((p) => p.endsWith('.md'));
+
+    expect(markdown).toEqual(expect.arrayContaining(['README.md', ...SHIPPED_DOCS]));
+    expect(brokenRelativeLinks(installed, markdown)).toEqual([]);
+  });
+
+  it('runs `npx baofoo sandbox --help` from the installed package', () => {
+    expect(sandboxHelp.stdout).toMatch(/^usage: npx baofoo sandbox /);
+    expect(sandboxHelp.stdout).toContain('--port');
+    expect(sandboxHelp.stdout).toContain('--drop-notification');
   });
 
   it('installs exactly one @nestjs/core: the app’s own', () => {

@@ -20,7 +20,7 @@ function expectInert(page: string): void {
   expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&gt;&lt;img src=x onerror=alert(2)&gt;');
 }
 
-const ctx = (operatorKnown: boolean): BoardPageContext => ({ base: `/admin${HOSTILE}`, operatorKnown, notice: { kind: 'error', text: `RESOLUTION_INVALID: ${HOSTILE}` } });
+const ctx = (operatorKnown: boolean): BoardPageContext => ({ base: `/admin${HOSTILE}`, operatorKnown, times: { zone: 'Asia/Shanghai', protocolZone: 'Asia/Shanghai' }, notice: { kind: 'error', text: `RESOLUTION_INVALID: ${HOSTILE}` } });
 
 const overview: Overview = {
   chart: '<svg id="status-chart"></svg>',
