@@ -38,6 +38,8 @@ export { NotificationService } from './notifications/notification.service.ts';
 export { RefusalRecorder } from './notifications/refusal.recorder.ts';
 export { PaymentService, PaymentRequestError, type CreatedPayment } from './payments/payment.service.ts';
 export { CreatePaymentDto } from './payments/create-payment.dto.ts';
+export { PaymentOrders, OrderLookupError } from './payments/payment-orders.service.ts';
+export type { GatewayTime, PaymentOrderLedgerEntry, PaymentOrderView } from './payments/payment-order-view.ts';
 export { BaofooSigner, type SignatureCheck } from './signing/baofoo-signer.service.ts';
 export * from './protocol/index.ts';
 export * from './events/baofoo-events.ts';
