@@ -11,12 +11,15 @@ export type StoredOrder = {
   transId: string;
   payId: string;
   status: OrderStatus;
+  /** Bumped by every state change. */
   version: number;
   orderMoney: string;
   factMoney: string | null;
   productName: string;
   resultDesc: string | null;
+  /** SuccTime as the gateway sent it: `yyyyMMddHHmmss` in the protocol's zone. */
   succTime: string | null;
+  /** Whose news settled it. */
   settledBy: SettlementSource | null;
   settledAt: Date | null;
   reviewReason: string | null;
@@ -32,6 +35,7 @@ export type StoredLedgerRow = {
   id: string;
   orderId: string | null;
   receivedAt: Date;
+  /** The HTTP method of a notification; `QUERY` or `OPERATOR` for the others. */
   method: string;
   sourceIp: string;
   verdict: NotificationVerdict;
@@ -39,9 +43,13 @@ export type StoredLedgerRow = {
   reason: string | null;
   fromStatus: OrderStatus | null;
   toStatus: OrderStatus | null;
+  /** What the module answered a notification (0 for rows that were not answers). */
   httpStatus: number;
+  /** The id of the key that verified the notification's signature. */
   keyId: string | null;
+  /** The fields as received or asked. */
   fields: Record<string, string> | null;
+  /** Read from the monthly archive table (housekeeping moved it there). */
   archived: boolean;
 };
 

@@ -1,8 +1,6 @@
 import { readFen } from '../database/bigint-money.transformer.ts';
-import type { NotificationVerdict } from '../notifications/notification-verdict.ts';
 import { isSignatureVerified, isUnverifiedNotification, ledgerSource, type LedgerSource } from '../orders/ledger-row-source.ts';
-import type { OrderStatus, SettlementSource } from '../orders/order-status.ts';
-import type { OrderLedger, StoredLedgerRow } from '../orders/order-story.reader.ts';
+import type { OrderLedger, StoredLedgerRow, StoredOrder } from '../orders/order-story.reader.ts';
 import type { Fen } from '../protocol/money.ts';
 import { isTradeTime, tradeTimeIso } from '../protocol/trade-time.ts';
 
@@ -17,102 +15,38 @@ export interface GatewayTime {
 }
 
 /** One row of an order's ledger: a notification, an order-query answer or an operator's resolution. */
-export interface PaymentOrderLedgerEntry {
-  receivedAt: Date;
+export interface PaymentOrderLedgerEntry extends Omit<StoredLedgerRow, 'id' | 'orderId'> {
   source: LedgerSource;
-  /** The HTTP method of a notification; `QUERY` or `OPERATOR` for the others. */
-  method: string;
-  sourceIp: string;
-  verdict: NotificationVerdict;
-  reasonCode: string | null;
-  reason: string | null;
-  fromStatus: OrderStatus | null;
-  toStatus: OrderStatus | null;
-  /** What the module answered a notification (0 for rows that were not answers). */
-  httpStatus: number;
   /** A configured key verified the notification's signature (`keyId` names it). */
   signatureVerified: boolean;
-  keyId: string | null;
   /**
    * A notification refused before any key verified it: anyone could have sent
    * it, naming a real TransID. Never take it as the gateway's word.
    */
   unverified: boolean;
-  /** The fields as received or asked. */
-  fields: Record<string, string> | null;
-  /** Read from the monthly archive table (housekeeping moved it there). */
-  archived: boolean;
 }
 
 /** An order found by TransID, with its whole ledger story in time order. Money in integer fen. */
-export interface PaymentOrderView {
-  transId: string;
-  memberId: string;
-  terminalId: string;
-  payId: string;
-  productName: string;
-  status: OrderStatus;
-  /** Bumped by every state change. */
-  version: number;
+export interface PaymentOrderView extends Omit<StoredOrder, 'id' | 'orderMoney' | 'factMoney' | 'succTime'> {
   orderMoney: Fen;
   /** What was paid (FactMoney / succMoney), once known. */
   factMoney: Fen | null;
-  resultDesc: string | null;
   succTime: GatewayTime | null;
-  /** Whose news settled it. */
-  settledBy: SettlementSource | null;
-  createdAt: Date;
-  settledAt: Date | null;
-  updatedAt: Date;
-  reviewReason: string | null;
-  nextQueryAt: Date | null;
-  queryAttempts: number;
-  lastCheckResult: string | null;
   ledger: PaymentOrderLedgerEntry[];
 }
 
-function ledgerEntry(l: StoredLedgerRow): PaymentOrderLedgerEntry {
-  return {
-    receivedAt: l.receivedAt,
-    source: ledgerSource(l),
-    method: l.method,
-    sourceIp: l.sourceIp,
-    verdict: l.verdict,
-    reasonCode: l.reasonCode,
-    reason: l.reason,
-    fromStatus: l.fromStatus,
-    toStatus: l.toStatus,
-    httpStatus: l.httpStatus,
-    signatureVerified: isSignatureVerified(l),
-    keyId: l.keyId,
-    unverified: isUnverifiedNotification(l),
-    fields: l.fields,
-    archived: l.archived,
-  };
+function ledgerEntry({ id: _id, orderId: _orderId, ...row }: StoredLedgerRow): PaymentOrderLedgerEntry {
+  return { ...row, source: ledgerSource(row), signatureVerified: isSignatureVerified(row), unverified: isUnverifiedNotification(row) };
 }
 
 /** An order and its ledger as `PaymentOrders` answers them; SuccTime read in `timeZone`. */
-export function paymentOrderView({ order: o, ledger }: OrderLedger, timeZone: string): PaymentOrderView {
+export function paymentOrderView({ order, ledger }: OrderLedger, timeZone: string): PaymentOrderView {
+  const { id: _id, orderMoney, factMoney, succTime, ...rest } = order;
   return {
-    transId: o.transId,
-    memberId: o.memberId,
-    terminalId: o.terminalId,
-    payId: o.payId,
-    productName: o.productName,
-    status: o.status,
-    version: o.version,
-    orderMoney: readFen(o.orderMoney)!,
-    factMoney: readFen(o.factMoney),
-    resultDesc: o.resultDesc,
-    succTime: o.succTime === null ? null : { text: o.succTime, timeZone, iso: isTradeTime(o.succTime) ? tradeTimeIso(o.succTime, timeZone) : null },
-    settledBy: o.settledBy,
-    createdAt: o.createdAt,
-    settledAt: o.settledAt,
-    updatedAt: o.updatedAt,
-    reviewReason: o.reviewReason,
-    nextQueryAt: o.nextQueryAt,
-    queryAttempts: o.queryAttempts,
-    lastCheckResult: o.lastCheckResult,
+    ...rest,
+    orderMoney: readFen(orderMoney)!,
+    factMoney: readFen(factMoney),
+    succTime: succTime === null ? null : { text: succTime, timeZone, iso: isTradeTime(succTime) ? tradeTimeIso(succTime, timeZone) : null },
     ledger: ledger.map(ledgerEntry),
   };
 }
