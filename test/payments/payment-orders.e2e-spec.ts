@@ -3,8 +3,10 @@ import { BaofooDatabase } from '../../src/baofoo/database/baofoo-database.ts';
 import { RefusalRecorder } from '../../src/baofoo/notifications/refusal.recorder.ts';
 import { OperationsStore } from '../../src/baofoo/operations/operations.store.ts';
 import { OrderLookupError, PaymentOrders } from '../../src/baofoo/payments/payment-orders.service.ts';
+import { PaymentService } from '../../src/baofoo/payments/payment.service.ts';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/index.ts';
-import { FakeClock, notify, placeOrder, signedResult, startInstance, TEST_MERCHANT, transId, type Instance } from '../reconciliation/support.ts';
+import { notify, placeOrder, signedResult, TEST_MERCHANT, transId, type Instance } from '../reconciliation/support.ts';
+import { createTestApp, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const OTHER_MERCHANT = { memberId: '100000999', terminalId: '10000002', key: 'other-key' };
@@ -24,24 +26,32 @@ async function lookupError(promise: Promise<unknown>): Promise<OrderLookupError>
 describe('PaymentOrders.find: an order by TransID with its ledger story, against the sandbox gateway', () => {
   let db: TestDatabase;
   let sandbox: SandboxGateway;
+  let t: TestApp;
   let shop: Instance;
   let orders: PaymentOrders;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     sandbox = await startSandboxGateway();
-    shop = await startInstance(db.url, sandbox.url, new FakeClock(), {
-      options: {
+    // The system clock: ledger rows are ordered by when they arrived, and a refusal sample is stamped by the module's clock.
+    t = await createTestApp(
+      db.url,
+      testOptions({
+        sandboxUrl: sandbox.url,
         merchants: [
           { memberId: TEST_MERCHANT.memberId, terminalId: TEST_MERCHANT.terminalId, keys: [{ id: 'k1', secret: TEST_MERCHANT.key }] },
           { memberId: OTHER_MERCHANT.memberId, terminalId: OTHER_MERCHANT.terminalId, keys: [{ id: 'k9', secret: OTHER_MERCHANT.key }] },
         ],
-      },
-    });
-    orders = shop.app.get(PaymentOrders);
+        // A busy machine must not fail an order's creation on the production 1 s budgets.
+        database: { connectTimeoutMs: 10_000, answerWithinMs: 10_000, statementTimeoutMs: 10_000 },
+      }),
+    );
+    const url = (await t.app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
+    shop = { ...t, url, payments: t.app.get(PaymentService) } as unknown as Instance;
+    orders = t.app.get(PaymentOrders);
   });
   afterAll(async () => {
-    await shop?.close();
+    await t?.close();
     await sandbox?.stop();
     await db?.drop();
   });
