@@ -44,6 +44,7 @@ export { BaofooSigner, type SignatureCheck } from './signing/baofoo-signer.servi
 export * from './protocol/index.ts';
 export * from './events/baofoo-events.ts';
 export { OnBaofooEvent, type BaofooDeliveryContext, type OnBaofooEventOptions } from './events/on-baofoo-event.decorator.ts';
+export type { BaofooBackoffOptions, BaofooDeliveryOptions } from './config/baofoo-options.interface.ts';
 export { OutboxRelay } from './events/outbox-relay.service.ts';
 export { OutboxMonitor, type OutboxHealth } from './events/outbox-monitor.service.ts';
 export { OutboxAdminService } from './events/outbox-admin.service.ts';
