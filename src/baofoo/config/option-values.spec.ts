@@ -39,7 +39,7 @@ describe('invalid option values are boot errors that name the option', () => {
     ['BAOFOO_OUTBOX_LISTENER_TIMEOUT_MS', 'soon', /^outbox\.delivery\.timeoutMs: /],
     ['BAOFOO_OUTBOX_BACKOFF_BASE_MS', '-5', /^outbox\.delivery\.backoff\.baseMs: /],
     ['BAOFOO_OUTBOX_BACKOFF_FACTOR', '0.5', /^outbox\.delivery\.backoff\.factor: /],
-    ['BAOFOO_OUTBOX_BACKOFF_MAX_MS', '100', /^outbox\.delivery\.backoff\.maxMs: maxMs must not be below baseMs \(1000\)/],
+    ['BAOFOO_OUTBOX_BACKOFF_MAX_MS', '-1', /^outbox\.delivery\.backoff\.maxMs: /],
     ['BAOFOO_OUTBOX_BACKOFF_JITTER', '1.5', /^outbox\.delivery\.backoff\.jitter: /],
   ])('%s=%j is refused with a message naming the option', (name, value, message) => {
     const problems = problemsOf({ [name]: value });
@@ -58,6 +58,10 @@ describe('outbox.delivery, the default delivery settings of listeners', () => {
 
   it('keeps the default of every part left out, down to one field of the backoff', () => {
     expect(resolved({ delivery: { backoff: { factor: 2 } } })).toEqual({ attempts: 8, backoff: { baseMs: 1000, factor: 2, maxMs: 900_000, jitter: 0.2 }, timeoutMs: 30_000 });
+  });
+
+  it('refuses a longest wait below the first one when both are set', () => {
+    expect(problemsOf({ BAOFOO_OUTBOX_BACKOFF_BASE_MS: '5000', BAOFOO_OUTBOX_BACKOFF_MAX_MS: '100' })).toEqual(['outbox.delivery.backoff.maxMs: maxMs must not be below baseMs (5000)']);
   });
 
   it('still reads outbox.maxAttempts, the former name of delivery.attempts, and refuses both at once', () => {
