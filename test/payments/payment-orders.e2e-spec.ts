@@ -7,6 +7,7 @@ import { PaymentService } from '../../src/baofoo/payments/payment.service.ts';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/index.ts';
 import { notify, placeOrder, signedResult, TEST_MERCHANT, transId, type Instance } from '../reconciliation/support.ts';
 import { createTestApp, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
+import { rejectionOf } from '../support/rejection-of.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const OTHER_MERCHANT = { memberId: '100000999', terminalId: '10000002', key: 'other-key' };
@@ -14,14 +15,7 @@ const OTHER_MERCHANT = { memberId: '100000999', terminalId: '10000002', key: 'ot
 /** `yyyyMMddHHmmss` in Shanghai (UTC+8, no daylight saving since 1991) as ISO 8601, written out without the code under test. */
 const shanghaiIso = (t: string) => `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}T${t.slice(8, 10)}:${t.slice(10, 12)}:${t.slice(12, 14)}+08:00`;
 
-async function lookupError(promise: Promise<unknown>): Promise<OrderLookupError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(OrderLookupError);
-  return error as OrderLookupError;
-}
+const lookupError = (promise: Promise<unknown>) => rejectionOf(promise, OrderLookupError);
 
 describe('PaymentOrders.find: an order by TransID with its ledger story, against the sandbox gateway', () => {
   let db: TestDatabase;
