@@ -25,6 +25,8 @@ import { RefusalRecorder } from './notifications/refusal.recorder.ts';
 import { SignatureGuard } from './notifications/signature.guard.ts';
 import { PaymentOrderRepository } from './orders/payment-order.repository.ts';
 import { PaymentService } from './payments/payment.service.ts';
+import { PaymentOrders } from './payments/payment-orders.service.ts';
+import { OrderStoryReader } from './orders/order-story.reader.ts';
 import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliation/reconciliation.providers.ts';
 
 /**
@@ -50,6 +52,8 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
     PaymentOrderRepository,
     SettlementService,
     PaymentService,
+    OrderStoryReader,
+    PaymentOrders,
     NotificationService,
     RefusalCountStore,
     RefusalRecorder,
@@ -62,7 +66,7 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
     ...BAOFOO_EVENT_PROVIDERS,
     ...RECONCILIATION_PROVIDERS,
   ],
-  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooObservation, BaofooDatabase, BaofooSigner, PaymentOrderRepository, SettlementService, PaymentService, NotificationService, RefusalRecorder, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
+  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooObservation, BaofooDatabase, BaofooSigner, PaymentOrderRepository, SettlementService, PaymentService, OrderStoryReader, PaymentOrders, NotificationService, RefusalRecorder, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
 })
 export class BaofooModule extends BaofooConfigurableModule implements NestModule {
   /** Nest's `forRootAsync`, typed so that a property the options do not have, at any depth, in what `useFactory` returns is a type error. */

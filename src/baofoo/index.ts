@@ -20,6 +20,8 @@ export { PaymentService, type CreatedPayment } from './payments/payment.service.
 export { CreatePaymentDto } from './payments/create-payment.dto.ts';
 export type { OrderRow } from './orders/payment-order.repository.ts';
 export type { OrderStatus, SettlementSource } from './orders/order-status.ts';
+export { PaymentOrders, OrderLookupError } from './payments/payment-orders.service.ts';
+export type { GatewayTime, PaymentOrderLedgerEntry, PaymentOrderView } from './payments/payment-order-view.ts';
 
 // Events: what happened to an order, delivered at least once to `@OnBaofooEvent` listeners.
 export type * from './events/baofoo-events.ts';

@@ -83,8 +83,7 @@ describe('listeners that fail', () => {
     db = await createTestDatabase();
     app = await startOutboxApp(db.url, {
       providers: [...recorderProviders(recorder, 'a'), { provide: FAULTS, useValue: faults }, PaymentListeners],
-      outbox: { pollIntervalMs: 50, maxAttempts },
-      tuning: { backoff: { baseMs: 20, factor: 2, maxMs: 200, jitter: 0 }, listenerTimeoutMs: 1000 },
+      outbox: { pollIntervalMs: 50, delivery: { attempts: maxAttempts, backoff: { baseMs: 20, factor: 2, maxMs: 200, jitter: 0 }, timeoutMs: 1000 } },
       log,
     });
   });

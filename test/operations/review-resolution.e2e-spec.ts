@@ -7,16 +7,10 @@ import { BaofooOperationsError } from '../../src/baofoo/operations/operations.er
 import { ledgerRows, orderState, outboxRows } from '../notifications/notification-support.ts';
 import { CapturedLog } from '../support/captured-log.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { rejectionOf } from '../support/rejection-of.ts';
 import { countRows, createOperationsApp, notifyPaid, orderPaid, type OperationsApp, type Registration } from './operations-test-app.ts';
 
-async function refusal(p: Promise<unknown>): Promise<BaofooOperationsError> {
-  const e = await p.then(
-    () => null,
-    (error: unknown) => error,
-  );
-  expect(e).toBeInstanceOf(BaofooOperationsError);
-  return e as BaofooOperationsError;
-}
+const refusal = (p: Promise<unknown>) => rejectionOf(p, BaofooOperationsError);
 
 describe.each<Registration>(['forRoot', 'forRootAsync'])('Resolving a REVIEW order by hand (BaofooOperationsModule.%s)', (registration) => {
   let db: TestDatabase;

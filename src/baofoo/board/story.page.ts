@@ -2,7 +2,8 @@ import { html, type SafeHtml } from './board-html.ts';
 import { layout, status, table, time, type BoardPageContext } from './board-layout.ts';
 import type { OrderStory } from './board.reader.ts';
 import { resolveForm, type ResolvableOrder } from './resolve-form.ts';
-import { isUnverifiedNotification } from './unverified-ledger-row.ts';
+import { isUnverifiedNotification } from '../orders/ledger-row-source.ts';
+import type { StoredLedgerRow } from '../orders/order-story.reader.ts';
 
 function fieldValue(ctx: BoardPageContext, name: string, value: unknown): unknown {
   if (name === 'status') return status(value);
@@ -16,7 +17,7 @@ function fieldsTable(ctx: BoardPageContext, row: Record<string, unknown>): SafeH
   return html`<table class="order-fields">${Object.entries(row).map(([k, v]) => html`<tr><th>${k}</th><td>${fieldValue(ctx, k, v)}</td></tr>`)}</table>`;
 }
 
-function ledgerRow(ctx: BoardPageContext, l: Record<string, unknown>): SafeHtml {
+function ledgerRow(ctx: BoardPageContext, l: StoredLedgerRow): SafeHtml {
   const unverified = isUnverifiedNotification(l);
   const label = unverified && html` <span class="unverified-label" title="Refused before any signature verified: anyone could have sent it.">unverified: not from the gateway as far as anyone knows</span>`;
   return html`<tr class="ledger-row${unverified ? ' unverified' : ''}" data-method="${l.method}" data-verified="${unverified ? 'false' : 'true'}"><td>${time(ctx, l.receivedAt)}</td><td>${l.method}${l.archived ? ' (archived)' : ''}</td><td>${l.sourceIp}</td><td>${l.verdict}${label}</td>

@@ -136,8 +136,18 @@ export function baofooOptionsFromEnv(env: Env, fromFiles: Env = {}): BaofooModul
     },
     outbox: {
       pollIntervalMs: int(env.BAOFOO_OUTBOX_POLL_MS),
-      maxAttempts: int(env.BAOFOO_OUTBOX_MAX_ATTEMPTS),
       enabled: bool(env.BAOFOO_OUTBOX_ENABLED),
+      delivery: {
+        attempts: int(env.BAOFOO_OUTBOX_MAX_ATTEMPTS),
+        timeoutMs: int(env.BAOFOO_OUTBOX_LISTENER_TIMEOUT_MS),
+        // int() is Number(): a factor or jitter with decimals passes; validation refuses what is not a number.
+        backoff: {
+          baseMs: int(env.BAOFOO_OUTBOX_BACKOFF_BASE_MS),
+          factor: int(env.BAOFOO_OUTBOX_BACKOFF_FACTOR),
+          maxMs: int(env.BAOFOO_OUTBOX_BACKOFF_MAX_MS),
+          jitter: int(env.BAOFOO_OUTBOX_BACKOFF_JITTER),
+        },
+      },
     },
     database: {
       poolSize: int(env.BAOFOO_DB_POOL_SIZE),

@@ -12,7 +12,9 @@ import {
   Matches,
   Max,
   MaxLength,
+  IsNumber,
   Min,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { TOPOLOGY_SETTINGS, type TopologySetting } from '../database/database-topology.ts';
@@ -79,8 +81,41 @@ export class ReconciliationDto {
   @IsOptional() @IsInt() @Min(1) @Max(10_000) maxQueriesPerMinute?: number;
 }
 
+/** The property is not below the number in `sibling` of the same object (when both are numbers). */
+function NotBelow(sibling: string) {
+  return ValidateBy({
+    name: 'notBelow',
+    constraints: [sibling],
+    validator: {
+      validate: (value, args) => {
+        const other = (args?.object as Record<string, unknown>)[sibling];
+        return typeof value !== 'number' || typeof other !== 'number' || value >= other;
+      },
+      defaultMessage: (args) => `${args?.property} must not be below ${sibling} (${(args?.object as Record<string, unknown>)[sibling]})`,
+    },
+  });
+}
+
+// delay_ms is an int column of the delivery records: a day is far inside it.
+const DAY_MS = 86_400_000;
+
+export class BackoffDto {
+  @IsOptional() @IsInt() @Min(0) @Max(DAY_MS) baseMs?: number;
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(1) @Max(100) factor?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(DAY_MS) @NotBelow('baseMs') maxMs?: number;
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1) jitter?: number;
+}
+
+/** Delivery settings, both of the module (`outbox.delivery`) and of one `@OnBaofooEvent` listener. */
+export class DeliveryDto {
+  @IsOptional() @IsInt() @Min(1) @Max(100) attempts?: number;
+  @IsOptional() @ValidateNested() @Type(() => BackoffDto) backoff?: BackoffDto;
+  @IsOptional() @IsInt() @Min(10) @Max(3_600_000) timeoutMs?: number;
+}
+
 export class OutboxDto {
   @IsOptional() @IsInt() @Min(10) @Max(600_000) pollIntervalMs?: number;
+  @IsOptional() @ValidateNested() @Type(() => DeliveryDto) delivery?: DeliveryDto;
   @IsOptional() @IsInt() @Min(1) @Max(100) maxAttempts?: number;
   @IsOptional() @IsBoolean() enabled?: boolean;
 }

@@ -1,6 +1,4 @@
-import { plainToInstance } from 'class-transformer';
 import { validateCronExpression } from 'cron';
-import { validateSync, type ValidationError } from 'class-validator';
 import { BaofooError } from '../protocol/errors.ts';
 import type { BaofooCharset } from '../protocol/charset.ts';
 import { routeKey } from '../protocol/route-key.ts';
@@ -11,19 +9,14 @@ import { IpRanges } from './ip-ranges.ts';
 import { KeyRing, type RingMerchant } from './key-ring.ts';
 import { DEFAULT_NOTIFY_PATH, productionProblems } from './production-rules.ts';
 import type { ResolvedBaofooOptions } from './resolved-options.ts';
+import { validationProblems } from './validation-problems.ts';
+import { DEFAULT_DELIVERY_SETTINGS, deliverySettings } from '../events/delivery-settings.ts';
 
 /** The configuration cannot run; `evidence.problems` lists each thing to fix. */
 export class BaofooConfigError extends BaofooError {
   constructor(readonly problems: string[]) {
     super('CONFIG_INVALID', `Baofoo configuration refused:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { problems });
   }
-}
-
-function flatten(errors: ValidationError[], prefix = ''): string[] {
-  return errors.flatMap((e) => {
-    const path = prefix ? `${prefix}.${e.property}` : e.property;
-    return [...Object.values(e.constraints ?? {}).map((m) => `${path}: ${m}`), ...flatten(e.children ?? [], path)];
-  });
 }
 
 function isTimeZone(zone: string): boolean {
@@ -43,8 +36,7 @@ function isTimeZone(zone: string): boolean {
  * notifications (verify-notification) leave `now` out.
  */
 export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): ResolvedBaofooOptions {
-  const dto = plainToInstance(BaofooOptionsDto, options ?? {});
-  const problems = flatten(validateSync(dto, { forbidUnknownValues: false }));
+  const problems = validationProblems(BaofooOptionsDto, options);
   if (problems.length > 0) throw new BaofooConfigError(problems);
 
   const env = options.environment as BaofooEnvironment;
@@ -65,6 +57,10 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): 
   }
   const pool = options.database ?? {};
   if ((pool.poolMin ?? 0) > (pool.poolSize ?? 10)) problems.push(`database.poolMin (BAOFOO_DB_POOL_MIN) ${pool.poolMin} is above database.poolSize (BAOFOO_DB_POOL_SIZE) ${pool.poolSize ?? 10}: lower it, or raise the pool size`);
+  const outbox = options.outbox ?? {};
+  if (outbox.maxAttempts !== undefined && outbox.delivery?.attempts !== undefined) {
+    problems.push('outbox.maxAttempts is the former name of outbox.delivery.attempts (BAOFOO_OUTBOX_MAX_ATTEMPTS): set only outbox.delivery.attempts');
+  }
   if (routeKey(notifyPath) === routeKey(pagePath)) problems.push('notification.path and notification.pagePath must differ: the page address must never settle orders');
   const seen = new Set<string>();
   const merchants: RingMerchant[] = [];
@@ -127,7 +123,11 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): 
       queryTimeoutMs: r.queryTimeoutMs ?? 10_000,
       maxQueriesPerMinute: r.maxQueriesPerMinute ?? 30,
     },
-    outbox: { pollIntervalMs: ob.pollIntervalMs ?? 1000, maxAttempts: ob.maxAttempts ?? 8, enabled: ob.enabled ?? true },
+    outbox: {
+      pollIntervalMs: ob.pollIntervalMs ?? 1000,
+      enabled: ob.enabled ?? true,
+      delivery: deliverySettings(DEFAULT_DELIVERY_SETTINGS, { ...ob.delivery, attempts: ob.delivery?.attempts ?? ob.maxAttempts }),
+    },
     database: { poolSize: d.poolSize ?? 10, poolMin: d.poolMin ?? Math.min(2, d.poolSize ?? 10), idleTimeoutMs: d.idleTimeoutMs ?? 60_000, statementTimeoutMs: d.statementTimeoutMs ?? 1500, connectTimeoutMs: d.connectTimeoutMs ?? 1000, answerWithinMs: d.answerWithinMs ?? 2000,
       settleBatchSize: d.settleBatchSize ?? 32,
       settleBatchesInFlight: d.settleBatchesInFlight ?? 4,
