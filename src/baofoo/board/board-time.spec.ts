@@ -20,9 +20,10 @@ const overview: Overview = {
   backlog: { pending: 1, due: 1, oldestDueAt: AT, overdue: [{ transId: 'T3', memberId: '100000178', nextQueryAt: AT, queryAttempts: 2, lastCheckResult: 'P' }] },
 };
 
+// Only the fields that carry times matter here; the rest of a stored row is left out.
 const story: OrderStory = {
-  order: { transId: 'T1', status: 'PAID', succTime: '20261130160003', createdAt: AT, updatedAt: LATER },
-  ledger: [{ receivedAt: AT, method: 'POST', sourceIp: '127.0.0.1', verdict: 'applied', fields: {}, archived: false }],
+  order: { transId: 'T1', status: 'PAID', succTime: '20261130160003', createdAt: AT, updatedAt: LATER } as Partial<OrderStory['order']> as OrderStory['order'],
+  ledger: [{ receivedAt: AT, method: 'POST', sourceIp: '127.0.0.1', verdict: 'applied', fields: {}, archived: false } as Partial<OrderStory['ledger'][number]> as OrderStory['ledger'][number]],
   events: [{ eventId: 'e', type: 't', createdAt: AT, deliveredAt: LATER, attempts: 1, source: 'notification' }],
   deliveries: [{ eventId: 'e', listener: 'L.m', status: 'delivered', attempts: 1, deliveredAt: LATER, deadAt: null, replays: 0 }],
 };
