@@ -14,7 +14,7 @@ import { BaofooModule } from '../../src/baofoo/baofoo.module.ts';
 import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
 import { BAOFOO_OUTBOX_TUNING, DEFAULT_OUTBOX_TUNING } from '../../src/baofoo/events/outbox.constants.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/infra/embedded-database.ts';
-import { testOptions } from '../support/baofoo-test-app.ts';
+import { DEFAULT_DATABASE_BUDGETS, testOptions } from '../support/baofoo-test-app.ts';
 import { chaosTransId, FulfilmentEffect, fulfilmentDeliveries, seedChaosDatabase, settledOrders } from './chaos-fixtures.ts';
 import { startStorm, type SenderAnswer } from './sender-process.ts';
 
@@ -63,7 +63,7 @@ describe('a database that stalls mid-storm', () => {
         BaofooModule.forRoot(
           testOptions({
             outbox: { enabled: true, pollIntervalMs: 200, delivery: { timeoutMs: 5000, backoff: { baseMs: 200, factor: 2, maxMs: 2000 } } },
-            database: { connectTimeoutMs: 1000, answerWithinMs: 2000, statementTimeoutMs: 1500 },
+            database: DEFAULT_DATABASE_BUDGETS,
           }),
         ),
       ],
