@@ -1,5 +1,4 @@
 import type { BaofooModuleOptions } from './baofoo-options.interface.ts';
-import { onBoundDomain } from './bound-domains.ts';
 import { PUBLISHED_TEST_MERCHANT } from './gateway-hosts.ts';
 
 /** The notification route when none is configured: guessable, so production refuses it (spec §3.3.3). */
@@ -47,11 +46,8 @@ function notificationProblems(o: BaofooModuleOptions): string[] {
   } else if (!n.publicBaseUrl.startsWith('https://')) {
     problems.push(`publicBaseUrl ${n.publicBaseUrl} is not https: the gateway must reach ReturnUrl over HTTPS in production (BAOFOO_PUBLIC_BASE_URL)`);
   }
-  const bound = (o.boundDomains ?? []).map((d) => d.toLowerCase());
-  if (bound.length === 0) {
+  if ((o.boundDomains ?? []).length === 0) {
     problems.push('no bound domains: set BAOFOO_BOUND_DOMAINS to the domains the gateway has bound for this merchant (spec §7.5), so an address off them is refused before a shopper is sent to the gateway');
-  } else if (n.publicBaseUrl && !onBoundDomain(n.publicBaseUrl, bound)) {
-    problems.push(`publicBaseUrl ${n.publicBaseUrl} is not on a bound domain (${bound.join(', ')}): PageUrl and ReturnUrl are built from it and the gateway serves only bound domains (spec §7.5); fix BAOFOO_PUBLIC_BASE_URL or BAOFOO_BOUND_DOMAINS`);
   }
   if (!n.allowedIps?.length) {
     problems.push('the notifier IP allowlist is empty: set BAOFOO_ALLOWED_IPS to the source IPs the gateway publishes for notifications');

@@ -6,6 +6,7 @@ import type { BaofooCharset } from '../protocol/charset.ts';
 import { routeKey } from '../protocol/route-key.ts';
 import type { BaofooEnvironment, BaofooModuleOptions } from './baofoo-options.interface.ts';
 import { BaofooOptionsDto } from './baofoo-options.dto.ts';
+import { publicBaseUrlProblems } from './bound-domains.ts';
 import { gatewayEndpoints } from './gateway-hosts.ts';
 import { IpRanges } from './ip-ranges.ts';
 import { KeyRing, type RingMerchant } from './key-ring.ts';
@@ -54,6 +55,7 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): 
   if (cron !== undefined && !validateCronExpression(cron).valid) {
     problems.push(`reconciliation.cron (BAOFOO_RECONCILE_CRON) ${JSON.stringify(cron)} is not a cron expression: use six fields with seconds, e.g. "*/30 * * * * *"`);
   }
+  problems.push(...publicBaseUrlProblems(options.notification?.publicBaseUrl, options.boundDomains));
   const notifyPath = options.notification?.path ?? DEFAULT_NOTIFY_PATH;
   const pagePath = options.notification?.pagePath ?? '/baofoo/return';
   for (const [name, entries] of [['allowedIps (BAOFOO_ALLOWED_IPS)', options.notification?.allowedIps], ['trustedProxies (BAOFOO_TRUSTED_PROXIES)', options.notification?.trustedProxies]] as const) {
