@@ -54,4 +54,14 @@ describe('doctor', () => {
     const fixes = await configurationFixes({ ...PRODUCTION, BAOFOO_NOTIFY_PATH: undefined, BAOFOO_PUBLIC_BASE_URL: undefined });
     expect(fixes).toEqual([expect.stringMatching(/default \/baofoo\/notify/), expect.stringMatching(/publicBaseUrl is not set/)]);
   });
+
+  it.each(['development', 'test', 'production'])('in %s, without DATABASE_URL, says the database was not checked and how to name it, in words for the user\'s app', async (nodeEnv) => {
+    const findings = await doctorFindings({ ...PRODUCTION, NODE_ENV: nodeEnv, BAOFOO_ENV: nodeEnv === 'production' ? 'production' : 'test' });
+    const database = findings.find((f) => f.check === 'database')!;
+    expect(database.ok).toBe(false);
+    expect(database.detail).toContain('DATABASE_URL is not set');
+    expect(database.detail).toContain('set DATABASE_URL=postgres://');
+    expect(database.detail).toContain('baofooPostgresOptions({ url })');
+    expect(database.detail).not.toMatch(/embedded|npm start/);
+  });
 });

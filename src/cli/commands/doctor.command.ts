@@ -82,11 +82,13 @@ async function tlsFinding(client: pg.Client): Promise<DoctorFinding> {
 
 async function databaseFindings(env: CliEnv): Promise<DoctorFinding[]> {
   const url = env.DATABASE_URL;
+  // Not ready in any environment: the app's baofooPostgresOptions refuses an unset url, and nothing below can be checked.
   if (!url) {
     return [
-      env.BAOFOO_ENV === 'production'
-        ? fix('database', 'DATABASE_URL is not set')
-        : ok('database', 'DATABASE_URL is not set: `npm start` uses its embedded PostgreSQL'),
+      fix(
+        'database',
+        'DATABASE_URL is not set, so the database was not checked: set DATABASE_URL=postgres://user:password@host:5432/database (the URL your app passes to baofooPostgresOptions({ url })) and run doctor again',
+      ),
     ];
   }
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
