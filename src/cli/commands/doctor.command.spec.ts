@@ -52,7 +52,7 @@ describe('doctor', () => {
   it('finds nothing to fix in a configuration production boots with, and several things in one it refuses', async () => {
     expect(await configurationFixes(PRODUCTION)).toEqual([]);
     const fixes = await configurationFixes({ ...PRODUCTION, BAOFOO_NOTIFY_PATH: undefined, BAOFOO_PUBLIC_BASE_URL: undefined });
-    expect(fixes).toEqual([expect.stringMatching(/default \/baofoo\/notify/), expect.stringMatching(/publicBaseUrl is not set/)]);
+    expect(fixes).toEqual([expect.stringMatching(/default \/baofoo\/notify/), expect.stringMatching(/^BAOFOO_PUBLIC_BASE_URL is not set/)]);
   });
 
   it.each(['development', 'test', 'production'])('in %s, without DATABASE_URL, says the database was not checked and how to name it, in words for the user\'s app', async (nodeEnv) => {

@@ -1,7 +1,8 @@
 import { TLSSocket } from 'node:tls';
 import pg from 'pg';
-import { baofooOptionsFromEnv, envFilePaths, readEnvFiles } from '../../baofoo/config/baofoo-env.config.ts';
+import { baofooOptionsFromEnv, envFilePaths, missingEnvFiles, readEnvFiles } from '../../baofoo/config/baofoo-env.config.ts';
 import type { BaofooModuleOptions } from '../../baofoo/config/baofoo-options.interface.ts';
+import { environmentFindings } from '../../baofoo/config/option-sources.ts';
 import { PUBLISHED_TEST_MERCHANT } from '../../baofoo/config/gateway-hosts.ts';
 import { BaofooConfigError, resolveBaofooOptions } from '../../baofoo/config/resolve-options.ts';
 import type { ResolvedBaofooOptions } from '../../baofoo/config/resolved-options.ts';
@@ -30,7 +31,7 @@ const ok = (check: string, detail: string): DoctorFinding => ({ ok: true, check,
 const fix = (check: string, detail: string): DoctorFinding => ({ ok: false, check, detail });
 
 /*
- * What boot refuses comes from one place (productionProblems, through
+ * What boot refuses comes from one place (productionRules, through
  * resolveBaofooOptions) and is reported as `configuration` findings; the
  * findings below only describe a configuration that boots.
  */
@@ -125,21 +126,22 @@ async function topologyFinding(url: string, settings: TopologySettings): Promise
 
 /**
  * Every check; configuration errors become findings rather than exceptions.
- * `fromFiles`: the variables as the env files define them (see `baofooOptionsFromEnv`).
+ * `fromFiles` and `missingFiles`: the variables as the env files define them,
+ * and the env files not found (see `baofooOptionsFromEnv`).
  */
-export async function doctorFindings(env: CliEnv, fromFiles: CliEnv = {}): Promise<DoctorFinding[]> {
+export async function doctorFindings(env: CliEnv, fromFiles: CliEnv = {}, missingFiles: readonly string[] = []): Promise<DoctorFinding[]> {
   const findings: DoctorFinding[] = [];
   let raw: BaofooModuleOptions | undefined;
   let resolved: ResolvedBaofooOptions | undefined;
   try {
-    raw = baofooOptionsFromEnv(env, fromFiles);
-    findings.push(ok('keys', 'every configured key could be read and decrypted'));
+    raw = baofooOptionsFromEnv(env, fromFiles, missingFiles);
+    findings.push(ok('keys', 'every configured key could be read and decrypted'), ...environmentFindings(raw).warnings.map((w) => ok('warning', w)));
   } catch (e) {
     findings.push(fix('keys', (e as Error).message));
   }
   if (raw) {
     try {
-      resolved = resolveBaofooOptions(raw, new Date());
+      resolved = resolveBaofooOptions(raw, new Date(), env.NODE_ENV);
       findings.push(ok('environment', `${resolved.environment}: payments to ${resolved.endpoints.payUrl}`));
     } catch (e) {
       const problems = e instanceof BaofooConfigError ? e.problems : [(e as Error).message];
@@ -157,7 +159,8 @@ export async function runDoctor(args: readonly string[], env: CliEnv, io: CliIo)
   const { positionals } = parseCommandArgs(args, {});
   if (positionals.length > 0) throw new CliFailure('doctor takes no arguments: it reads the configuration of NODE_ENV', true);
   io.out(`Checking the ${env.NODE_ENV ?? 'development'} configuration (config/${env.NODE_ENV ?? 'development'}.env and the environment)`);
-  const findings = await doctorFindings(env, readEnvFiles(envFilePaths(env.NODE_ENV), process.cwd()));
+  const paths = envFilePaths(env.NODE_ENV);
+  const findings = await doctorFindings(env, readEnvFiles(paths, process.cwd()), missingEnvFiles(paths, process.cwd()));
   for (const f of findings) io.out(`${f.ok ? '  ok   ' : '  FIX  '}${f.check}: ${f.detail}`);
   const toFix = findings.filter((f) => !f.ok).length;
   io.out(toFix === 0 ? 'Ready to deploy.' : `${toFix} thing(s) to fix before deploying.`);
