@@ -90,7 +90,8 @@ function merchantsFromEnv(env: Env, fromFiles: Env, variables: Record<string, st
         'BAOFOO_PREVIOUS_KEY is set without BAOFOO_PREVIOUS_KEY_RETIRES_AT: set when the previous key stops verifying notifications, e.g. BAOFOO_PREVIOUS_KEY_RETIRES_AT=2027-01-31T00:00:00+08:00, or remove the previous key',
       ]);
     }
-    const previous = { value: 'BAOFOO_PREVIOUS_KEY', file: 'BAOFOO_PREVIOUS_KEY_FILE', encrypted: 'BAOFOO_PREVIOUS_KEY_ENCRYPTED', masterKey: 'BAOFOO_MASTER_KEY' };
+    // The previous key has no file variable: its source never holds a file.
+    const previous = { value: 'BAOFOO_PREVIOUS_KEY', file: 'no file', encrypted: 'BAOFOO_PREVIOUS_KEY_ENCRYPTED', masterKey: 'BAOFOO_MASTER_KEY' };
     Object.assign(variables, {
       'merchants.0.keys.1.secret': setOne(env, previous.encrypted, previous.value),
       'merchants.0.keys.1.retiresAt': 'BAOFOO_PREVIOUS_KEY_RETIRES_AT',
