@@ -75,7 +75,7 @@ function merchantsFromEnv(env: Env, fromFiles: Env, variables: Record<string, st
     'merchants.0.memberId': 'BAOFOO_MEMBER_ID',
     'merchants.0.terminalId': 'BAOFOO_TERMINAL_ID',
     'merchants.0.keys.0.secret': setOne(env, current.encrypted, current.value, current.file),
-    ...(env.BAOFOO_KEY_ID ? { 'merchants.0.keys.0.id': 'BAOFOO_KEY_ID' } : {}),
+    'merchants.0.keys.0.id': 'BAOFOO_KEY_ID',
   });
   const keys: BaofooKeyOptions[] = [
     {
@@ -95,7 +95,7 @@ function merchantsFromEnv(env: Env, fromFiles: Env, variables: Record<string, st
     Object.assign(variables, {
       'merchants.0.keys.1.secret': setOne(env, previous.encrypted, previous.value),
       'merchants.0.keys.1.retiresAt': 'BAOFOO_PREVIOUS_KEY_RETIRES_AT',
-      ...(env.BAOFOO_PREVIOUS_KEY_ID ? { 'merchants.0.keys.1.id': 'BAOFOO_PREVIOUS_KEY_ID' } : {}),
+      'merchants.0.keys.1.id': 'BAOFOO_PREVIOUS_KEY_ID',
     });
     keys.push({
       id: env.BAOFOO_PREVIOUS_KEY_ID || 'previous',
@@ -138,15 +138,14 @@ const TYPO_DISTANCE = 3;
 export function baofooOptionsFromEnv(env: Env, fromFiles: Env = {}, missingFiles: readonly string[] = []): BaofooModuleOptions {
   const variables: Record<string, string> = {};
   const options: Record<string, unknown> = { notification: { refusals: {} }, reconciliation: {}, outbox: {}, database: {} };
+  // Every path is recorded, set or not: an option the environment left unset is still named by its variable.
   for (const [name, path, kind] of OPTION_VARIABLES) {
-    const value = readVariable(kind, env[name]);
-    if (kind === 'list' && value === undefined) setPath(options, path, []);
-    if (value === undefined) continue;
-    setPath(options, path, value);
+    const value = readVariable(kind, env[name]) ?? (kind === 'list' ? [] : path === 'environment' ? '' : undefined);
+    if (value !== undefined) setPath(options, path, value);
     variables[path] = name;
   }
-  options.environment ??= '';
   options.merchants = merchantsFromEnv(env, fromFiles, variables);
+  if ((options.merchants as unknown[]).length === 0) variables.merchants = 'BAOFOO_MERCHANTS';
   const unknown = unknownVariables(env);
   return recordSources(options as unknown as BaofooModuleOptions, {
     variables,
