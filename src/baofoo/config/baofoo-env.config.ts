@@ -61,6 +61,8 @@ function merchantsFromEnv(env: Env, fromFiles: Env, variables: Record<string, st
       keys: m.keys.map((k, j): BaofooKeyOptions => {
         const at = `BAOFOO_MERCHANTS[${i}].keys[${j}]`;
         const names = { value: k.env ?? `${at}.value`, file: `${at}.file`, encrypted: `${at}.encrypted`, masterKey: 'BAOFOO_MASTER_KEY' };
+        // A key read from a variable of the user's choosing is named by it, and that name is no unknown BAOFOO_* variable.
+        if (k.env) variables[`merchants.${i}.keys.${j}.secret`] = k.env;
         return {
           id: k.id,
           ...keyFrom(env, fromFiles, { value: k.env ? env[k.env] : k.value, file: k.file, encrypted: k.encrypted, masterKey }, 'BAOFOO_MERCHANTS', `key ${k.id} of merchant ${m.memberId}`, names),
@@ -112,11 +114,14 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   parent[keys[keys.length - 1]] = value;
 }
 
-/** A typo is refused with the name it was meant as; a name far from every known one is only warned about (it may be the app's own). */
-function unknownVariables(env: Env): { problems: string[]; warnings: string[] } {
+/**
+ * A typo is refused with the name it was meant as; a name far from every known one is only warned about (it may be the app's own).
+ * `read`: variables read besides the table's (those BAOFOO_MERCHANTS names for its keys).
+ */
+function unknownVariables(env: Env, read: readonly string[]): { problems: string[]; warnings: string[] } {
   const problems: string[] = [];
   const warnings: string[] = [];
-  for (const name of Object.keys(env).filter((n) => n.startsWith('BAOFOO_') && !KNOWN_VARIABLES.includes(n) && env[n] !== undefined)) {
+  for (const name of Object.keys(env).filter((n) => n.startsWith('BAOFOO_') && !KNOWN_VARIABLES.includes(n) && !read.includes(n) && env[n] !== undefined)) {
     const meant = closestName(name, KNOWN_VARIABLES, TYPO_DISTANCE);
     if (meant) problems.push(`${name} is not a variable of nestjs-baofoo: did you mean ${meant}? Rename it (docs/options.md lists every variable)`);
     else warnings.push(`${name} is not a variable of nestjs-baofoo and is ignored (docs/options.md lists every variable)`);
@@ -146,7 +151,7 @@ export function baofooOptionsFromEnv(env: Env, fromFiles: Env = {}, missingFiles
   }
   options.merchants = merchantsFromEnv(env, fromFiles, variables);
   if ((options.merchants as unknown[]).length === 0) variables.merchants = 'BAOFOO_MERCHANTS';
-  const unknown = unknownVariables(env);
+  const unknown = unknownVariables(env, Object.values(variables));
   return recordSources(options as unknown as BaofooModuleOptions, {
     variables,
     problems: [...missingFileProblems(env, missingFiles), ...unknown.problems],

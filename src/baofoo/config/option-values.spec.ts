@@ -141,6 +141,13 @@ describe('unknown BAOFOO_* variables', () => {
     expect(problemsOf({ BAOFOO_RECONCILE_ENABLE: 'false' })[0]).toMatch(/did you mean BAOFOO_RECONCILE_ENABLED\?/);
   });
 
+  it('knows the variables BAOFOO_MERCHANTS names for its keys', () => {
+    const merchants = JSON.stringify([{ memberId: '100000178', terminalId: '10000001', keys: [{ id: 'a', env: 'BAOFOO_KEY_OF_SHOP_A' }] }]);
+    const options = baofooOptionsFromEnv({ BAOFOO_ENV: 'sandbox', BAOFOO_SANDBOX_URL: 'http://127.0.0.1:3100', BAOFOO_MERCHANTS: merchants, BAOFOO_KEY_OF_SHOP_A: 'abcdefg' });
+    expect(problemsOfOptions(options)).toEqual([]);
+    expect(environmentFindings(options).warnings).toEqual([]);
+  });
+
   it('only warns about a name far from every known one (it may be the app\'s own)', () => {
     const options = baofooOptionsFromEnv({ ...VALID, BAOFOO_SHOP_THEME: 'dark' });
     expect(problemsOfOptions(options)).toEqual([]);
