@@ -26,7 +26,8 @@ export class PaymentRequestError extends HttpException {
     readonly evidence: Readonly<Record<string, unknown>> = {},
   ) {
     const [status, error] = STATUS[code];
-    super({ statusCode: status, error, message, code, evidence }, status);
+    // errorCode too: Nest 12's own field for a stable code, for filters and interceptors that read it.
+    super({ statusCode: status, error, message, code, evidence }, status, { errorCode: code });
     this.name = 'PaymentRequestError';
   }
 }
