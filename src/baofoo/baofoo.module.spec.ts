@@ -165,7 +165,7 @@ describe.each(BOOTS)('BaofooModule booted with %s', (_name, boot) => {
     expect(error.code).toBe('CONFIG_INVALID');
     // Exactly one problem: this rail alone stops the boot.
     expect(error.problems).toHaveLength(1);
-    expect(error.message).toMatch(fix);
+    expect(error.problems[0]).toMatch(fix);
   });
 
   it('boots in production with a plain key file once it is acknowledged as a mounted secret', async () => {

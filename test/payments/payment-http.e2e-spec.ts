@@ -57,7 +57,7 @@ describe.each(ADAPTERS)('a refused payment request through an app controller on 
 
   it('answers 400 PAYMENT_REQUEST_INVALID for an amount that is not whole fen', async () => {
     const res = await post({ orderMoney: 1.5 });
-    expect(res).toMatchObject({ status: 400, body: { code: 'PAYMENT_REQUEST_INVALID', evidence: { violations: [{ field: 'orderMoney' }] } } });
+    expect(res).toMatchObject({ status: 400, body: { code: 'PAYMENT_REQUEST_INVALID', evidence: { violations: expect.arrayContaining([expect.objectContaining({ field: 'orderMoney' })]) } } });
   });
 
   it('answers 400 MERCHANT_UNKNOWN for a merchant that is not configured', async () => {
