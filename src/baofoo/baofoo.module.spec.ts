@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { BAOFOO_CLOCK } from './baofoo.constants.ts';
 import { BaofooModule } from './baofoo.module.ts';
 import { BaofooBoardModule } from './board/baofoo-board.module.ts';
-import { baofooConfig } from './config/baofoo-env.config.ts';
+import { baofooConfig, baofooOptionsFromEnv } from './config/baofoo-env.config.ts';
 import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
 import { BaofooConfigError } from './config/resolve-options.ts';
 import { BaofooSigner } from './signing/baofoo-signer.service.ts';
@@ -185,6 +185,17 @@ describe.each(BOOTS)('BaofooModule booted with %s', (_name, boot) => {
     const error = await refusal(boot(withMerchant(SANDBOX, { keys: [{ id: 'k'.repeat(65), secret: 'abcdefg' }] })));
 
     expect(error.message).toMatch(/merchants\.0\.keys\.0\.id: is longer than 64 characters \(the ledger keeps 64\)/);
+  });
+
+  it('names the variables of options read from the environment, as the module receives them', async () => {
+    const env = { BAOFOO_ENV: 'sandbox', BAOFOO_SANDBOX_URL: 'http://127.0.0.1:3100', BAOFOO_MEMBER_ID: '100000178', BAOFOO_TERMINAL_ID: '10000001', BAOFOO_KEY: 'abcdefg' };
+    const options = baofooOptionsFromEnv({ ...env, BAOFOO_MAX_BODY_BYTES: 'abc', BAOFOO_RECONCILE_ENABLED: 'ture' });
+    const error = await refusal(boot({ ...options, isGlobal: true } as BaofooModuleOptions));
+
+    expect(error.problems).toEqual([
+      'BAOFOO_MAX_BODY_BYTES: must be a whole number from 512 to 1048576, not "abc"',
+      'BAOFOO_RECONCILE_ENABLED: must be true or false (in the environment: true/1/yes/on or false/0/no/off), not "ture"',
+    ]);
   });
 
   it('refuses the sandbox environment without a sandboxUrl', async () => {

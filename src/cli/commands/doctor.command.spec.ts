@@ -64,4 +64,12 @@ describe('doctor', () => {
     expect(database.detail).toContain('baofooPostgresOptions({ url })');
     expect(database.detail).not.toMatch(/embedded|npm start/);
   });
+
+  it('names a missing env file: a note when the environment sets BAOFOO_ENV, a fix when nothing does', async () => {
+    const noted = await doctorFindings({ ...PRODUCTION, NODE_ENV: 'staging' }, {}, ['config/staging.env']);
+    expect(noted.find((f) => f.check === 'warning')).toMatchObject({ ok: true, detail: expect.stringMatching(/^config\/staging\.env, the env file of NODE_ENV=staging, does not exist/) });
+
+    const missing = (await doctorFindings({ NODE_ENV: 'staging' }, {}, ['config/staging.env'])).filter((f) => !f.ok && f.check === 'configuration');
+    expect(missing[0].detail).toMatch(/^config\/staging\.env, the env file of NODE_ENV=staging, does not exist .* and BAOFOO_ENV is not set in the environment: create config\/staging\.env/);
+  });
 });
