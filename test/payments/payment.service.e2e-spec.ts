@@ -1,6 +1,7 @@
 import { BaofooConfigError } from '../../src/baofoo/config/resolve-options.ts';
 import { PaymentRequestError, PaymentService } from '../../src/baofoo/payments/payment.service.ts';
 import { createTestApp, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
+import { rejectionOf } from '../support/rejection-of.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { md5, tableCounts } from '../notifications/notification-support.ts';
 
@@ -28,14 +29,7 @@ describe('PaymentService.createPayment', () => {
     await db.drop();
   });
 
-  async function refusal(promise: Promise<unknown>): Promise<PaymentRequestError> {
-    const error = await promise.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(PaymentRequestError);
-    return error as PaymentRequestError;
-  }
+  const refusal = (promise: Promise<unknown>) => rejectionOf(promise, PaymentRequestError);
 
   const fieldsOf = (e: PaymentRequestError) => (e.evidence.violations as { field: string }[]).map((v) => v.field);
 

@@ -45,7 +45,7 @@ describe('baofooOptionsFromEnv', () => {
         queryTimeoutMs: undefined,
         maxQueriesPerMinute: undefined,
       },
-      outbox: { pollIntervalMs: undefined, maxAttempts: undefined, enabled: undefined },
+      outbox: { pollIntervalMs: undefined, enabled: undefined, delivery: { attempts: undefined, timeoutMs: undefined, backoff: { baseMs: undefined, factor: undefined, maxMs: undefined, jitter: undefined } } },
       database: { poolSize: undefined, statementTimeoutMs: undefined, connectTimeoutMs: undefined, answerWithinMs: undefined, topology: undefined, preparedStatements: undefined, listenUrl: undefined },
     });
   });
@@ -78,6 +78,21 @@ describe('baofooOptionsFromEnv', () => {
     expect(options.reconciliation).toMatchObject({ enabled: false, batchSize: 20 });
     expect(options.outbox).toMatchObject({ enabled: true, pollIntervalMs: 250 });
     expect(options).toMatchObject({ charset: 'gbk', timeZone: 'Asia/Shanghai' });
+  });
+
+  it('reads the default delivery settings of listeners: attempts, timeout and backoff', () => {
+    const options = baofooOptionsFromEnv({
+      ...MERCHANT,
+      BAOFOO_KEY: 'k',
+      BAOFOO_OUTBOX_MAX_ATTEMPTS: '4',
+      BAOFOO_OUTBOX_LISTENER_TIMEOUT_MS: '5000',
+      BAOFOO_OUTBOX_BACKOFF_BASE_MS: '250',
+      BAOFOO_OUTBOX_BACKOFF_FACTOR: '1.5',
+      BAOFOO_OUTBOX_BACKOFF_MAX_MS: '60000',
+      BAOFOO_OUTBOX_BACKOFF_JITTER: '0',
+    });
+
+    expect(options.outbox?.delivery).toEqual({ attempts: 4, timeoutMs: 5000, backoff: { baseMs: 250, factor: 1.5, maxMs: 60_000, jitter: 0 } });
   });
 
   it('reads the notification, refusal and database limits a deployment tunes', () => {

@@ -142,7 +142,7 @@ const TYPO_DISTANCE = 3;
  */
 export function baofooOptionsFromEnv(env: Env, fromFiles: Env = {}, missingFiles: readonly string[] = []): BaofooModuleOptions {
   const variables: Record<string, string> = {};
-  const options: Record<string, unknown> = { notification: { refusals: {} }, reconciliation: {}, outbox: {}, database: {} };
+  const options: Record<string, unknown> = { notification: { refusals: {} }, reconciliation: {}, outbox: { delivery: { backoff: {} } }, database: {} };
   // Every path is recorded, set or not: an option the environment left unset is still named by its variable.
   for (const [name, path, kind] of OPTION_VARIABLES) {
     const value = readVariable(kind, env[name]) ?? (kind === 'list' ? [] : path === 'environment' ? '' : undefined);

@@ -10,11 +10,12 @@ import {
   IsUrl,
   Matches,
   MaxLength,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { TOPOLOGY_SETTINGS, type TopologySetting } from '../database/database-topology.ts';
 import { CHARSETS } from '../protocol/charset.ts';
-import { IntRange, IsSwitch } from './option-validators.ts';
+import { IntRange, IsSwitch, NumberRange } from './option-validators.ts';
 
 /*
  * class-validator shapes of the module options: checked at boot, so a typo in
@@ -77,8 +78,41 @@ export class ReconciliationDto {
   @IsOptional() @IntRange(1, 10_000) maxQueriesPerMinute?: number;
 }
 
+/** The property is not below the number in `sibling` of the same object (when both are numbers). */
+function NotBelow(sibling: string) {
+  return ValidateBy({
+    name: 'notBelow',
+    constraints: [sibling],
+    validator: {
+      validate: (value, args) => {
+        const other = (args?.object as Record<string, unknown>)[sibling];
+        return typeof value !== 'number' || typeof other !== 'number' || value >= other;
+      },
+      defaultMessage: (args) => `must not be below ${sibling} (${(args?.object as Record<string, unknown>)[sibling]})`,
+    },
+  });
+}
+
+// delay_ms is an int column of the delivery records: a day is far inside it.
+const DAY_MS = 86_400_000;
+
+export class BackoffDto {
+  @IsOptional() @IntRange(0, DAY_MS) baseMs?: number;
+  @IsOptional() @NumberRange(1, 100) factor?: number;
+  @IsOptional() @IntRange(0, DAY_MS) @NotBelow('baseMs') maxMs?: number;
+  @IsOptional() @NumberRange(0, 1) jitter?: number;
+}
+
+/** Delivery settings, both of the module (`outbox.delivery`) and of one `@OnBaofooEvent` listener. */
+export class DeliveryDto {
+  @IsOptional() @IntRange(1, 100) attempts?: number;
+  @IsOptional() @ValidateNested() @Type(() => BackoffDto) backoff?: BackoffDto;
+  @IsOptional() @IntRange(10, 3_600_000) timeoutMs?: number;
+}
+
 export class OutboxDto {
   @IsOptional() @IntRange(10, 600_000) pollIntervalMs?: number;
+  @IsOptional() @ValidateNested() @Type(() => DeliveryDto) delivery?: DeliveryDto;
   @IsOptional() @IntRange(1, 100) maxAttempts?: number;
   @IsOptional() @IsSwitch() enabled?: boolean;
 }

@@ -1,5 +1,5 @@
 /** How a variable's text becomes an option value. */
-export type EnvKind = 'text' | 'int' | 'bool' | 'list' | 'autoOrBool';
+export type EnvKind = 'text' | 'int' | 'number' | 'bool' | 'list' | 'autoOrBool';
 
 /** The spellings a boolean variable accepts (any case); anything else stops the boot, naming the variable. */
 export const TRUE_WORDS = ['true', '1', 'yes', 'on'] as const;
@@ -44,7 +44,12 @@ export const OPTION_VARIABLES: readonly (readonly [name: string, path: string, k
   ['BAOFOO_QUERY_TIMEOUT_MS', 'reconciliation.queryTimeoutMs', 'int'],
   ['BAOFOO_RECONCILE_MAX_QUERIES_PER_MINUTE', 'reconciliation.maxQueriesPerMinute', 'int'],
   ['BAOFOO_OUTBOX_POLL_MS', 'outbox.pollIntervalMs', 'int'],
-  ['BAOFOO_OUTBOX_MAX_ATTEMPTS', 'outbox.maxAttempts', 'int'],
+  ['BAOFOO_OUTBOX_MAX_ATTEMPTS', 'outbox.delivery.attempts', 'int'],
+  ['BAOFOO_OUTBOX_LISTENER_TIMEOUT_MS', 'outbox.delivery.timeoutMs', 'int'],
+  ['BAOFOO_OUTBOX_BACKOFF_BASE_MS', 'outbox.delivery.backoff.baseMs', 'int'],
+  ['BAOFOO_OUTBOX_BACKOFF_FACTOR', 'outbox.delivery.backoff.factor', 'number'],
+  ['BAOFOO_OUTBOX_BACKOFF_MAX_MS', 'outbox.delivery.backoff.maxMs', 'int'],
+  ['BAOFOO_OUTBOX_BACKOFF_JITTER', 'outbox.delivery.backoff.jitter', 'number'],
   ['BAOFOO_OUTBOX_ENABLED', 'outbox.enabled', 'bool'],
   ['BAOFOO_DB_POOL_SIZE', 'database.poolSize', 'int'],
   ['BAOFOO_DB_POOL_MIN', 'database.poolMin', 'int'],
@@ -100,6 +105,8 @@ export function readVariable(kind: EnvKind, text: string | undefined): unknown {
       return text.split(',').map((s) => s.trim()).filter(Boolean);
     case 'int':
       return /^-?[0-9]+$/.test(text.trim()) ? Number(text.trim()) : text;
+    case 'number':
+      return /^-?[0-9]+(\.[0-9]+)?$/.test(text.trim()) ? Number(text.trim()) : text;
     case 'bool':
       return (TRUE_WORDS as readonly string[]).includes(word) ? true : (FALSE_WORDS as readonly string[]).includes(word) ? false : text;
     case 'autoOrBool':

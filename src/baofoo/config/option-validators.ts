@@ -8,21 +8,28 @@ import { BOOLEAN_SPELLINGS } from './env-variables.ts';
  * it) is put in front by resolveBaofooOptions.
  */
 
-/** A whole number from `min` to `max` (no upper bound when `max` is left out). */
-export function IntRange(min: number, max?: number, options?: ValidationOptions): PropertyDecorator {
+/** A number from `min` to `max` (no upper bound when `max` is left out), whole unless `whole` is false. */
+function rangeOf(kind: 'intRange' | 'numberRange', min: number, max: number | undefined, options?: ValidationOptions): PropertyDecorator {
+  const whole = kind === 'intRange';
   const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
   return ValidateBy(
     {
-      name: 'intRange',
+      name: kind,
       constraints: [min, max],
       validator: {
-        validate: (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= min && (max === undefined || value <= max),
-        defaultMessage: () => `must be a whole number ${range}, not "$value"`,
+        validate: (value: unknown) => typeof value === 'number' && Number.isFinite(value) && (!whole || Number.isInteger(value)) && value >= min && (max === undefined || value <= max),
+        defaultMessage: () => `must be a ${whole ? 'whole number' : 'number'} ${range}, not "$value"`,
       },
     },
     options,
   );
 }
+
+/** A whole number from `min` to `max` (no upper bound when `max` is left out). */
+export const IntRange = (min: number, max?: number, options?: ValidationOptions) => rangeOf('intRange', min, max, options);
+
+/** A number, fractions allowed, from `min` to `max`. */
+export const NumberRange = (min: number, max?: number, options?: ValidationOptions) => rangeOf('numberRange', min, max, options);
 
 /** A boolean; from the environment it was one of the documented spellings. */
 export function IsSwitch(options?: ValidationOptions): PropertyDecorator {

@@ -59,6 +59,13 @@ describe('invalid option values are boot errors that name the variable the user 
     ['BAOFOO_SANDBOX_URL', 'localhost:3100', 'BAOFOO_SANDBOX_URL: must be an http(s) URL like http://127.0.0.1:3100, not "localhost:3100"'],
     ['BAOFOO_ENV', 'staging', 'BAOFOO_ENV: must be sandbox, test or production, not "staging"'],
     ['BAOFOO_KEY_ID', 'k'.repeat(65), 'BAOFOO_KEY_ID: is longer than 64 characters (the ledger keeps 64): shorten it'],
+    ['BAOFOO_OUTBOX_MAX_ATTEMPTS', '0', 'BAOFOO_OUTBOX_MAX_ATTEMPTS: must be a whole number from 1 to 100, not "0"'],
+    ['BAOFOO_OUTBOX_LISTENER_TIMEOUT_MS', 'soon', 'BAOFOO_OUTBOX_LISTENER_TIMEOUT_MS: must be a whole number from 10 to 3600000, not "soon"'],
+    ['BAOFOO_OUTBOX_BACKOFF_BASE_MS', '-5', 'BAOFOO_OUTBOX_BACKOFF_BASE_MS: must be a whole number from 0 to 86400000, not "-5"'],
+    ['BAOFOO_OUTBOX_BACKOFF_FACTOR', '0.5', 'BAOFOO_OUTBOX_BACKOFF_FACTOR: must be a number from 1 to 100, not "0.5"'],
+    ['BAOFOO_OUTBOX_BACKOFF_FACTOR', 'double', 'BAOFOO_OUTBOX_BACKOFF_FACTOR: must be a number from 1 to 100, not "double"'],
+    ['BAOFOO_OUTBOX_BACKOFF_MAX_MS', '-1', 'BAOFOO_OUTBOX_BACKOFF_MAX_MS: must be a whole number from 0 to 86400000, not "-1"'],
+    ['BAOFOO_OUTBOX_BACKOFF_JITTER', '1.5', 'BAOFOO_OUTBOX_BACKOFF_JITTER: must be a number from 0 to 1, not "1.5"'],
   ])('%s=%j is refused with one message naming the variable', (name, value, message) => {
     expect(problemsOf({ [name]: value })).toEqual([message]);
   });
@@ -192,5 +199,26 @@ describe('an app built for production (NODE_ENV=production) on a gateway that is
 
   it('does not apply outside NODE_ENV=production', () => {
     expect(problemsOf({}, 'staging')).toEqual([]);
+  });
+});
+
+describe('outbox.delivery, the default delivery settings of listeners', () => {
+  const resolved = (outbox: object) => resolveBaofooOptions({ ...baofooOptionsFromEnv(VALID), outbox }).outbox.delivery;
+
+  it('defaults to 8 attempts, 1 s × 3 up to 15 min ±20 %, and 30 s per call', () => {
+    expect(resolved({})).toEqual({ attempts: 8, backoff: { baseMs: 1000, factor: 3, maxMs: 900_000, jitter: 0.2 }, timeoutMs: 30_000 });
+  });
+
+  it('keeps the default of every part left out, down to one field of the backoff', () => {
+    expect(resolved({ delivery: { backoff: { factor: 2 } } })).toEqual({ attempts: 8, backoff: { baseMs: 1000, factor: 2, maxMs: 900_000, jitter: 0.2 }, timeoutMs: 30_000 });
+  });
+
+  it('refuses a longest wait below the first one when both are set', () => {
+    expect(problemsOf({ BAOFOO_OUTBOX_BACKOFF_BASE_MS: '5000', BAOFOO_OUTBOX_BACKOFF_MAX_MS: '100' })).toEqual(['BAOFOO_OUTBOX_BACKOFF_MAX_MS: must not be below baseMs (5000)']);
+  });
+
+  it('still reads outbox.maxAttempts, the former name of delivery.attempts, and refuses both at once', () => {
+    expect(resolved({ maxAttempts: 4 }).attempts).toBe(4);
+    expect(() => resolved({ maxAttempts: 4, delivery: { attempts: 5 } })).toThrow(/outbox\.maxAttempts is the former name of outbox\.delivery\.attempts/);
   });
 });

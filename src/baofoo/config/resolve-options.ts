@@ -1,5 +1,3 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
 import { BaofooError } from '../protocol/errors.ts';
 import type { BaofooCharset } from '../protocol/charset.ts';
 import { routeKey } from '../protocol/route-key.ts';
@@ -13,21 +11,14 @@ import { KeyRing, type RingMerchant } from './key-ring.ts';
 import { environmentFindings, optionNamer } from './option-sources.ts';
 import { DEFAULT_NOTIFY_PATH, productionRules } from './production-rules.ts';
 import type { ResolvedBaofooOptions } from './resolved-options.ts';
+import { validationProblems } from './validation-problems.ts';
+import { DEFAULT_DELIVERY_SETTINGS, deliverySettings } from '../events/delivery-settings.ts';
 
 /** The configuration cannot run; `evidence.problems` lists each thing to fix. */
 export class BaofooConfigError extends BaofooError {
   constructor(readonly problems: string[]) {
     super('CONFIG_INVALID', `Baofoo configuration refused:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { problems });
   }
-}
-
-/** One line per option, named as the user set it (`name`), with the one message of its first failed rule. */
-function flatten(errors: ValidationError[], name: (path: string) => string, prefix = ''): string[] {
-  return errors.flatMap((e) => {
-    const path = prefix ? `${prefix}.${e.property}` : e.property;
-    const first = Object.values(e.constraints ?? {})[0];
-    return [...(first ? [`${name(path)}: ${first}`] : []), ...flatten(e.children ?? [], name, path)];
-  });
 }
 
 function isTimeZone(zone: string): boolean {
@@ -50,9 +41,7 @@ function isTimeZone(zone: string): boolean {
  */
 export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date, nodeEnv = process.env.NODE_ENV): ResolvedBaofooOptions {
   const name = optionNamer(options);
-  const problems = [...environmentFindings(options).problems];
-  const dto = plainToInstance(BaofooOptionsDto, options ?? {});
-  problems.push(...flatten(validateSync(dto, { forbidUnknownValues: false }), name));
+  const problems = [...environmentFindings(options).problems, ...validationProblems(BaofooOptionsDto, options, '', name)];
   if (problems.length > 0) throw new BaofooConfigError(problems);
 
   const env = options.environment as BaofooEnvironment;
@@ -74,6 +63,10 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date, n
   const pool = options.database ?? {};
   if ((pool.poolMin ?? 0) > (pool.poolSize ?? 10)) {
     problems.push(`${name('database.poolMin')} ${pool.poolMin} is above ${name('database.poolSize')} ${pool.poolSize ?? 10}: lower it, or raise the pool size`);
+  }
+  const outbox = options.outbox ?? {};
+  if (outbox.maxAttempts !== undefined && outbox.delivery?.attempts !== undefined) {
+    problems.push(`outbox.maxAttempts is the former name of ${name('outbox.delivery.attempts')}: set only ${name('outbox.delivery.attempts')}`);
   }
   if (routeKey(notifyPath) === routeKey(pagePath)) problems.push(`${name('notification.path')} and ${name('notification.pagePath')} must differ: the page address must never settle orders`);
   const seen = new Set<string>();
@@ -138,7 +131,11 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date, n
       queryTimeoutMs: r.queryTimeoutMs ?? 10_000,
       maxQueriesPerMinute: r.maxQueriesPerMinute ?? 30,
     },
-    outbox: { pollIntervalMs: ob.pollIntervalMs ?? 1000, maxAttempts: ob.maxAttempts ?? 8, enabled: ob.enabled ?? true },
+    outbox: {
+      pollIntervalMs: ob.pollIntervalMs ?? 1000,
+      enabled: ob.enabled ?? true,
+      delivery: deliverySettings(DEFAULT_DELIVERY_SETTINGS, { ...ob.delivery, attempts: ob.delivery?.attempts ?? ob.maxAttempts }),
+    },
     database: { poolSize: d.poolSize ?? 10, poolMin: d.poolMin ?? Math.min(2, d.poolSize ?? 10), idleTimeoutMs: d.idleTimeoutMs ?? 60_000, statementTimeoutMs: d.statementTimeoutMs ?? 1500, connectTimeoutMs: d.connectTimeoutMs ?? 1000, answerWithinMs: d.answerWithinMs ?? 2000,
       settleBatchSize: d.settleBatchSize ?? 32,
       settleBatchesInFlight: d.settleBatchesInFlight ?? 4,

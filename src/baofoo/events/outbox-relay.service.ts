@@ -185,7 +185,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const delivery = new EventDelivery({
       listenersFor: (type) => this.registry.listenersFor(type),
       store,
-      settings: { listenerTimeoutMs: tuning.listenerTimeoutMs, maxAttempts: this.options.outbox.maxAttempts, backoff: tuning.backoff },
       signal: abort.signal,
       firstLag: (ms) => this.lag.record(ms),
       emitter: this.emitter,

@@ -156,20 +156,25 @@ export async function doctorFindings(env: CliEnv, fromFiles: CliEnv = {}, missin
 }
 
 export async function runDoctor(args: readonly string[], env: CliEnv, io: CliIo): Promise<number> {
-  const { positionals } = parseCommandArgs(args, {});
+  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
   if (positionals.length > 0) throw new CliFailure('doctor takes no arguments: it reads the configuration of NODE_ENV', true);
-  io.out(`Checking the ${env.NODE_ENV ?? 'development'} configuration (config/${env.NODE_ENV ?? 'development'}.env and the environment)`);
+  const nodeEnv = env.NODE_ENV ?? 'development';
   const paths = envFilePaths(env.NODE_ENV);
   const findings = await doctorFindings(env, readEnvFiles(paths, process.cwd()), missingEnvFiles(paths, process.cwd()));
-  for (const f of findings) io.out(`${f.ok ? '  ok   ' : '  FIX  '}${f.check}: ${f.detail}`);
   const toFix = findings.filter((f) => !f.ok).length;
-  io.out(toFix === 0 ? 'Ready to deploy.' : `${toFix} thing(s) to fix before deploying.`);
+  if (values.json) {
+    io.out(JSON.stringify({ nodeEnv, ready: toFix === 0, findings }, null, 2));
+  } else {
+    io.out(`Checking the ${nodeEnv} configuration (config/${nodeEnv}.env and the environment)`);
+    for (const f of findings) io.out(`${f.ok ? '  ok   ' : '  FIX  '}${f.check}: ${f.detail}`);
+    io.out(toFix === 0 ? 'Ready to deploy.' : `${toFix} thing(s) to fix before deploying.`);
+  }
   return toFix === 0 ? EXIT_OK : EXIT_INVALID;
 }
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
-  usage: '',
-  summary: 'check the configuration you are about to deploy (environment, credentials, keys, allowlist, routes, database, signatures)',
+  usage: '[--json]',
+  summary: 'check the configuration you are about to deploy (environment, credentials, keys, allowlist, routes, database, signatures); --json for a script',
   run: runDoctor,
 };
