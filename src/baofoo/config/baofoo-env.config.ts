@@ -188,7 +188,7 @@ const missingText = (env: Env, file: string) => `${file}, the env file of NODE_E
  */
 function missingFileProblems(env: Env, missingFiles: readonly string[]): string[] {
   if (env.BAOFOO_ENV) return [];
-  return missingFiles.map((file) => `${missingText(env, file)} and BAOFOO_ENV is not set in the environment: create ${file} (from config/production.env.example), set NODE_ENV to an environment that has one, or set the BAOFOO_* variables in the environment`);
+  return missingFiles.map((file) => `${missingText(env, file)} and BAOFOO_ENV is not set in the environment: create ${file} (a copy of docs/examples/config/production.env from the package), set NODE_ENV to an environment that has one, or set the BAOFOO_* variables in the environment`);
 }
 
 function missingFileWarnings(env: Env, missingFiles: readonly string[]): string[] {
