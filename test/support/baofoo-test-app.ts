@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication, NestApplicationOptions, Provider } from '@nestjs/common';
+import type { INestApplication, NestApplicationOptions, Provider, Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test, type TestingModule } from '@nestjs/testing';
@@ -66,6 +66,8 @@ export async function createTestApp(
     adapter?: AdapterName;
     /** App-level providers, e.g. an APP_GUARD. */
     providers?: Provider[];
+    /** App controllers, e.g. one that calls PaymentService as a shop would. */
+    controllers?: Type[];
     /** Called before the app listens, e.g. to set a global prefix. */
     configure?: (app: INestApplication) => void;
   } = {},
@@ -77,6 +79,7 @@ export async function createTestApp(
       BaofooModule.forRoot(appModuleOptions(options, databaseUrl)),
     ],
     providers: extra.providers ?? [],
+    controllers: extra.controllers ?? [],
   });
   if (extra.clock) builder = builder.overrideProvider(BAOFOO_CLOCK).useValue(extra.clock);
   const moduleRef = await builder.compile();

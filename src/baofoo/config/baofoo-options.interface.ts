@@ -266,6 +266,12 @@ export interface BaofooModuleOptions {
    * Env: BAOFOO_KEY_FILE_IS_MOUNTED_SECRET=true.
    */
   keyFileIsMountedSecret?: boolean;
+  /**
+   * Acknowledges an app running with NODE_ENV=production against the sandbox
+   * or the test gateway (a staging server on a production build): boot
+   * refuses that combination without it. Env: BAOFOO_ALLOW_SANDBOX_IN_PRODUCTION=true.
+   */
+  allowSandboxInProduction?: boolean;
   notification?: BaofooNotificationOptions;
   reconciliation?: BaofooReconciliationOptions;
   outbox?: BaofooOutboxOptions;

@@ -51,7 +51,7 @@ describe('@OnBaofooEvent', () => {
     [{ timeoutMs: 5 }, /^@OnBaofooEvent on Shop\.fulfil: timeoutMs: /],
     [{ backoff: { factor: 0.5 } }, /^@OnBaofooEvent on Shop\.fulfil: backoff\.factor: /],
     [{ backoff: { jitter: -0.1 } }, /^@OnBaofooEvent on Shop\.fulfil: backoff\.jitter: /],
-    [{ backoff: { baseMs: 2000, maxMs: 1000 } }, /^@OnBaofooEvent on Shop\.fulfil: backoff\.maxMs: maxMs must not be below baseMs \(2000\)/],
+    [{ backoff: { baseMs: 2000, maxMs: 1000 } }, /^@OnBaofooEvent on Shop\.fulfil: backoff\.maxMs: must not be below baseMs \(2000\)/],
   ])('refuses %j when the class is defined, naming the listener and the option', (options, message) => {
     const problems = refusal(options as OnBaofooEventOptions);
     expect(problems.length).toBeGreaterThan(0);

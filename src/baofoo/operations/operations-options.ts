@@ -1,4 +1,4 @@
-import { validateCronExpression } from 'cron';
+import { cronProblem } from '../config/cron-rule.ts';
 
 /**
  * A prom-client `Registry`, by the members the module relies on. Declared here rather than imported
@@ -96,7 +96,8 @@ function positive(name: string, value: number, min: number): number {
 
 export function resolveHousekeeping(options: BaofooHousekeepingOptions = {}): ResolvedHousekeepingOptions {
   const h = { ...DEFAULT_HOUSEKEEPING, ...options };
-  if (!validateCronExpression(h.cron).valid) throw new RangeError(`housekeeping.cron ${JSON.stringify(h.cron)} is not a cron expression: use six fields with seconds, e.g. "30 */10 * * * *"`);
+  const cronWrong = cronProblem(h.cron, '30 */10 * * * *');
+  if (cronWrong) throw new RangeError(`housekeeping.cron: ${cronWrong}`);
   return {
     enabled: h.enabled,
     cron: h.cron,
