@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { CliCommand } from './cli-command.ts';
+import { asyncApiCommand } from './commands/asyncapi.command.ts';
 import { loadCliEnv, type CliEnv } from './cli-env.ts';
 import { CliFailure, EXIT_FAILURE, EXIT_OK } from './cli-failure.ts';
 import { processIo, type CliIo } from './cli-io.ts';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CliCommand[] = [
   resolveReviewCommand,
   migrateCommand,
   schemaCommand,
+  asyncApiCommand,
 ];
 
 export function usage(commands: readonly CliCommand[] = COMMANDS): string {

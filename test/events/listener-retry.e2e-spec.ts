@@ -190,6 +190,7 @@ describe('listeners that fail', () => {
       source: 'notification',
       resultDesc: '0013',
       succTime: null,
+      reason: null,
     });
 
     await commitOutboxRows(db.url, [outboxRow(event)]);
