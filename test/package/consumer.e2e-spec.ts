@@ -30,9 +30,9 @@ const repoVersion = (name: string): string => (JSON.parse(readFileSync(join(ROOT
 const CONSUMER_NEST = '12.4.2';
 const SAME_AS_REPO = ['@nestjs/config', '@nestjs/event-emitter', '@nestjs/schedule', '@nestjs/typeorm', 'typeorm', 'pg', 'class-validator', 'class-transformer', 'reflect-metadata', 'rxjs'];
 
-/** Everything the tarball may hold: the compiled library, CLI and sandbox, the SQL, and the documents. */
-const ALLOWED_IN_TARBALL = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|sql\/schema\.sql|dist\/(baofoo|cli|sandbox)\/[a-z0-9/._-]+\.(js|d\.ts))$/;
-const FORBIDDEN_IN_TARBALL = /(\.spec\.|(^|\/)(test|bench|demo|infra)\/|\.ts$(?<!\.d\.ts)|Dockerfile|docker-compose|\.env)/;
+/** Everything the tarball may hold: the compiled library, CLI and sandbox, the SQL, the AsyncAPI document, and the documents. */
+const ALLOWED_IN_TARBALL = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|sql\/schema\.sql|asyncapi\/baofoo-events\.json|dist\/(baofoo|cli|sandbox)\/[a-z0-9/._-]+\.(js|d\.ts))$/;
+const FORBIDDEN_IN_TARBALL = /(\.spec\.|(^|\/)(test|bench|demo|infra|examples)\/|\.ts$(?<!\.d\.ts)|Dockerfile|docker-compose|\.env)/;
 
 // A child npm must not inherit the settings of the `npm test` that started jest.
 const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
@@ -124,6 +124,7 @@ describe('the packed nestjs-baofoo in a scratch Nest app', () => {
         'LICENSE',
         'CHANGELOG.md',
         'sql/schema.sql',
+        'asyncapi/baofoo-events.json',
         'dist/baofoo/index.js',
         'dist/baofoo/index.d.ts',
         'dist/baofoo/testing/index.js',

@@ -13,7 +13,7 @@ export const BAOFOO_EVENTS_CONTRACT_VERSION = '1.0.0';
 const AMQP_BINDING = '0.2.0';
 
 const MESSAGE_PROPERTIES =
-  'AMQP properties: message-id = the payload’s eventId (deduplicate on it), type = the event’s name, timestamp = when it was published, ' +
+  'AMQP properties: message-id = the payload’s eventId (deduplicate on it), type = the event’s name, timestamp = occurredAt in whole seconds (AMQP timestamps are POSIX seconds), ' +
   'content-type = application/json, delivery mode 2 (persistent). The body is the payload as UTF-8 JSON.';
 
 const DESCRIPTION = [
