@@ -1,6 +1,6 @@
 import { ORDER_STATUSES } from '../../orders/order-status.ts';
 import type { BaofooEventMap, BaofooEventName } from '../baofoo-events.ts';
-import { boolean, integer, literal, nullable, object, oneOf, optional, string, type Schema, type Static } from './json-schema.ts';
+import { boolean, enumOf, integer, literal, nullable, object, optional, string, type Schema, type Static } from './json-schema.ts';
 
 /*
  * The payload of every event as JSON Schema: what the AsyncAPI document
@@ -10,7 +10,7 @@ import { boolean, integer, literal, nullable, object, oneOf, optional, string, t
  */
 
 const fen = (description: string) => integer({ minimum: 0, description: `${description}, in fen (1 yuan = 100 fen), a whole number` });
-const status = (description: string) => nullable(oneOf(ORDER_STATUSES, { description }));
+const status = (description: string) => nullable(enumOf(ORDER_STATUSES, { description }));
 /** The gateway's own time format, in its zone: it is copied, never converted. */
 const succTime = () =>
   nullable(string({ pattern: '^[0-9]{14}$', description: 'The gateway’s SuccTime: yyyyMMddHHmmss, Asia/Shanghai time (UTC+8), as the gateway sent it; null when it sent none' }));
@@ -30,7 +30,7 @@ function base<const K extends BaofooEventName>(type: K) {
     factMoney: nullable(fen('Amount actually paid (FactMoney / succMoney)')),
     status: status('The order’s state after the change'),
     previousStatus: status('The order’s state before the change'),
-    source: oneOf(['notification', 'query', 'expiry', 'operator', 'system'], {
+    source: enumOf(['notification', 'query', 'expiry', 'operator', 'system'], {
       description: 'Where the news came from: a gateway notification, an order query, the expiry of a pending order, an operator resolving a REVIEW, or the module itself',
     }),
   };
@@ -107,7 +107,7 @@ export const BAOFOO_EVENT_SCHEMAS = {
       reason: string({ description: 'What differs' }),
       storedAdditionalInfo: string({ description: 'The AdditionalInfo sent with the order (the order keeps it)' }),
       receivedAdditionalInfo: string({ description: 'The AdditionalInfo the notification echoed' }),
-      action: oneOf(['review', 'settled', 'unchanged'], { description: 'What the notification did to the order under the notification.additionalInfoMismatch option' }),
+      action: enumOf(['review', 'settled', 'unchanged'], { description: 'What the notification did to the order under the notification.additionalInfoMismatch option' }),
     },
     { description: 'A notification echoed an AdditionalInfo other than the one sent with the order (the request signature does not cover it). Raised once per order.' },
   ),

@@ -34,7 +34,7 @@ export function literal<const V extends string>(value: V, notes: Notes = {}): Sc
   return { json: { type: 'string', const: value, ...notes } };
 }
 
-export function oneOf<const V extends string>(values: readonly V[], notes: Notes = {}): Schema<V> {
+export function enumOf<const V extends string>(values: readonly V[], notes: Notes = {}): Schema<V> {
   return { json: { type: 'string', enum: [...values], ...notes } };
 }
 
