@@ -1,12 +1,14 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { OnBaofooEvent } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
-import { ReviewResolutionService } from '../../src/baofoo/operations/review-resolution.service.ts';
 import { deliverNotification, signedNotification } from '../../src/baofoo/testing/index.ts';
 import { outboxRows, pendingOrder } from '../notifications/notification-support.ts';
-import { testOptions, useTestApp } from '../support/baofoo-test-app.ts';
+import { memoryIo } from '../../src/cli/cli-io.ts';
+import { runCli } from '../../src/cli/main.ts';
+import { createTestApp, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
 import { eventSchemaErrors } from '../support/event-schema-validator.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { until } from './outbox-test-app.ts';
 
 /** Every event the app's emitter carries, as its listeners receive it. */
@@ -29,10 +31,22 @@ class BrokenListener {
 }
 
 describe('events the module really delivers', () => {
-  const t = useTestApp(testOptions({ outbox: { pollIntervalMs: 100, maxAttempts: 1 } }), { providers: [EventCapture, BrokenListener] });
+  let db: TestDatabase;
+  let t: TestApp;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await createTestApp(db.url, testOptions({ outbox: { pollIntervalMs: 100, maxAttempts: 1 } }), { providers: [EventCapture, BrokenListener] });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
   const deliver = (n: ReturnType<typeof signedNotification>) => deliverNotification(t.app.getHttpServer(), '/baofoo/notify', n);
   const success = (transId: string, factMoney: number, additionalInfo?: string) => deliver(signedNotification({ transId, result: 'success', factMoney, succTime: '20261125120000', additionalInfo }));
   const failure = (transId: string) => deliver(signedNotification({ transId, result: 'failure', resultDesc: '0013', factMoney: 0, succTime: '' }));
+  /** An operator's resolution, as `npx baofoo resolve-review` makes it. */
+  const resolve = async (...args: string[]) => expect(await runCli(['resolve-review', ...args, '--by', 'ops', '--why', 'checked the bank statement'], { DATABASE_URL: db.url }, memoryIo())).toBe(0);
 
   it('validate against the published schemas, one of every kind a notification or an operator causes', async () => {
     const paid = await pendingOrder(t, 10000);
@@ -45,10 +59,10 @@ describe('events the module really delivers', () => {
     await success(partial.transId, 5000, 'member=2');
     const toPay = await pendingOrder(t, 10000);
     await success(toPay.transId, 9999);
-    await t.app.get(ReviewResolutionService).resolve({ transId: toPay.transId, outcome: { to: 'PAID', paidMoney: 9999 }, by: 'ops', why: 'short by a fee' });
+    await resolve(toPay.transId, '--paid', '9999');
     const toFail = await pendingOrder(t, 10000);
     await success(toFail.transId, 9000);
-    await t.app.get(ReviewResolutionService).resolve({ transId: toFail.transId, outcome: { to: 'FAILED' }, by: 'ops', why: 'refunded' });
+    await resolve(toFail.transId, '--failed');
     await success('NOSUCHORDER0001', 100);
 
     const written = (await outboxRows(t.dataSource)).map((row) => row.payload.eventId as string);
