@@ -27,6 +27,8 @@ async function publish(channel: amqp.ConfirmChannel, event: BaofooEvent, o: { me
     type: event.type,
     timestamp: Math.floor(Date.parse(event.occurredAt) / 1000),
     contentType: 'application/json',
+    contentEncoding: 'utf-8',
+    appId: 'nestjs-baofoo',
     persistent: true,
   });
   await channel.waitForConfirms();

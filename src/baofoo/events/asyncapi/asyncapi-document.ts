@@ -14,7 +14,7 @@ const AMQP_BINDING = '0.2.0';
 
 const MESSAGE_PROPERTIES =
   'AMQP properties: message-id = the payload’s eventId (deduplicate on it), type = the event’s name, timestamp = occurredAt in whole seconds (AMQP timestamps are POSIX seconds), ' +
-  'content-type = application/json, delivery mode 2 (persistent). The body is the payload as UTF-8 JSON.';
+  'content-type = application/json, content-encoding = utf-8, app-id = nestjs-baofoo, delivery mode 2 (persistent). The body is the payload as UTF-8 JSON.';
 
 const DESCRIPTION = [
   `What the module’s RabbitMQ bridge publishes: every committed event of the outbox, once the broker confirmed it, to the durable topic exchange \`${BAOFOO_EVENTS_EXCHANGE}\` with the event’s name as the routing key. Bind a queue with \`baofoo.#\` for everything, \`baofoo.payment.*\` for the payment outcomes, or one name.`,
@@ -51,7 +51,7 @@ function message(name: BaofooEventName) {
     contentType: 'application/json',
     correlationId: { description: 'The event’s stable id, also its AMQP message-id', location: '$message.payload#/eventId' },
     payload: { $ref: `#/components/schemas/${name}` },
-    bindings: { amqp: { messageType: name, bindingVersion: AMQP_BINDING } },
+    bindings: { amqp: { contentEncoding: 'utf-8', messageType: name, bindingVersion: AMQP_BINDING } },
   };
 }
 
