@@ -164,6 +164,14 @@ describe('the packed nestjs-baofoo in a scratch Nest app', () => {
     expect(JSON.parse(readFileSync(join(copies[0], 'package.json'), 'utf8')).version).toBe(CONSUMER_NEST);
   });
 
+  it('ships the AsyncAPI document as nestjs-baofoo/asyncapi.json, the one the installed `baofoo asyncapi` prints', async () => {
+    const imported = await run(process.execPath, ['--input-type=module', '-e', "import d from 'nestjs-baofoo/asyncapi.json' with { type: 'json' }; process.stdout.write(JSON.stringify(d))"], { cwd: dir, env: childEnv });
+    const printed = await run(join(dir, 'node_modules', '.bin', 'baofoo'), ['asyncapi'], { cwd: dir, env: childEnv });
+
+    expect(JSON.parse(imported.stdout)).toMatchObject({ asyncapi: '2.6.0', channels: { 'baofoo.payment.succeeded': expect.any(Object) } });
+    expect(JSON.parse(printed.stdout)).toEqual(JSON.parse(imported.stdout));
+  });
+
   it('creates the tables with the installed `baofoo migrate`', () => {
     expect(migrateOutput.trim().split('\n')).toEqual(BAOFOO_MIGRATIONS.map((m) => `applied ${m.name}`));
   });
