@@ -1,7 +1,7 @@
-import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from './baofoo.constants.ts';
-import { BAOFOO_MODULE_OPTIONS, BaofooConfigurableModule } from './baofoo.module-definition.ts';
+import { BAOFOO_MODULE_OPTIONS, BaofooConfigurableModule, type BaofooModuleAsyncOptions } from './baofoo.module-definition.ts';
 import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
 import { resolveBaofooOptions } from './config/resolve-options.ts';
 import { systemClock, type Clock } from './protocol/trade-time.ts';
@@ -65,6 +65,11 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
   exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooObservation, BaofooDatabase, BaofooSigner, PaymentOrderRepository, SettlementService, PaymentService, NotificationService, RefusalRecorder, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
 })
 export class BaofooModule extends BaofooConfigurableModule implements NestModule {
+  /** Nest's `forRootAsync`, typed so that a property the options do not have, at any depth, in what `useFactory` returns is a type error. */
+  static override forRootAsync<T extends BaofooModuleOptions>(options: BaofooModuleAsyncOptions<T>): DynamicModule {
+    return super.forRootAsync(options);
+  }
+
   constructor(@Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions) {
     super();
   }

@@ -7,6 +7,8 @@ export interface DemoRuntime {
   publicBaseUrl: string;
   /** The in-process sandbox gateway's URL, when one was started. */
   sandboxUrl?: string;
+  /** The shop DataSource's connect timeout, when not `baofooPostgresOptions`' default. */
+  databaseConnectTimeoutMs?: number;
   /** Last word on the module options (tests compress timings here). */
   configure?: (options: BaofooModuleOptions) => BaofooModuleOptions;
 }

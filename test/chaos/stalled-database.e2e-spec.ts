@@ -59,7 +59,8 @@ describe('a database that stalls mid-storm', () => {
       imports: [
         TypeOrmModule.forRoot(baofooPostgresOptions({ url: server.url, poolSize: 4 })),
         EventEmitterModule.forRoot(),
-        BaofooModule.forRoot(testOptions({ outbox: { enabled: true, pollIntervalMs: 200 } })),
+        // The module's default budgets, stated: the suite is about answering a frozen database within them.
+        BaofooModule.forRoot(testOptions({ outbox: { enabled: true, pollIntervalMs: 200 }, database: { connectTimeoutMs: 1000, answerWithinMs: 2000, statementTimeoutMs: 1500 } })),
       ],
       providers: [FulfilmentEffect],
     })

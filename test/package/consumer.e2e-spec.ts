@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BAOFOO_MIGRATIONS } from '../../src/baofoo/database/baofoo-migrations.ts';
+import { nodeBinary } from '../support/node-binary.ts';
 import { createEmptyDatabase, type TestDatabase } from '../support/test-database.ts';
 
 /*
@@ -16,12 +17,21 @@ import { createEmptyDatabase, type TestDatabase } from '../support/test-database
  * entry points only (`nestjs-baofoo` and `nestjs-baofoo/testing`). The app
  * mounts everything under `setGlobalPrefix('api')` behind an app-wide guard
  * that denies whatever is not marked `@Public()`; the module is let through by
- * `notification.routeMetadata`. Packages
- * come from the npm cache when they are there (--prefer-offline).
+ * `notification.routeMetadata`. Both apps compile with `skipLibCheck: false`
+ * and without @types/pg, prom-client or @types/express. A CommonJS app
+ * (test/package/consumer-cjs, tsc `module: nodenext` in a "type": "commonjs"
+ * folder) then takes a payment from the same install through require(esm), on
+ * Node 20 and on Node 24 (test/support/node-binary.ts). Packages come from the
+ * npm cache when they are there (--prefer-offline).
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURE = join(ROOT, 'test', 'package', 'consumer-app');
+const CJS_FIXTURE = join(ROOT, 'test', 'package', 'consumer-cjs');
+/** The Node majors the CommonJS app runs on: the oldest supported line and the current LTS. */
+const CJS_NODE_MAJORS = [20, 24];
+/** Types the declarations must not need: optional peers' and ones no required peer brings. */
+const NOT_NEEDED_TYPES = ['@types/pg', 'prom-client', '@types/express', '@opentelemetry/api', '@nestjs/terminus'];
 const run = promisify(execFile);
 // Read from the file: some packages (typeorm) do not export their package.json.
 const repoVersion = (name: string): string => (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
@@ -54,12 +64,17 @@ interface ConsumerRun {
   returnPath: string;
   /** The app's own unmarked route, through its app-wide guard. */
   unmarkedStatus: number;
-  /** `SHOW statement_timeout` through the module's pool and through the app's DataSource. */
-  statementTimeout: { module: string; app: string };
+  /** `SHOW statement_timeout` through the app's DataSource. */
+  appStatementTimeout: string;
 }
 
-/** The scratch app's `database.statementTimeoutMs` (test/package/consumer-app/src/app.module.ts). */
-const MODULE_STATEMENT_TIMEOUT = '1700ms';
+/** What the CommonJS app prints. */
+interface CommonJsRun {
+  node: string;
+  format: string;
+  answer: { status: number; body: string };
+  status: string;
+}
 
 describe('the packed nestjs-baofoo in a scratch Nest app', () => {
   let dir: string;
@@ -67,6 +82,7 @@ describe('the packed nestjs-baofoo in a scratch Nest app', () => {
   let pack: PackResult;
   let migrateOutput: string;
   let consumer: ConsumerRun;
+  const commonJs = new Map<number, CommonJsRun>();
   const timings: Record<string, number> = {};
   const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
     const started = Date.now();
@@ -100,6 +116,15 @@ describe('the packed nestjs-baofoo in a scratch Nest app', () => {
     migrateOutput = (await timed('migrate', () => run(join(dir, 'node_modules', '.bin', 'baofoo'), ['migrate', '--url', db.url], { cwd: dir, env: childEnv }))).stdout;
     const app = await timed('payment', () => run(process.execPath, [join(dir, 'dist', 'main.js')], { cwd: dir, env: { ...childEnv, DATABASE_URL: db.url }, maxBuffer: 16 << 20 }));
     consumer = JSON.parse(app.stdout.trim().split('\n').at(-1) ?? '') as ConsumerRun;
+
+    // The CommonJS app, in a folder of the same scratch app: the same install serves it.
+    cpSync(CJS_FIXTURE, join(dir, 'cjs'), { recursive: true });
+    await timed('tsc cjs', () => run(process.execPath, [join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'cjs', 'tsconfig.json')], { cwd: join(dir, 'cjs'), env: childEnv }));
+    for (const major of CJS_NODE_MAJORS) {
+      const node = await timed(`node ${major}`, () => nodeBinary(major, childEnv));
+      const cjs = await timed(`cjs on node ${major}`, () => run(node, [join(dir, 'cjs', 'dist', 'main.js')], { cwd: join(dir, 'cjs'), env: { ...childEnv, DATABASE_URL: db.url }, maxBuffer: 16 << 20 }));
+      commonJs.set(major, JSON.parse(cjs.stdout.trim().split('\n').at(-1) ?? '') as CommonJsRun);
+    }
   }, 900_000);
 
   afterAll(async () => {
@@ -128,6 +153,7 @@ describe('the packed nestjs-baofoo in a scratch Nest app', () => {
         'dist/baofoo/index.js',
         'dist/baofoo/index.d.ts',
         'dist/baofoo/testing/index.js',
+        'dist/baofoo/protocol/index.js',
         'dist/sandbox/index.js',
         'dist/cli/main.js',
         'dist/baofoo/database/baofoo-migrations.js',
@@ -191,7 +217,29 @@ describe('the packed nestjs-baofoo in a scratch Nest app', () => {
     expect(consumer.unmarkedStatus).toBe(403);
   });
 
-  it('applies the module’s statement timeout to its own pool only, never to the app’s DataSource', () => {
-    expect(consumer.statementTimeout).toEqual({ module: MODULE_STATEMENT_TIMEOUT, app: '0' });
+  it('keeps the module’s statement timeout (1700 ms in the app) off the app’s DataSource', () => {
+    expect(consumer.appStatementTimeout).toBe('0');
+  });
+
+  it('compiles both apps with skipLibCheck false, though the scratch app has no @types/pg, prom-client or @types/express', () => {
+    expect(NOT_NEEDED_TYPES.filter((name) => existsSync(join(dir, 'node_modules', name)))).toEqual([]);
+    for (const tsconfig of ['tsconfig.json', join('cjs', 'tsconfig.json')]) {
+      expect(readFileSync(join(dir, tsconfig), 'utf8')).toMatch(/"skipLibCheck": false/);
+    }
+  });
+
+  it('builds the CommonJS app to require() calls of the ESM-only package', () => {
+    const main = readFileSync(join(dir, 'cjs', 'dist', 'main.js'), 'utf8');
+
+    expect(main).toContain('require("nestjs-baofoo")');
+    expect(main).toContain('require("nestjs-baofoo/testing")');
+    expect(main).not.toMatch(/^import /m);
+  });
+
+  it.each(CJS_NODE_MAJORS)('settles a payment in the CommonJS app on Node %i', (major) => {
+    const result = commonJs.get(major);
+
+    expect(result?.node.split('.')[0]).toBe(`v${major}`);
+    expect(result).toMatchObject({ format: 'commonjs', answer: { status: 200, body: 'OK' }, status: 'PAID' });
   });
 });

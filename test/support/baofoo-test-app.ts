@@ -15,6 +15,13 @@ import { appDatabaseUrl, appModuleOptions, createTestDatabase, type TestDatabase
 
 export const TEST_MERCHANT = { memberId: '100000178', terminalId: '10000001', key: 'abcdefg' } as const;
 
+/**
+ * Database budgets for suites that are not about timing. On two cores at load 8–12 opening a connection alone
+ * can take seconds, and the module's defaults (connect 1 s, answer 2 s, statement 1.5 s) turned that into 503s
+ * and failed order creations the suites did not ask about. A suite about timeouts states its own budgets.
+ */
+export const PATIENT_DATABASE = { connectTimeoutMs: 10_000, answerWithinMs: 10_000, statementTimeoutMs: 10_000 } as const;
+
 /** Options for a sandbox-environment module with the published test merchant; override any part. */
 export function testOptions(overrides: Partial<BaofooModuleOptions> = {}): BaofooModuleOptions {
   return {
@@ -25,6 +32,7 @@ export function testOptions(overrides: Partial<BaofooModuleOptions> = {}): Baofo
     reconciliation: { enabled: false },
     outbox: { enabled: false },
     ...overrides,
+    database: { ...PATIENT_DATABASE, ...overrides.database },
   };
 }
 

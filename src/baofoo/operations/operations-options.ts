@@ -1,5 +1,13 @@
 import { validateCronExpression } from 'cron';
-import type { Registry } from 'prom-client';
+
+/**
+ * A prom-client `Registry`, by the members the module relies on. Declared here rather than imported
+ * so that the package's types compile in apps that have no metrics and no prom-client installed.
+ */
+export interface BaofooMetricsRegistry {
+  removeSingleMetric(name: string): void;
+  metrics(): Promise<string>;
+}
 
 /** Prometheus metrics of the module (needs the `prom-client` package). */
 export interface BaofooMetricsOptions {
@@ -8,7 +16,7 @@ export interface BaofooMetricsOptions {
    * which `@willsoto/nestjs-prometheus` serves on the app's `/metrics`, so no
    * second endpoint is needed.
    */
-  registry?: Registry;
+  registry?: BaofooMetricsRegistry;
   /** Prefix of every metric name. Default `baofoo_`. */
   prefix?: string;
   /**
