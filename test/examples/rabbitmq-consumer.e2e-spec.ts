@@ -44,7 +44,7 @@ describe('the example consumer (src/examples/rabbitmq-consumer) on a real Rabbit
 
   beforeAll(async () => {
     [broker, db] = await Promise.all([startRabbitMq(), createEmptyDatabase()]);
-    consumer = await NestFactory.createMicroservice(ConsumerModule.forRoot({ databaseUrl: db.url }), { ...consumerTransport({ amqpUrl: broker.url, queue: QUEUE }), logger: log });
+    consumer = await NestFactory.createMicroservice(ConsumerModule.forRoot({ databaseUrl: db.url, retryDelayMs: 100 }), { ...consumerTransport({ amqpUrl: broker.url, queue: QUEUE }), logger: log });
     // Resolves once the queue is declared and bound to the exchange.
     await consumer.listen();
     connection = await amqp.connect(broker.url);
@@ -56,6 +56,16 @@ describe('the example consumer (src/examples/rabbitmq-consumer) on a real Rabbit
     await db?.drop();
     await broker?.stop();
   });
+
+  async function sql(text: string): Promise<void> {
+    const client = new pg.Client(db.url);
+    await client.connect();
+    try {
+      await client.query(text);
+    } finally {
+      await client.end();
+    }
+  }
 
   async function recorded(): Promise<{ messageId: string; type: string; transId: string; payload: BaofooEvent }[]> {
     const client = new pg.Client(db.url);
@@ -91,5 +101,21 @@ describe('the example consumer (src/examples/rabbitmq-consumer) on a real Rabbit
     // Nothing left waiting or unacknowledged: the copies were acked, the message without an id rejected.
     const queues = await broker.ctl('list_queues', '-q', 'name', 'messages');
     expect(queues).toMatch(new RegExp(`^${QUEUE.replace('.', '\\.')}\\s+0$`, 'm'));
+  });
+
+  it('requeues an event it could not record and records it once the database takes it again', async () => {
+    const event = paid('T2026112500000000005');
+    const failures = () => log.lines.filter((l) => l.level === 'error' && l.message.includes(`event ${JSON.stringify(event.eventId)} not recorded, requeued`)).length;
+    // The table gone stands for a database that refuses the write.
+    await sql('ALTER TABLE received_baofoo_events RENAME TO received_baofoo_events_away');
+    try {
+      await publish(channel, event);
+      await until(() => failures() >= 2, 20_000, 'the event requeued twice');
+    } finally {
+      await sql('ALTER TABLE received_baofoo_events_away RENAME TO received_baofoo_events');
+    }
+
+    await until(async () => (await recorded()).some((r) => r.messageId === event.eventId), 20_000, 'the requeued event recorded');
+    expect((await recorded()).filter((r) => r.messageId === event.eventId)).toHaveLength(1);
   });
 });
