@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { pathToFileURL } from 'node:url';
 import type { CliCommand } from './cli-command.ts';
+import { asyncApiCommand } from './commands/asyncapi.command.ts';
 import { loadCliEnv, type CliEnv } from './cli-env.ts';
 import { CliFailure, EXIT_FAILURE, EXIT_OK } from './cli-failure.ts';
 import { processIo, type CliIo } from './cli-io.ts';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly CliCommand[] = [
   migrateCommand,
   schemaCommand,
   sandboxCommand,
+  asyncApiCommand,
 ];
 
 export function usage(commands: readonly CliCommand[] = COMMANDS): string {

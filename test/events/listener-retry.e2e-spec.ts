@@ -192,6 +192,7 @@ describe('listeners that fail', () => {
       source: 'notification',
       resultDesc: '0013',
       succTime: null,
+      reason: null,
     });
 
     await commitOutboxRows(db.url, [outboxRow(event)]);

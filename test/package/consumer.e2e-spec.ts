@@ -41,11 +41,11 @@ const repoVersion = (name: string): string => (JSON.parse(readFileSync(join(ROOT
 const CONSUMER_NEST = '12.4.2';
 const SAME_AS_REPO = ['@nestjs/config', '@nestjs/event-emitter', '@nestjs/schedule', '@nestjs/typeorm', 'typeorm', 'pg', 'class-validator', 'class-transformer', 'reflect-metadata', 'rxjs'];
 
-/** Everything the tarball may hold: the compiled library, CLI and sandbox, the SQL, the documents and the example env files. */
+/** Everything the tarball may hold: the compiled library, CLI and sandbox, the SQL, the AsyncAPI document, the documents and the example env files. */
 const ALLOWED_IN_TARBALL =
-  /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|sql\/schema\.sql|docs\/[a-z0-9/_-]+\.md|docs\/examples\/config\/[a-z]+\.env|dist\/(baofoo|cli|sandbox)\/[a-z0-9/._-]+\.(js|d\.ts))$/;
-/** No tests, bench, demo, TypeScript sources, container files, nor an env file other than the examples. */
-const FORBIDDEN_IN_TARBALL = /(\.spec\.|(^|\/)(test|bench|demo|infra)\/|\.ts$(?<!\.d\.ts)|Dockerfile|docker-compose|^(?!docs\/examples\/config\/)[^]*\.env)/;
+  /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|sql\/schema\.sql|asyncapi\/baofoo-events\.json|docs\/[a-z0-9/_-]+\.md|docs\/examples\/config\/[a-z]+\.env|dist\/(baofoo|cli|sandbox)\/[a-z0-9/._-]+\.(js|d\.ts))$/;
+/** No tests, bench, demo, example apps, TypeScript sources, container files, nor an env file other than the examples. */
+const FORBIDDEN_IN_TARBALL = /(\.spec\.|(^|\/)(test|bench|demo|infra)\/|^(src|dist)\/examples\/|\.ts$(?<!\.d\.ts)|Dockerfile|docker-compose|^(?!docs\/examples\/config\/)[^]*\.env)/;
 /** What a user reads and copies: the README's links lead to these. */
 const SHIPPED_DOCS = ['docs/options.md', 'docs/runbook.md', 'docs/sandbox.md', 'docs/architecture.md'];
 const SHIPPED_EXAMPLES = ['development', 'test', 'production'].map((env) => `docs/examples/config/${env}.env`);
@@ -159,6 +159,7 @@ describe('the packed nestjs-baofoo in a scratch Nest app', () => {
         'LICENSE',
         'CHANGELOG.md',
         'sql/schema.sql',
+        'asyncapi/baofoo-events.json',
         'dist/baofoo/index.js',
         'dist/baofoo/index.d.ts',
         'dist/baofoo/testing/index.js',
@@ -219,6 +220,14 @@ describe('the packed nestjs-baofoo in a scratch Nest app', () => {
 
     expect(copies).toEqual([join(dir, 'node_modules', '@nestjs', 'core')]);
     expect(JSON.parse(readFileSync(join(copies[0], 'package.json'), 'utf8')).version).toBe(CONSUMER_NEST);
+  });
+
+  it('ships the AsyncAPI document as nestjs-baofoo/asyncapi.json, the one the installed `baofoo asyncapi` prints', async () => {
+    const imported = await run(process.execPath, ['--input-type=module', '-e', "import d from 'nestjs-baofoo/asyncapi.json' with { type: 'json' }; process.stdout.write(JSON.stringify(d))"], { cwd: dir, env: childEnv });
+    const printed = await run(join(dir, 'node_modules', '.bin', 'baofoo'), ['asyncapi'], { cwd: dir, env: childEnv });
+
+    expect(JSON.parse(imported.stdout)).toMatchObject({ asyncapi: '2.6.0', channels: { 'baofoo.payment.succeeded': expect.any(Object) } });
+    expect(JSON.parse(printed.stdout)).toEqual(JSON.parse(imported.stdout));
   });
 
   it('creates the tables with the installed `baofoo migrate`', () => {
