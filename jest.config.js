@@ -16,7 +16,8 @@ export default {
   // A project-level testTimeout is ignored by Jest; real PostgreSQL suites need more than 5 s.
   testTimeout: 60000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    // api/: the API report's check of the public surface (docs/architecture/api.md).
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/api/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'e2e',

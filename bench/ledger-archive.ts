@@ -91,7 +91,7 @@ function settleLoop(orders: PaymentOrderRepository, prefix: string, first: numbe
     const settled = await orders.settlePending(
       { memberId: BENCH_MERCHANT.memberId, transId, terminalId: BENCH_MERCHANT.terminalId, paidMoney: BENCH_ORDER_MONEY, resultDesc: '01', succTime: '20261201120000', settledBy: 'notification', additionalInfo: null },
       ledger,
-      [outboxEntry('baofoo.payment.succeeded', subject, new Date())],
+      [outboxEntry('baofoo.payment.succeeded', subject, new Date(), { resultDesc: '01', succTime: '20261201120000', late: false, partial: false, shortfall: 0, reason: null })],
     );
     if (!settled) throw new Error(`${transId} was not settled`);
   };

@@ -5,7 +5,8 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AddressInfo } from 'node:net';
-import { BaofooModule, baofooPostgresOptions, OnBaofooEvent, OutboxRelay, type BaofooDeliveryContext, type BaofooEventMap } from '../../src/baofoo/index.ts';
+import { BaofooModule, baofooPostgresOptions, OnBaofooEvent, type BaofooDeliveryContext, type BaofooEventMap } from '../../src/baofoo/index.ts';
+import { OutboxRelay } from '../../src/baofoo/events/outbox-relay.service.ts';
 import { env, runServer } from './server-harness.ts';
 import { benchBaofooOptions } from '../bench-signing.ts';
 

@@ -3,6 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { BAOFOO_OPTIONS, BAOFOO_ROUTES } from './baofoo.constants.ts';
 import { bindRoutes, routeControllers } from './baofoo-routes.ts';
 import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
+import type { Exact } from './config/exact-options.ts';
 import type { ResolvedBaofooOptions } from './config/resolved-options.ts';
 import { BAOFOO_DATA_SOURCE } from './database/baofoo-database.provider.ts';
 
@@ -13,6 +14,15 @@ export interface BaofooModuleExtras {
   /** Name of the app's TypeORM DataSource to connect like (`TypeOrmModule.forRoot({ name })`); the default DataSource when absent. */
   dataSource?: string;
 }
+
+/**
+ * `forRootAsync`'s options: Nest's, with a factory whose result must have no property the options do
+ * not have (config/exact-options.ts); `T` is what the factory returns.
+ */
+export type BaofooModuleAsyncOptions<T extends BaofooModuleOptions = BaofooModuleOptions> = Omit<typeof BAOFOO_ASYNC_OPTIONS_TYPE, 'useFactory'> & {
+  // `any[]` as in Nest's own type: the factory gets whatever `inject` names.
+  useFactory?: (...args: any[]) => Exact<BaofooModuleOptions, T> | Promise<Exact<BaofooModuleOptions, T>>;
+};
 
 export const {
   ConfigurableModuleClass: BaofooConfigurableModule,

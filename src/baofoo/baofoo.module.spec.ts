@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { BAOFOO_CLOCK } from './baofoo.constants.ts';
 import { BaofooModule } from './baofoo.module.ts';
 import { BaofooBoardModule } from './board/baofoo-board.module.ts';
-import { baofooConfig } from './config/baofoo-env.config.ts';
+import { baofooConfig, baofooOptionsFromEnv } from './config/baofoo-env.config.ts';
 import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
 import { BaofooConfigError } from './config/resolve-options.ts';
 import { BaofooSigner } from './signing/baofoo-signer.service.ts';
@@ -138,19 +138,19 @@ describe.each(BOOTS)('BaofooModule booted with %s', (_name, boot) => {
   });
 
   it.each<[string, BaofooModuleOptions, RegExp]>([
-    ['the published test MemberID 100000178', withMerchant(PRODUCTION, { memberId: '100000178' }), /published test merchant: set BAOFOO_MEMBER_ID\/BAOFOO_TERMINAL_ID/],
-    ['the published test key abcdefg', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: 'abcdefg', storage: 'encrypted' }] }), /published test key: set BAOFOO_KEY_ENCRYPTED/],
-    ['a sandboxUrl', { ...PRODUCTION, sandboxUrl: 'http://127.0.0.1:3100' }, /sandboxUrl is set in production: remove BAOFOO_SANDBOX_URL/],
+    ['the published test MemberID 100000178', withMerchant(PRODUCTION, { memberId: '100000178' }), /^merchants\.0\.memberId: merchant 100000178 is the gateway's published test merchant: set your production MemberID/],
+    ['the published test key abcdefg', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: 'abcdefg', storage: 'encrypted' }] }), /^merchants\.0\.keys\.0\.secret: merchant 100012345 uses the published test key: set your production key/],
+    ['a sandboxUrl', { ...PRODUCTION, sandboxUrl: 'http://127.0.0.1:3100' }, /^sandboxUrl is set in production: remove it/],
     ['a vgw.baofoo.com URL', withNotification(PRODUCTION, { pageRedirectUrl: 'https://vgw.baofoo.com/return' }), /test host: production must use https:\/\/gw\.baofoo\.com/],
-    ['no bound domains', { ...PRODUCTION, boundDomains: [] }, /no bound domains: set BAOFOO_BOUND_DOMAINS/],
-    ['a public address off the bound domains', withNotification(PRODUCTION, { publicBaseUrl: 'https://shop.example.net' }), /publicBaseUrl https:\/\/shop\.example\.net is not on a bound domain \(shop\.example\.com\)/],
-    ['a plain-http publicBaseUrl', withNotification(PRODUCTION, { publicBaseUrl: 'http://shop.example.com' }), /is not https.*\(BAOFOO_PUBLIC_BASE_URL\)/],
-    ['an empty key', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: '', storage: 'encrypted' }] }), /key is empty: set it from BAOFOO_KEY, BAOFOO_KEY_FILE or BAOFOO_KEY_ENCRYPTED/],
-    ['a merchant without keys', withMerchant(PRODUCTION, { keys: [] }), /at least one key: set BAOFOO_KEY, BAOFOO_KEY_FILE or BAOFOO_KEY_ENCRYPTED/],
-    ['no merchants', { ...PRODUCTION, merchants: [] }, /configure at least one merchant \(BAOFOO_MEMBER_ID, BAOFOO_TERMINAL_ID and a key\)/],
-    ['an empty notifier IP allowlist', withNotification(PRODUCTION, { allowedIps: [] }), /allowlist is empty: set BAOFOO_ALLOWED_IPS/],
+    ['no bound domains', { ...PRODUCTION, boundDomains: [] }, /^boundDomains is empty: set it to the domains the gateway has bound/],
+    ['a public address off the bound domains', withNotification(PRODUCTION, { publicBaseUrl: 'https://shop.example.net' }), /^notification\.publicBaseUrl \(env BAOFOO_PUBLIC_BASE_URL\) https:\/\/shop\.example\.net is not on a bound domain of boundDomains \(env BAOFOO_BOUND_DOMAINS\): shop\.example\.com\. .*set it to the shop's address on a bound domain/],
+    ['a plain-http publicBaseUrl', withNotification(PRODUCTION, { publicBaseUrl: 'http://shop.example.com' }), /^notification\.publicBaseUrl http:\/\/shop\.example\.com is not https/],
+    ['an empty key', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: '', storage: 'encrypted' }] }), /^merchants\.0\.keys\.0\.secret: is empty: set the key/],
+    ['a merchant without keys', withMerchant(PRODUCTION, { keys: [] }), /^merchants\.0\.keys: a merchant needs at least one key/],
+    ['no merchants', { ...PRODUCTION, merchants: [] }, /^merchants: no merchant is configured: .*or merchants in the module options/],
+    ['an empty notifier IP allowlist', withNotification(PRODUCTION, { allowedIps: [] }), /^notification\.allowedIps is empty \(the notifier IP allowlist\): set it/],
     ['a key in plain text', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: 'a-real-production-key-7Qz' }] }), /key k of merchant 100012345 is given in plain text: .*set BAOFOO_KEY_ENCRYPTED/],
-    ['a plain key file', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: 'a-real-production-key-7Qz', storage: 'file' }] }), /plain file .*BAOFOO_KEY_FILE_IS_MOUNTED_SECRET=true/],
+    ['a plain key file', withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: 'a-real-production-key-7Qz', storage: 'file' }] }), /plain file: .*keyFileIsMountedSecret=true/],
     [
       'a master key read from the env file that holds the ciphertext',
       withMerchant(PRODUCTION, { keys: [{ id: 'k', secret: 'a-real-production-key-7Qz', storage: 'encrypted', masterKeyBeside: true }] }),
@@ -158,14 +158,14 @@ describe.each(BOOTS)('BaofooModule booted with %s', (_name, boot) => {
     ],
     ['the default notification path', withNotification(PRODUCTION, { path: undefined }), /default \/baofoo\/notify: keep the notification address secret .*openssl rand -hex 16/],
     ['a notification path without a secret segment', withNotification(PRODUCTION, { path: '/baofoo/notify/abc' }), /no secret segment of at least 16 characters/],
-    ['no publicBaseUrl', withNotification(PRODUCTION, { publicBaseUrl: undefined }), /publicBaseUrl is not set: set BAOFOO_PUBLIC_BASE_URL/],
+    ['no publicBaseUrl', withNotification(PRODUCTION, { publicBaseUrl: undefined }), /^notification\.publicBaseUrl is not set: set it to the https:\/\/ address/],
   ])('refuses to boot in production with %s, saying how to fix it', async (_rail, options, fix) => {
     const error = await refusal(boot(options));
 
     expect(error.code).toBe('CONFIG_INVALID');
     // Exactly one problem: this rail alone stops the boot.
     expect(error.problems).toHaveLength(1);
-    expect(error.message).toMatch(fix);
+    expect(error.problems[0]).toMatch(fix);
   });
 
   it('boots in production with a plain key file once it is acknowledged as a mounted secret', async () => {
@@ -178,19 +178,30 @@ describe.each(BOOTS)('BaofooModule booted with %s', (_name, boot) => {
   it('refuses a key whose retirement time is already past by the module clock', async () => {
     const options = withMerchant(PRODUCTION, { keys: [PRODUCTION.merchants[0].keys[0], { id: 'old', secret: 'the-old-key-9Xy', storage: 'encrypted', retiresAt: '2020-01-01T00:00:00+08:00' }] });
     const error = await refusal(boot(options));
-    expect(error.problems).toEqual([expect.stringMatching(/key old of merchant 100012345\/10012345 retired at 2019-12-31T16:00:00.000Z, already past: remove it/)]);
+    expect(error.problems).toEqual([expect.stringMatching(/^merchants\.0\.keys\.1\.retiresAt: key old of merchant 100012345\/10012345 retired at 2019-12-31T16:00:00.000Z, already past: remove the key/)]);
   });
 
   it('refuses a key id the ledger could not record, saying how long it may be', async () => {
     const error = await refusal(boot(withMerchant(SANDBOX, { keys: [{ id: 'k'.repeat(65), secret: 'abcdefg' }] })));
 
-    expect(error.message).toMatch(/a key id is longer than 64 characters \(the ledger keeps 64\)/);
+    expect(error.message).toMatch(/merchants\.0\.keys\.0\.id: is longer than 64 characters \(the ledger keeps 64\)/);
+  });
+
+  it('names the variables of options read from the environment, as the module receives them', async () => {
+    const env = { BAOFOO_ENV: 'sandbox', BAOFOO_SANDBOX_URL: 'http://127.0.0.1:3100', BAOFOO_MEMBER_ID: '100000178', BAOFOO_TERMINAL_ID: '10000001', BAOFOO_KEY: 'abcdefg' };
+    const options = baofooOptionsFromEnv({ ...env, BAOFOO_MAX_BODY_BYTES: 'abc', BAOFOO_RECONCILE_ENABLED: 'ture' });
+    const error = await refusal(boot({ ...options, isGlobal: true } as BaofooModuleOptions));
+
+    expect(error.problems).toEqual([
+      'BAOFOO_MAX_BODY_BYTES: must be a whole number from 512 to 1048576, not "abc"',
+      'BAOFOO_RECONCILE_ENABLED: must be true or false (in the environment: true/1/yes/on or false/0/no/off), not "ture"',
+    ]);
   });
 
   it('refuses the sandbox environment without a sandboxUrl', async () => {
     const error = await refusal(boot({ ...SANDBOX, sandboxUrl: undefined }));
 
-    expect(error.message).toMatch(/environment sandbox needs sandboxUrl, e\.g\. BAOFOO_SANDBOX_URL=/);
+    expect(error.message).toMatch(/environment is sandbox: set sandboxUrl to the sandbox gateway's address, e\.g\. http:\/\/127\.0\.0\.1:3100/);
   });
 
   it.each([

@@ -1,7 +1,7 @@
-import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { BAOFOO_CLOCK, BAOFOO_OPTIONS } from './baofoo.constants.ts';
-import { BAOFOO_MODULE_OPTIONS, BaofooConfigurableModule } from './baofoo.module-definition.ts';
+import { BAOFOO_MODULE_OPTIONS, BaofooConfigurableModule, type BaofooModuleAsyncOptions } from './baofoo.module-definition.ts';
 import type { BaofooModuleOptions } from './config/baofoo-options.interface.ts';
 import { resolveBaofooOptions } from './config/resolve-options.ts';
 import { systemClock, type Clock } from './protocol/trade-time.ts';
@@ -25,6 +25,8 @@ import { RefusalRecorder } from './notifications/refusal.recorder.ts';
 import { SignatureGuard } from './notifications/signature.guard.ts';
 import { PaymentOrderRepository } from './orders/payment-order.repository.ts';
 import { PaymentService } from './payments/payment.service.ts';
+import { PaymentOrders } from './payments/payment-orders.service.ts';
+import { OrderStoryReader } from './orders/order-story.reader.ts';
 import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliation/reconciliation.providers.ts';
 
 /**
@@ -50,6 +52,8 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
     PaymentOrderRepository,
     SettlementService,
     PaymentService,
+    OrderStoryReader,
+    PaymentOrders,
     NotificationService,
     RefusalCountStore,
     RefusalRecorder,
@@ -62,9 +66,14 @@ import { RECONCILIATION_EXPORTS, RECONCILIATION_PROVIDERS } from './reconciliati
     ...BAOFOO_EVENT_PROVIDERS,
     ...RECONCILIATION_PROVIDERS,
   ],
-  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooObservation, BaofooDatabase, BaofooSigner, PaymentOrderRepository, SettlementService, PaymentService, NotificationService, RefusalRecorder, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
+  exports: [BAOFOO_OPTIONS, BAOFOO_CLOCK, BaofooObservation, BaofooDatabase, BaofooSigner, PaymentOrderRepository, SettlementService, PaymentService, OrderStoryReader, PaymentOrders, NotificationService, RefusalRecorder, ...BAOFOO_EVENT_EXPORTS, ...RECONCILIATION_EXPORTS],
 })
 export class BaofooModule extends BaofooConfigurableModule implements NestModule {
+  /** Nest's `forRootAsync`, typed so that a property the options do not have, at any depth, in what `useFactory` returns is a type error. */
+  static override forRootAsync<T extends BaofooModuleOptions>(options: BaofooModuleAsyncOptions<T>): DynamicModule {
+    return super.forRootAsync(options);
+  }
+
   constructor(@Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions) {
     super();
   }

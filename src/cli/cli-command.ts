@@ -9,5 +9,7 @@ export interface CliCommand {
   /** What follows the name on the command line, e.g. `'<query string>'`. */
   readonly usage: string;
   readonly summary: string;
+  /** More than the summary for `npx baofoo <command> --help`: flags, defaults, examples. */
+  readonly help?: string;
   readonly run: CommandRun;
 }

@@ -12,8 +12,12 @@ export interface CliIo {
   err(line: string): void;
   /** All of stdin, for secrets that must not appear in the shell history. */
   readStdin(): Promise<string>;
+  /** Resolves with the signal's name when the process is asked to stop (SIGINT, SIGTERM): for commands that serve until then. */
+  untilStopped(): Promise<string>;
   readonly clock: Clock;
 }
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 export function processIo(): CliIo {
   return {
@@ -25,6 +29,14 @@ export function processIo(): CliIo {
       for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
       return Buffer.concat(chunks).toString('utf8');
     },
+    untilStopped: () =>
+      new Promise((resolve) => {
+        const stop = (signal: string) => {
+          for (const s of STOP_SIGNALS) process.off(s, stop);
+          resolve(signal);
+        };
+        for (const s of STOP_SIGNALS) process.on(s, stop);
+      }),
     clock: systemClock,
   };
 }
@@ -34,8 +46,8 @@ export interface MemoryIo extends CliIo {
   readonly stderr: string[];
 }
 
-/** An io that records output and serves a fixed stdin and time: for specs. */
-export function memoryIo(options: { stdin?: string; now?: Date } = {}): MemoryIo {
+/** An io that records output and serves a fixed stdin and time: for specs. `stopped` stands for the stop signal (never, by default). */
+export function memoryIo(options: { stdin?: string; now?: Date; stopped?: Promise<string> } = {}): MemoryIo {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const now = options.now ?? new Date('2025-03-14T09:30:15+08:00');
@@ -45,6 +57,7 @@ export function memoryIo(options: { stdin?: string; now?: Date } = {}): MemoryIo
     out: (line) => stdout.push(line),
     err: (line) => stderr.push(line),
     readStdin: async () => options.stdin ?? '',
+    untilStopped: () => options.stopped ?? new Promise<string>(() => {}),
     clock: () => now,
   };
 }

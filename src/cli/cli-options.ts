@@ -15,7 +15,7 @@ import { CliFailure } from './cli-failure.ts';
  */
 export function loadBaofooOptions(env: CliEnv): ResolvedBaofooOptions {
   try {
-    return resolveBaofooOptions(baofooOptionsFromEnv(env));
+    return resolveBaofooOptions(baofooOptionsFromEnv(env), undefined, env.NODE_ENV);
   } catch (e) {
     if (!(e instanceof BaofooError)) throw e;
     const nodeEnv = env.NODE_ENV || 'development';

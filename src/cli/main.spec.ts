@@ -1,8 +1,9 @@
+import { Logger } from '@nestjs/common';
 import { describe, expect, it } from '@jest/globals';
 import type { CliCommand } from './cli-command.ts';
 import { CliFailure } from './cli-failure.ts';
 import { memoryIo } from './cli-io.ts';
-import { COMMANDS, runCli, usage } from './main.ts';
+import { commandHelp, COMMANDS, runCli, usage } from './main.ts';
 
 function fakeCommand(run: CliCommand['run']): CliCommand {
   return { name: 'fake', usage: '<thing>', summary: 'a command for this spec', run };
@@ -57,6 +58,30 @@ describe('runCli', () => {
 
     expect(await runCli(['fake'], {}, io, [fake])).toBe(2);
     expect(io.stderr).toEqual(['fake: needs a thing', 'usage: npx baofoo fake <thing>']);
+  });
+
+  it('prints a command’s help on stdout for --help anywhere among its arguments, without running it', async () => {
+    const io = memoryIo();
+    const fake = { ...fakeCommand(async () => 1), help: '  --thing <x>\n      what the thing is' };
+
+    expect(await runCli(['fake', 'a', '--help'], {}, io, [fake])).toBe(0);
+    expect(io.stdout.join('\n')).toBe(commandHelp(fake));
+    expect(commandHelp(fake)).toBe('usage: npx baofoo fake <thing>\n\na command for this spec\n\n  --thing <x>\n      what the thing is');
+  });
+
+  it('sends what the reused services log through Nest’s Logger to stderr, keeping stdout for the data', async () => {
+    const io = memoryIo();
+    const fake = fakeCommand(async (_args, _env, given) => {
+      new Logger('BaofooOperations').log('order T1 resolved');
+      new Logger('BaofooOperations').warn('careful');
+      new Logger('BaofooOperations').debug('noise');
+      given.out('the data');
+      return 0;
+    });
+
+    expect(await runCli(['fake'], {}, io, [fake])).toBe(0);
+    expect(io.stdout).toEqual(['the data']);
+    expect(io.stderr).toEqual(['LOG [BaofooOperations] order T1 resolved', 'WARN [BaofooOperations] careful']);
   });
 
   it('lets unexpected errors through rather than disguising them as a verdict', async () => {

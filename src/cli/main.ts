@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
+import { Logger } from '@nestjs/common';
 import { pathToFileURL } from 'node:url';
 import type { CliCommand } from './cli-command.ts';
+import { asyncApiCommand } from './commands/asyncapi.command.ts';
 import { loadCliEnv, type CliEnv } from './cli-env.ts';
 import { CliFailure, EXIT_FAILURE, EXIT_OK } from './cli-failure.ts';
 import { processIo, type CliIo } from './cli-io.ts';
+import { cliLogger } from './cli-logger.ts';
 import { doctorCommand } from './commands/doctor.command.ts';
 import { encryptKeyCommand } from './commands/encrypt-key.command.ts';
 import { migrateCommand } from './commands/migrate.command.ts';
@@ -12,6 +15,7 @@ import { parseQueryAnswerCommand } from './commands/parse-query-answer.command.t
 import { queryCommand } from './commands/query.command.ts';
 import { replayDeadLettersCommand } from './commands/replay-dead-letters.command.ts';
 import { resolveReviewCommand } from './commands/resolve-review.command.ts';
+import { sandboxCommand } from './commands/sandbox.command.ts';
 import { schemaCommand } from './commands/schema.command.ts';
 import { signRequestCommand } from './commands/sign-request.command.ts';
 import { verifyNotificationCommand } from './commands/verify-notification.command.ts';
@@ -28,6 +32,8 @@ export const COMMANDS: readonly CliCommand[] = [
   resolveReviewCommand,
   migrateCommand,
   schemaCommand,
+  sandboxCommand,
+  asyncApiCommand,
 ];
 
 export function usage(commands: readonly CliCommand[] = COMMANDS): string {
@@ -38,12 +44,20 @@ export function usage(commands: readonly CliCommand[] = COMMANDS): string {
     '',
     ...commands.flatMap((c) => [`  ${c.name} ${c.usage}`, `      ${c.summary}`]),
     '',
+    '`npx baofoo <command> --help` says more about one command.',
     'exit codes: 0 done or valid, 1 checked and invalid, 2 could not run (arguments or configuration)',
   ].join('\n');
 }
 
+/** `npx baofoo <command> --help`: its usage line, summary and details, on stdout. */
+export function commandHelp(command: CliCommand): string {
+  return [`usage: npx baofoo ${command.name} ${command.usage}`, '', command.summary, ...(command.help ? ['', command.help] : [])].join('\n');
+}
+
 export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo, commands: readonly CliCommand[] = COMMANDS): Promise<number> {
   const [name, ...args] = argv;
+  // The CLI owns its process: what the reused services log goes to the io's stderr, never among the data.
+  Logger.overrideLogger(cliLogger(io));
   if (name === undefined) {
     io.err(usage(commands));
     return EXIT_FAILURE;
@@ -57,6 +71,10 @@ export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo, co
     io.err(`unknown command ${name}`);
     io.err(usage(commands));
     return EXIT_FAILURE;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(commandHelp(command));
+    return EXIT_OK;
   }
   try {
     return await command.run(args, env, io);

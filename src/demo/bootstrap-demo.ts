@@ -31,6 +31,8 @@ export interface DemoBootstrapOptions {
    */
   sandbox?: false | { port?: number; retryDelaysMs?: readonly number[] };
   configure?: DemoRuntime['configure'];
+  /** How long the shop's own DataSource waits for a connection (`baofooPostgresOptions`' default otherwise). */
+  databaseConnectTimeoutMs?: number;
   logger?: LogLevel[] | false;
 }
 
@@ -121,7 +123,7 @@ export async function bootstrapDemo(options: DemoBootstrapOptions = {}): Promise
     // The URL the gateway and the browser reach the shop by: a free port must be known before the module boots.
     const listenPort = port === 0 ? await freePort() : port;
     const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-    const runtime: DemoRuntime = { databaseUrl, publicBaseUrl: `http://${publicHost}:${listenPort}`, sandboxUrl: sandbox?.url, bridgeUrl: process.env[BRIDGE_URL_VARIABLE] || undefined, configure: options.configure };
+    const runtime: DemoRuntime = { databaseUrl, publicBaseUrl: `http://${publicHost}:${listenPort}`, sandboxUrl: sandbox?.url, bridgeUrl: process.env[BRIDGE_URL_VARIABLE] || undefined, configure: options.configure, databaseConnectTimeoutMs: options.databaseConnectTimeoutMs };
 
     const app = await NestFactory.create(DemoModule.register(configModule, runtime), { logger: options.logger ?? undefined });
     cleanups.push(() => app.close());

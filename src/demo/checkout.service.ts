@@ -1,5 +1,5 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
-import { PaymentRequestError, PaymentService } from '../baofoo/payments/payment.service.ts';
+import { Injectable } from '@nestjs/common';
+import { PaymentService } from '../baofoo/payments/payment.service.ts';
 import type { PaymentRequestFields } from '../baofoo/protocol/payment-request.ts';
 
 export interface CheckoutRequest {
@@ -24,12 +24,8 @@ export class CheckoutService {
     const payId = typeof request.payId === 'string' && request.payId.trim() !== '' ? request.payId.trim() : undefined;
     // An HTML form posts text; the API may post a number: both mean fen.
     const orderMoney = typeof request.orderMoney === 'string' && /^[0-9]+$/.test(request.orderMoney) ? Number(request.orderMoney) : request.orderMoney;
-    try {
-      const { order, form } = await this.payments.createPayment({ orderMoney: orderMoney as number, payId, productName: '演示商品 (demo product)' });
-      return { transId: order.transId, form: { action: form.action, fields: form.fields }, html: form.html };
-    } catch (e) {
-      if (e instanceof PaymentRequestError) throw new BadRequestException({ message: e.message, code: e.code, evidence: e.evidence });
-      throw e;
-    }
+    // A refused request is a PaymentRequestError, an HttpException: Nest answers it 400 (409 for a TransID taken) with its code.
+    const { order, form } = await this.payments.createPayment({ orderMoney: orderMoney as number, payId, productName: '演示商品 (demo product)' });
+    return { transId: order.transId, form: { action: form.action, fields: form.fields }, html: form.html };
   }
 }

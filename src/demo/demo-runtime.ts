@@ -9,6 +9,8 @@ export interface DemoRuntime {
   sandboxUrl?: string;
   /** The RabbitMQ the demo publishes its events to (`BAOFOO_BRIDGE_AMQP_URL`); no bridge when absent. */
   bridgeUrl?: string;
+  /** The shop DataSource's connect timeout, when not `baofooPostgresOptions`' default. */
+  databaseConnectTimeoutMs?: number;
   /** Last word on the module options (tests compress timings here). */
   configure?: (options: BaofooModuleOptions) => BaofooModuleOptions;
 }

@@ -36,7 +36,7 @@ export class DemoModule {
       module: DemoModule,
       imports: [
         configModule,
-        TypeOrmModule.forRoot({ ...baofooPostgresOptions({ url: runtime.databaseUrl }), migrations: DEMO_MIGRATIONS }),
+        TypeOrmModule.forRoot({ ...baofooPostgresOptions({ url: runtime.databaseUrl, connectTimeoutMs: runtime.databaseConnectTimeoutMs }), migrations: DEMO_MIGRATIONS }),
         EventEmitterModule.forRoot(),
         ScheduleModule.forRoot(),
         TerminusModule.forRoot({ logger: false }),

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request as httpRequest } from 'node:http';
 import { CheckoutService } from '../../src/demo/checkout.service.ts';
-import { bootstrapDemo, type RunningDemo } from '../../src/demo/bootstrap-demo.ts';
+import type { RunningDemo } from '../../src/demo/bootstrap-demo.ts';
+import { bootstrapPatientDemo } from '../support/patient-demo.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 interface Answer {
@@ -41,7 +42,7 @@ describe('The operator board over HTTP', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    demo = await bootstrapDemo({
+    demo = await bootstrapPatientDemo({
       databaseUrl: db.url,
       port: 0,
       sandbox: { port: 0 },

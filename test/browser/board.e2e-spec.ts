@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { OutboxRelay } from '../../src/baofoo/events/outbox-relay.service.ts';
 import { ReconciliationService } from '../../src/baofoo/reconciliation/reconciliation.service.ts';
-import { bootstrapDemo, type RunningDemo } from '../../src/demo/bootstrap-demo.ts';
+import type { RunningDemo } from '../../src/demo/bootstrap-demo.ts';
+import { bootstrapPatientDemo } from '../support/patient-demo.ts';
 import { ensureChromium, launchChromium } from '../support/chromium.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -25,7 +26,7 @@ describe('The operator board in a real browser', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     db = await createTestDatabase();
-    demo = await bootstrapDemo({ databaseUrl: db.url, port: 0, sandbox: { port: 0, retryDelaysMs: [0, 50, 100, 200] }, logger: ['error'] });
+    demo = await bootstrapPatientDemo({ databaseUrl: db.url, port: 0, sandbox: { port: 0, retryDelaysMs: [0, 50, 100, 200] }, logger: ['error'] });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { ReconciliationService } from '../../src/baofoo/reconciliation/reconciliation.service.ts';
-import { bootstrapDemo, type RunningDemo } from '../../src/demo/bootstrap-demo.ts';
+import type { RunningDemo } from '../../src/demo/bootstrap-demo.ts';
+import { bootstrapPatientDemo } from '../support/patient-demo.ts';
 import type { OrderView } from '../../src/demo/order-view.service.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -17,7 +18,7 @@ describe('Checkout in a real browser', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    demo = await bootstrapDemo({
+    demo = await bootstrapPatientDemo({
       databaseUrl: db.url,
       port: 0,
       sandbox: { port: 0, retryDelaysMs: [0, 50, 100, 200] },

@@ -14,7 +14,7 @@ import { BaofooModule } from '../../src/baofoo/baofoo.module.ts';
 import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
 import { BAOFOO_OUTBOX_TUNING, DEFAULT_OUTBOX_TUNING } from '../../src/baofoo/events/outbox.constants.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/infra/embedded-database.ts';
-import { testOptions } from '../support/baofoo-test-app.ts';
+import { DEFAULT_DATABASE_BUDGETS, testOptions } from '../support/baofoo-test-app.ts';
 import { chaosTransId, FulfilmentEffect, fulfilmentDeliveries, seedChaosDatabase, settledOrders } from './chaos-fixtures.ts';
 import { startStorm, type SenderAnswer } from './sender-process.ts';
 
@@ -59,13 +59,19 @@ describe('a database that stalls mid-storm', () => {
       imports: [
         TypeOrmModule.forRoot(baofooPostgresOptions({ url: server.url, poolSize: 4 })),
         EventEmitterModule.forRoot(),
-        BaofooModule.forRoot(testOptions({ outbox: { enabled: true, pollIntervalMs: 200 } })),
+        // The module's default budgets, stated: the suite is about answering a frozen database within them.
+        BaofooModule.forRoot(
+          testOptions({
+            outbox: { enabled: true, pollIntervalMs: 200, delivery: { timeoutMs: 5000, backoff: { baseMs: 200, factor: 2, maxMs: 2000 } } },
+            database: DEFAULT_DATABASE_BUDGETS,
+          }),
+        ),
       ],
       providers: [FulfilmentEffect],
     })
       .overrideProvider(BAOFOO_OUTBOX_TUNING)
       // Short leases, so an event whose outcome could not be written during a stall comes back within the test.
-      .useValue({ ...DEFAULT_OUTBOX_TUNING, listenerTimeoutMs: 5000, leaseMs: 7000, backoff: { ...DEFAULT_OUTBOX_TUNING.backoff, baseMs: 200, factor: 2, maxMs: 2000 } })
+      .useValue({ ...DEFAULT_OUTBOX_TUNING, leaseMs: 7000 })
       .compile();
     app = moduleRef.createNestApplication({ rawBody: true, logger: false });
     await app.listen(0, '127.0.0.1');

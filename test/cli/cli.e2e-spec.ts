@@ -1,42 +1,19 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decryptKey } from '../../src/baofoo/config/key-encryption.ts';
 import { md5 } from '../support/independent-md5.ts';
+import { buildCli, ROOT } from './cli-build.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-let buildDir: string;
+let build: ReturnType<typeof buildCli> | undefined;
 
-/*
- * The CLI is compiled with the build's compiler options, but only what
- * src/cli/main.ts imports: `npm run build` compiles all of src/, and a broken
- * file elsewhere must not fail this suite. The output lives under
- * node_modules/.cache so that its package imports resolve.
- */
 beforeAll(() => {
-  const cache = join(ROOT, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  buildDir = mkdtempSync(join(cache, 'baofoo-cli-e2e-'));
-  writeFileSync(
-    join(buildDir, 'tsconfig.json'),
-    JSON.stringify({
-      extends: join(ROOT, 'tsconfig.build.json'),
-      compilerOptions: { rootDir: join(ROOT, 'src'), outDir: join(buildDir, 'dist'), declaration: false, sourceMap: false },
-      include: [],
-      files: [join(ROOT, 'src', 'cli', 'main.ts')],
-    }),
-  );
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(buildDir, 'tsconfig.json')], { stdio: 'pipe' });
+  build = buildCli();
 });
 
-afterAll(() => {
-  if (buildDir) rmSync(buildDir, { recursive: true, force: true });
-});
+afterAll(() => build?.remove());
 
 function cli(args: string[], options: { env?: Record<string, string>; input?: string } = {}) {
-  const result = spawnSync(process.execPath, [join(buildDir, 'dist', 'cli', 'main.js'), ...args], {
+  const result = spawnSync(process.execPath, [build!.main, ...args], {
     cwd: ROOT,
     // Nothing from the runner's environment but PATH: the config comes from config/<NODE_ENV>.env.
     env: { PATH: process.env.PATH ?? '', ...options.env },
@@ -112,6 +89,16 @@ describe('the baofoo CLI with the development configuration', () => {
 
     expect(code).toBe(2);
     expect(stderr).toMatch(/the configuration of NODE_ENV=no-such-environment \(config\/no-such-environment\.env and the environment\) cannot be used/);
+  });
+
+  it('prints doctor\'s findings as one JSON document with --json, and its exit code says whether it is ready', () => {
+    const { code, stdout } = cli(['doctor', '--json']);
+    const report = JSON.parse(stdout) as { nodeEnv: string; ready: boolean; findings: { ok: boolean; check: string; detail: string }[] };
+
+    expect(report.nodeEnv).toBe('development');
+    expect(report.findings).toEqual(expect.arrayContaining([expect.objectContaining({ ok: true, check: 'signature self-test' })]));
+    expect(code).toBe(report.ready ? 0 : 1);
+    expect(report.ready).toBe(report.findings.every((f) => f.ok));
   });
 
   it('exits 2 for an unknown command', () => {

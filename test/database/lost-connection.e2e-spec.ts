@@ -32,7 +32,7 @@ describe('BaofooDatabase when the server ends a checked-out connection', () => {
   });
 
   function open(): BaofooDatabase {
-    database = new BaofooDatabase(() => ({ connectionString: db.url }), { poolSize: 1, statementTimeoutMs: 10_000, connectTimeoutMs: 2000, answerWithinMs: 15_000 }, APPLICATION);
+    database = new BaofooDatabase(() => ({ connectionString: db.url }), { poolSize: 1, statementTimeoutMs: 10_000, connectTimeoutMs: 10_000, answerWithinMs: 15_000 }, APPLICATION);
     return database;
   }
 

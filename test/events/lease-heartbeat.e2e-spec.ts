@@ -37,7 +37,7 @@ describe('a listener that runs longer than the lease', () => {
     db = await createTestDatabase();
     // Two relays polling often: the second takes any event whose lease the first let run out.
     for (const name of ['one', 'two']) {
-      apps.push(await startOutboxApp(db.url, { providers: [...recorderProviders(recorder, name), SlowListener], outbox: { pollIntervalMs: 50 }, tuning: { leaseMs: LEASE_MS, listenerTimeoutMs: 4 * SLOW_MS }, log }));
+      apps.push(await startOutboxApp(db.url, { providers: [...recorderProviders(recorder, name), SlowListener], outbox: { pollIntervalMs: 50, delivery: { timeoutMs: 4 * SLOW_MS } }, tuning: { leaseMs: LEASE_MS }, log }));
     }
     await Promise.all(apps.map((a) => a.relay.whenListening()));
   });

@@ -83,8 +83,7 @@ describe('listeners that fail', () => {
     db = await createTestDatabase();
     app = await startOutboxApp(db.url, {
       providers: [...recorderProviders(recorder, 'a'), { provide: FAULTS, useValue: faults }, PaymentListeners],
-      outbox: { pollIntervalMs: 50, maxAttempts },
-      tuning: { backoff: { baseMs: 20, factor: 2, maxMs: 200, jitter: 0 }, listenerTimeoutMs: 1000 },
+      outbox: { pollIntervalMs: 50, delivery: { attempts: maxAttempts, backoff: { baseMs: 20, factor: 2, maxMs: 200, jitter: 0 }, timeoutMs: 1000 } },
       log,
     });
   });
@@ -162,6 +161,9 @@ describe('listeners that fail', () => {
     expect(await runReplayDeadLetters(['--dry-run', '--listener', 'PaymentListeners.broken'], env, listing)).toBe(0);
     expect(listing.stdout.join('\n')).toContain(remaining.eventId);
     expect(listing.stdout.at(-1)).toBe('1 dead-lettered delivery would be replayed (dry run)');
+    const asJson = memoryIo();
+    expect(await runReplayDeadLetters(['--dry-run', '--json', '--listener', 'PaymentListeners.broken'], env, asJson)).toBe(0);
+    expect(JSON.parse(asJson.stdout.join('\n'))).toMatchObject({ dryRun: true, count: 1, deadLetters: [{ eventId: remaining.eventId, listener: 'PaymentListeners.broken' }] });
     expect(await app.admin.listDeadLetters()).toHaveLength(1);
 
     const io = memoryIo();
@@ -190,6 +192,7 @@ describe('listeners that fail', () => {
       source: 'notification',
       resultDesc: '0013',
       succTime: null,
+      reason: null,
     });
 
     await commitOutboxRows(db.url, [outboxRow(event)]);

@@ -70,7 +70,7 @@ describe('the outbox relay delivering committed events', () => {
       'baofoo.payment.succeeded',
       { orderId: '77', transId: 'T2025112500000000077', memberId: '100000178', terminalId: '10000001', orderMoney: 500, factMoney: 500, status: 'PAID', previousStatus: 'FAILED', source: 'query' },
       new Date('2025-11-25T04:00:00Z'),
-      { resultDesc: '01', succTime: '20251125120000', late: true },
+      { resultDesc: '01', succTime: '20251125120000', late: true, partial: false, shortfall: 0, reason: null },
     );
 
     await commitOutboxRows(db.url, [entry]);

@@ -26,17 +26,17 @@ export interface OutboxApp {
 
 /**
  * One app instance: TypeORM on the suite's database, the app's own
- * EventEmitterModule, BaofooModule with the relay on, and the test's
+ * EventEmitterModule (unless `eventEmitter: false`), BaofooModule with the relay on, and the test's
  * listener providers. `init()` runs the bootstrap hooks, which start the relay.
  */
 export async function startOutboxApp(
   url: string,
-  o: { providers: Provider[]; outbox?: BaofooOutboxOptions; database?: BaofooDatabaseOptions; tuning?: Partial<OutboxTuning>; poolSize?: number; log?: CapturedLog },
+  o: { providers: Provider[]; eventEmitter?: boolean; outbox?: BaofooOutboxOptions; database?: BaofooDatabaseOptions; tuning?: Partial<OutboxTuning>; poolSize?: number; log?: CapturedLog },
 ): Promise<OutboxApp> {
   const module = await Test.createTestingModule({
     imports: [
       TypeOrmModule.forRoot(baofooPostgresOptions({ url: appDatabaseUrl(url), poolSize: o.poolSize ?? 4 })),
-      EventEmitterModule.forRoot(),
+      ...(o.eventEmitter === false ? [] : [EventEmitterModule.forRoot()]),
       BaofooModule.forRoot(
         appModuleOptions(
           {

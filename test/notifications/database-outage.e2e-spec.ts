@@ -5,7 +5,7 @@ import pg from 'pg';
 import { BaofooDatabase } from '../../src/baofoo/database/baofoo-database.ts';
 import { RefusalRecorder } from '../../src/baofoo/notifications/refusal.recorder.ts';
 import { deliverNotification, signedNotification } from '../../src/baofoo/testing/index.ts';
-import { ADAPTERS, createTestApp, type TestApp } from '../support/baofoo-test-app.ts';
+import { ADAPTERS, createTestApp, DEFAULT_DATABASE_BUDGETS, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { ledgerRows, orderState, outboxRows, pendingOrder, specSign, tableCounts } from './notification-support.ts';
 
@@ -22,7 +22,7 @@ describe.each(ADAPTERS)('a notification while the database is unavailable (%s)',
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    t = await createTestApp(db.url, undefined, { appOptions: { logger: false }, adapter });
+    t = await createTestApp(db.url, testOptions({ database: DEFAULT_DATABASE_BUDGETS }), { appOptions: { logger: false }, adapter });
     const url = new URL(process.env.DATABASE_URL ?? '');
     url.pathname = '/postgres';
     admin = new pg.Client(url.toString());
@@ -156,7 +156,7 @@ describe.each(ADAPTERS)('a notification while the database does not answer (%s)'
     await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
     const viaRelay = new URL(db.url);
     viaRelay.port = String((relay.address() as net.AddressInfo).port);
-    t = await createTestApp(viaRelay.toString(), undefined, { appOptions: { logger: false }, adapter });
+    t = await createTestApp(viaRelay.toString(), testOptions({ database: DEFAULT_DATABASE_BUDGETS }), { appOptions: { logger: false }, adapter });
   });
   afterAll(async () => {
     await t.close();

@@ -85,6 +85,7 @@ describe('group commit of settlements', () => {
       'baofoo.payment.succeeded',
       { orderId: null, transId, memberId: MEMBER, terminalId: TERMINAL, orderMoney: paidMoney, factMoney: paidMoney, status: 'PAID', previousStatus: 'PENDING', source: 'notification' },
       new Date(),
+      { resultDesc: '01', succTime: '20261125120000', late: false, partial: false, shortfall: 0, reason: null },
     );
     return orders.settlePending(
       { memberId: MEMBER, transId, terminalId: TERMINAL, paidMoney, resultDesc: '01', succTime: '20251125120500', settledBy: 'notification', additionalInfo: null },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import type { BaofooDatabase } from '../../src/baofoo/database/baofoo-database.ts';
 import { BOARD_SQL } from '../../src/baofoo/board/board.reader.ts';
+import { ORDER_STORY_SQL } from '../../src/baofoo/orders/order-story.reader.ts';
 import { bridgeBacklogSql, bridgeOldestSql, deadLettersSql, dueOrdersSql, gaugesSql, mismatchesSql, openOrdersSql, outboxBacklogSql, outboxOldestSql } from '../../src/baofoo/metrics/gauge-sql.ts';
 import { claimBridgeEvents } from '../../src/baofoo/bridge/bridge-store.ts';
 import { MetricsReader } from '../../src/baofoo/metrics/metrics.reader.ts';
@@ -115,14 +116,16 @@ describe(`Query plans on ${ORDERS.toLocaleString('en')} orders`, () => {
     expectIndexed(plans[0], 'baofoo_payment_orders', 'baofoo_payment_orders_due_query');
   });
 
-  it("plans the board's REVIEW queue, chart, backlog and TransID search on indexes", async () => {
+  it("plans the board's REVIEW queue, chart, backlog and TransID search (and PaymentOrders' lookup) on indexes", async () => {
     expectIndexed(await plan(BOARD_SQL.review, [100]), 'baofoo_payment_orders', 'baofoo_payment_orders_status_updated');
     expectIndexed(await plan(BOARD_SQL.chart, [new Date(NOW.getTime() - 15 * 86_400_000), 'Asia/Shanghai']), 'baofoo_payment_orders', 'baofoo_payment_orders_created_at');
     expectIndexed(await plan(BOARD_SQL.backlog, [NOW]), 'baofoo_payment_orders');
     expectIndexed(await plan(BOARD_SQL.overdue, [NOW, 20]), 'baofoo_payment_orders', 'baofoo_payment_orders_due_query');
-    expectIndexed(await plan(BOARD_SQL.orders, ['T000000123456']), 'baofoo_payment_orders', 'baofoo_payment_orders_trans_id');
+    expectIndexed(await plan(ORDER_STORY_SQL.orders, ['T000000123456', null]), 'baofoo_payment_orders', 'baofoo_payment_orders_trans_id');
+    expectIndexed(await plan(ORDER_STORY_SQL.orders, ['T000000123456', '100000178']), 'baofoo_payment_orders');
     expectIndexed(await plan(BOARD_SQL.mismatches, [50]), 'baofoo_notification_ledger', 'baofoo_notification_ledger_mismatch');
-    expectIndexed(await plan(BOARD_SQL.ledger, ['T000000123456']), 'baofoo_notification_ledger', 'baofoo_notification_ledger_trans_id');
+    expectIndexed(await plan(ORDER_STORY_SQL.ledger, ['T000000123456', null]), 'baofoo_notification_ledger', 'baofoo_notification_ledger_trans_id');
+    expectIndexed(await plan(ORDER_STORY_SQL.ledger, ['T000000123456', null]), 'baofoo_notification_ledger_archive', 'baofoo_notification_ledger_archive_trans_id');
     expectIndexed(await plan(BOARD_SQL.events, [['123456']]), 'baofoo_outbox', 'baofoo_outbox_order_id');
   });
 

@@ -7,16 +7,10 @@ import { BaofooOperationsError } from '../../src/baofoo/operations/operations.er
 import { ledgerRows, orderState, outboxRows } from '../notifications/notification-support.ts';
 import { CapturedLog } from '../support/captured-log.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { rejectionOf } from '../support/rejection-of.ts';
 import { countRows, createOperationsApp, notifyPaid, orderPaid, type OperationsApp, type Registration } from './operations-test-app.ts';
 
-async function refusal(p: Promise<unknown>): Promise<BaofooOperationsError> {
-  const e = await p.then(
-    () => null,
-    (error: unknown) => error,
-  );
-  expect(e).toBeInstanceOf(BaofooOperationsError);
-  return e as BaofooOperationsError;
-}
+const refusal = (p: Promise<unknown>) => rejectionOf(p, BaofooOperationsError);
 
 describe.each<Registration>(['forRoot', 'forRootAsync'])('Resolving a REVIEW order by hand (BaofooOperationsModule.%s)', (registration) => {
   let db: TestDatabase;
@@ -193,7 +187,10 @@ describe('The resolve-review command', () => {
 
   it('resolves a REVIEW order to PAID with who and why, then calls the same command again a no-op', async () => {
     const transId = await orderPaid(t, 1000, 950);
-    expect(await run([transId, '--paid', '950', '--by', 'ops-alice', '--why', 'bank statement line 17'])).toMatchObject({ code: 0, out: `order ${transId} resolved: REVIEW → PAID` });
+    const resolved = await run([transId, '--paid', '950', '--by', 'ops-alice', '--why', 'bank statement line 17']);
+    // The data alone on stdout; the service's Nest log line on stderr.
+    expect(resolved).toMatchObject({ code: 0, out: `order ${transId} resolved: REVIEW → PAID` });
+    expect(resolved.err).toContain(`LOG [BaofooOperations] order ${transId} resolved from REVIEW to PAID by "ops-alice": "bank statement line 17"`);
     expect((await ledgerRows(t.dataSource, `trans_id = $1 AND method = 'OPERATOR'`, [transId]))[0].fields).toMatchObject({ ResolvedBy: 'ops-alice', Why: 'bank statement line 17' });
     expect(await run([transId, '--paid', '950', '--by', 'ops-alice', '--why', 'again'])).toMatchObject({ code: 0, out: expect.stringContaining('nothing changed') });
   });

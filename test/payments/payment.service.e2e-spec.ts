@@ -1,5 +1,7 @@
+import { BaofooConfigError } from '../../src/baofoo/config/resolve-options.ts';
 import { PaymentRequestError, PaymentService } from '../../src/baofoo/payments/payment.service.ts';
 import { createTestApp, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
+import { rejectionOf } from '../support/rejection-of.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { md5, tableCounts } from '../notifications/notification-support.ts';
 
@@ -27,14 +29,7 @@ describe('PaymentService.createPayment', () => {
     await db.drop();
   });
 
-  async function refusal(promise: Promise<unknown>): Promise<PaymentRequestError> {
-    const error = await promise.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(PaymentRequestError);
-    return error as PaymentRequestError;
-  }
+  const refusal = (promise: Promise<unknown>) => rejectionOf(promise, PaymentRequestError);
 
   const fieldsOf = (e: PaymentRequestError) => (e.evidence.violations as { field: string }[]).map((v) => v.field);
 
@@ -149,13 +144,18 @@ describe('PaymentService.createPayment', () => {
       expect(fieldsOf(e)).toEqual(['returnUrl']);
     });
 
-    it('refuses the default addresses when the public base URL is off the bound domains', async () => {
-      const off = await createTestApp(db.url, testOptions({ boundDomains: ['shop.example.com'] }));
-      try {
-        const e = await refusal(off.app.get(PaymentService).createPayment({ orderMoney: 100 }));
-        expect(fieldsOf(e).sort()).toEqual(['pageUrl', 'returnUrl']);
-      } finally {
-        await off.close();
+    it('refuses to boot, in any environment, when the public base URL is off the bound domains, naming both variables and options', async () => {
+      const booted = createTestApp(db.url, testOptions({ boundDomains: ['shop.example.com'] }));
+      const e = await booted.then(
+        async (off) => {
+          await off.close();
+          return null;
+        },
+        (error: unknown) => error as Error,
+      );
+      expect(e).toBeInstanceOf(BaofooConfigError);
+      for (const name of ['BAOFOO_PUBLIC_BASE_URL', 'notification.publicBaseUrl', 'BAOFOO_BOUND_DOMAINS', 'boundDomains', 'http://127.0.0.1:3000', 'shop.example.com']) {
+        expect(e!.message).toContain(name);
       }
     });
   });

@@ -63,9 +63,6 @@ export async function startInstance(databaseUrl: string, gatewayUrl: string, clo
     // The per-merchant query cap has its own suite (query-rate-cap): the others leave it out of the way.
     reconciliation: { enabled: false, batchSize: 50, concurrency: 4, queryTimeoutMs: 2000, firstQueryAfterSeconds: 60, graceSeconds: 600, maxAgeSeconds: 3600, maxQueriesPerMinute: 10_000, ...o.reconciliation },
     ...o.options,
-    // Reconciliation is what these suites test, not the pool's answer budgets: a machine busy with other
-    // work (CI beside another suite) must not fail an order's creation on the production 1 s connect timeout.
-    database: { connectTimeoutMs: 10_000, answerWithinMs: 10_000, statementTimeoutMs: 10_000, ...o.options?.database },
   });
   let builder = Test.createTestingModule({
     imports: [

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication, NestApplicationOptions, Provider } from '@nestjs/common';
+import type { INestApplication, NestApplicationOptions, Provider, Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test, type TestingModule } from '@nestjs/testing';
@@ -15,6 +15,16 @@ import { appDatabaseUrl, appModuleOptions, createTestDatabase, type TestDatabase
 
 export const TEST_MERCHANT = { memberId: '100000178', terminalId: '10000001', key: 'abcdefg' } as const;
 
+/**
+ * Database budgets for suites that are not about timing. On two cores at load 8–12 opening a connection alone
+ * can take seconds, and the module's defaults (connect 1 s, answer 2 s, statement 1.5 s) turned that into 503s
+ * and failed order creations the suites did not ask about. A suite about timeouts states its own budgets.
+ */
+export const PATIENT_DATABASE = { connectTimeoutMs: 10_000, answerWithinMs: 10_000, statementTimeoutMs: 10_000 } as const;
+
+/** The module's own defaults (config/resolve-options.ts), for the suites about answering within them. */
+export const DEFAULT_DATABASE_BUDGETS = { connectTimeoutMs: 1000, answerWithinMs: 2000, statementTimeoutMs: 1500 } as const;
+
 /** Options for a sandbox-environment module with the published test merchant; override any part. */
 export function testOptions(overrides: Partial<BaofooModuleOptions> = {}): BaofooModuleOptions {
   return {
@@ -25,6 +35,7 @@ export function testOptions(overrides: Partial<BaofooModuleOptions> = {}): Baofo
     reconciliation: { enabled: false },
     outbox: { enabled: false },
     ...overrides,
+    database: { ...PATIENT_DATABASE, ...overrides.database },
   };
 }
 
@@ -55,6 +66,8 @@ export async function createTestApp(
     adapter?: AdapterName;
     /** App-level providers, e.g. an APP_GUARD. */
     providers?: Provider[];
+    /** App controllers, e.g. one that calls PaymentService as a shop would. */
+    controllers?: Type[];
     /** Called before the app listens, e.g. to set a global prefix. */
     configure?: (app: INestApplication) => void;
   } = {},
@@ -66,6 +79,7 @@ export async function createTestApp(
       BaofooModule.forRoot(appModuleOptions(options, databaseUrl)),
     ],
     providers: extra.providers ?? [],
+    controllers: extra.controllers ?? [],
   });
   if (extra.clock) builder = builder.overrideProvider(BAOFOO_CLOCK).useValue(extra.clock);
   const moduleRef = await builder.compile();

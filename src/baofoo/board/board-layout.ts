@@ -1,4 +1,5 @@
 import { html, raw, type SafeHtml } from './board-html.ts';
+import { formatBoardTime, type BoardTimes } from './board-time.ts';
 import { STATUS_COLOURS } from './status-chart.ts';
 
 const STYLE = raw(`body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;margin:0;color:#1d2530;background:#f6f7f9}
@@ -18,11 +19,13 @@ export interface BoardPageContext {
   base: string;
   /** Whether the operator's name comes from the request (then the form does not ask). */
   operatorKnown: boolean;
+  times: BoardTimes;
   notice?: { kind: 'ok' | 'error'; text: string };
 }
 
 export const status = (s: unknown) => html`<span class="status" style="background:${STATUS_COLOURS[String(s)] ?? '#666'}" data-status="${String(s)}">${String(s)}</span>`;
-export const time = (t: unknown) => (t ? new Date(t as string).toISOString().replace('T', ' ').slice(0, 19) : '');
+/** A time from the database, in the board's zone and naming it; empty for none. */
+export const time = (ctx: BoardPageContext, t: unknown) => (t ? formatBoardTime(new Date(t as string), ctx.times.zone) : '');
 /** The board's link to an order's story. */
 export const orderHref = (ctx: BoardPageContext, transId: string) => `${ctx.base}/orders/${encodeURIComponent(transId)}`;
 

@@ -32,6 +32,12 @@ export interface BaofooBoardOptions {
    * `boundDomains`. Given, it replaces the default.
    */
   allowedHosts?: string[];
+  /**
+   * IANA zone of every time the board shows, written after it (e.g.
+   * `2026-03-01 10:20:30 Asia/Shanghai`). Default `Asia/Shanghai`, the
+   * gateway's, so they read beside its SuccTime.
+   */
+  timeZone?: string;
   /** Days shown in the orders-by-status chart. Default 14. */
   chartDays?: number;
 }

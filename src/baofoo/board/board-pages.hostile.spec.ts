@@ -1,6 +1,7 @@
 import { html, raw } from './board-html.ts';
 import type { BoardPageContext } from './board-layout.ts';
 import type { OrderStory } from './board.reader.ts';
+import type { StoredLedgerRow, StoredOrder } from '../orders/order-story.reader.ts';
 import { overviewPage, type Overview } from './overview.page.ts';
 import { storyPage } from './story.page.ts';
 
@@ -20,7 +21,7 @@ function expectInert(page: string): void {
   expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&gt;&lt;img src=x onerror=alert(2)&gt;');
 }
 
-const ctx = (operatorKnown: boolean): BoardPageContext => ({ base: `/admin${HOSTILE}`, operatorKnown, notice: { kind: 'error', text: `RESOLUTION_INVALID: ${HOSTILE}` } });
+const ctx = (operatorKnown: boolean): BoardPageContext => ({ base: `/admin${HOSTILE}`, operatorKnown, times: { zone: 'Asia/Shanghai', protocolZone: 'Asia/Shanghai' }, notice: { kind: 'error', text: `RESOLUTION_INVALID: ${HOSTILE}` } });
 
 const overview: Overview = {
   chart: '<svg id="status-chart"></svg>',
@@ -30,13 +31,14 @@ const overview: Overview = {
   backlog: { pending: 1, due: 1, oldestDueAt: AT, overdue: [{ transId: HOSTILE, memberId: HOSTILE, nextQueryAt: AT, queryAttempts: 2, lastCheckResult: HOSTILE }] },
 };
 
+// Hostile text where the types promise enums and numbers too: the page must escape whatever the database holds.
 const hostileRow = (extra: Record<string, unknown>) => ({
   id: '1', orderId: null, receivedAt: AT, method: HOSTILE, sourceIp: HOSTILE, verdict: 'rejected', reasonCode: HOSTILE, reason: HOSTILE,
   fromStatus: HOSTILE, toStatus: HOSTILE, httpStatus: 400, keyId: null, fields: { TransID: HOSTILE, [HOSTILE]: HOSTILE }, archived: false, ...extra,
-});
+}) as unknown as StoredLedgerRow;
 
 const story: OrderStory = {
-  order: { id: '7', memberId: HOSTILE, transId: HOSTILE, status: 'REVIEW', orderMoney: '1500', factMoney: null, productName: HOSTILE, resultDesc: HOSTILE, settledBy: HOSTILE, reviewReason: HOSTILE, createdAt: AT, [HOSTILE]: HOSTILE },
+  order: { id: '7', memberId: HOSTILE, transId: HOSTILE, status: 'REVIEW', orderMoney: '1500', factMoney: null, productName: HOSTILE, resultDesc: HOSTILE, settledBy: HOSTILE, reviewReason: HOSTILE, createdAt: AT, [HOSTILE]: HOSTILE } as unknown as StoredOrder,
   ledger: [hostileRow({}), hostileRow({ method: 'OPERATOR', verdict: 'applied', fields: { ResolvedBy: HOSTILE, Why: HOSTILE } })],
   events: [{ eventId: HOSTILE, orderId: '7', type: HOSTILE, createdAt: AT, deliveredAt: null, attempts: 1, source: HOSTILE }],
   deliveries: [{ eventId: HOSTILE, listener: HOSTILE, status: HOSTILE, attempts: 1, lastError: HOSTILE, deliveredAt: null, deadAt: AT, replays: 0 }],

@@ -21,6 +21,7 @@ function board(options: BaofooBoardOptions) {
     {},
     { check: async () => undefined },
     options,
+    { timeZone: 'Asia/Shanghai' },
   );
   const post = (form: Record<string, unknown>) => controller.resolve({ url: '/admin/review/resolve' }, { transId: 'T1', outcome: 'FAILED', why: 'ticket 9', ...form }, reply);
   return { post, resolved, answer };

@@ -1,4 +1,6 @@
 import { Body, Controller, Get, Header, Inject, Param, Post, Query, Redirect, Req, Res, UseFilters, UseGuards, type Type } from '@nestjs/common';
+import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
+import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { OutboxAdminService } from '../events/outbox-admin.service.ts';
 import { BaofooOperationsError } from '../operations/operations.errors.ts';
 import { ReviewResolutionService } from '../operations/review-resolution.service.ts';
@@ -8,6 +10,7 @@ import { BoardInputError } from './board-input.error.ts';
 import { BoardInputFilter } from './board-input.filter.ts';
 import type { BoardPageContext } from './board-layout.ts';
 import { BAOFOO_BOARD_OPTIONS, boardPath, type BaofooBoardOptions } from './board-options.ts';
+import { boardTimeZone, type BoardTimes } from './board-time.ts';
 import { BoardService } from './board.service.ts';
 import { FarAmountCheck } from './far-amount.check.ts';
 import { overviewPage } from './overview.page.ts';
@@ -40,6 +43,7 @@ function refusalStatus(e: BaofooOperationsError | BoardInputError): number {
  */
 export function boardController(options: BaofooBoardOptions): Type<unknown> {
   const path = boardPath(options);
+  const zone = boardTimeZone(options.timeZone);
 
   @Controller(path)
   @UseGuards(AllowedHostGuard, ...(options.guards ?? []), SameOriginGuard)
@@ -51,6 +55,7 @@ export function boardController(options: BaofooBoardOptions): Type<unknown> {
       @Inject(OutboxAdminService) private readonly outbox: OutboxAdminService,
       @Inject(FarAmountCheck) private readonly amounts: FarAmountCheck,
       @Inject(BAOFOO_BOARD_OPTIONS) private readonly opts: BaofooBoardOptions,
+      @Inject(BAOFOO_OPTIONS) private readonly baofoo: ResolvedBaofooOptions,
     ) {}
 
     @Get()
@@ -108,7 +113,8 @@ export function boardController(options: BaofooBoardOptions): Type<unknown> {
     }
 
     private context(req: BoardRequest): BoardPageContext {
-      return { base: this.base(req), operatorKnown: this.opts.operatorOf !== undefined };
+      const times: BoardTimes = { zone, protocolZone: this.baofoo.timeZone };
+      return { base: this.base(req), operatorKnown: this.opts.operatorOf !== undefined, times };
     }
 
     /** The board's own URL path as the browser sees it (with the app's global prefix, if any); never `//host`-like. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BaofooDatabase } from '../database/baofoo-database.ts';
 import { bridgeBacklogSql, bridgeOldestSql } from '../metrics/gauge-sql.ts';
+import { OrderStoryReader, type OrderLedger, type StoredOrder } from '../orders/order-story.reader.ts';
 
 /** Orders created on one day (in the protocol's time zone) that now have `status`. */
 export interface DailyStatusCount {
@@ -41,9 +42,7 @@ export interface BridgeBacklog {
   oldestSeconds: number;
 }
 
-export interface OrderStory {
-  order: Record<string, unknown>;
-  ledger: Record<string, unknown>[];
+export interface OrderStory extends OrderLedger {
   events: Record<string, unknown>[];
   deliveries: Record<string, unknown>[];
 }
@@ -51,7 +50,8 @@ export interface OrderStory {
 /*
  * Every query is bounded (LIMIT or an indexed range) and served by an index of
  * migrations 1764100000000 or 1764300000000; test/operations/explain checks
- * the plans on a million orders.
+ * the plans on a million orders. An order and its ledger are read by
+ * `OrderStoryReader` (ORDER_STORY_SQL), shared with `PaymentOrders`.
  */
 export const BOARD_SQL = {
   chart: `SELECT to_char(created_at AT TIME ZONE $2, 'YYYY-MM-DD') AS day, status, count(*)::int AS orders
@@ -68,29 +68,22 @@ export const BOARD_SQL = {
   bridge: `SELECT (${bridgeBacklogSql()}) AS waiting, (${bridgeOldestSql()}) AS "oldestSeconds" WHERE EXISTS (SELECT 1 FROM baofoo_bridges)`,
   overdue: `SELECT trans_id AS "transId", member_id AS "memberId", next_query_at AS "nextQueryAt", query_attempts AS "queryAttempts", last_check_result AS "lastCheckResult"
       FROM baofoo_payment_orders WHERE status = 'PENDING' AND next_query_at <= $1::timestamptz ORDER BY next_query_at LIMIT $2`,
-  orders: `SELECT id::text AS id, member_id AS "memberId", terminal_id AS "terminalId", trans_id AS "transId", pay_id AS "payId", status, version,
-        order_money::text AS "orderMoney", fact_money::text AS "factMoney", product_name AS "productName", result_desc AS "resultDesc", succ_time AS "succTime",
-        settled_by AS "settledBy", settled_at AS "settledAt", review_reason AS "reviewReason", next_query_at AS "nextQueryAt", query_attempts AS "queryAttempts",
-        last_check_result AS "lastCheckResult", created_at AS "createdAt", updated_at AS "updatedAt"
-      FROM baofoo_payment_orders WHERE trans_id = $1 ORDER BY member_id LIMIT 10`,
-  ledger: `SELECT * FROM (
-        SELECT id::text AS id, order_id::text AS "orderId", received_at AS "receivedAt", method, source_ip AS "sourceIp", verdict, reason_code AS "reasonCode", reason,
-          from_status AS "fromStatus", to_status AS "toStatus", http_status AS "httpStatus", key_id AS "keyId", fields, false AS archived
-        FROM baofoo_notification_ledger WHERE trans_id = $1
-        UNION ALL
-        SELECT id::text, order_id::text, received_at, method, source_ip, verdict, reason_code, reason, from_status, to_status, http_status, key_id, fields, true
-        FROM baofoo_notification_ledger_archive WHERE trans_id = $1) l
-      ORDER BY "receivedAt", id::bigint LIMIT 500`,
   events: `SELECT event_id::text AS "eventId", order_id::text AS "orderId", type, created_at AS "createdAt", delivered_at AS "deliveredAt", attempts, payload->>'source' AS source
       FROM baofoo_outbox WHERE order_id = ANY($1::bigint[]) ORDER BY id LIMIT 200`,
   deliveries: `SELECT event_id::text AS "eventId", listener, status, attempts, last_error AS "lastError", delivered_at AS "deliveredAt", dead_at AS "deadAt", replays
       FROM baofoo_event_deliveries WHERE event_id = ANY($1::uuid[]) ORDER BY id LIMIT 1000`,
 } as const;
 
+// The page shows at most this many ledger rows of a TransID (a refusal flood naming it must not make the page huge).
+const LEDGER_LIMIT = 500;
+
 /** The board's SQL, in one place. */
 @Injectable()
 export class BoardReader {
-  constructor(private readonly db: BaofooDatabase) {}
+  constructor(
+    private readonly db: BaofooDatabase,
+    private readonly story: OrderStoryReader,
+  ) {}
 
   chart(since: Date, timeZone: string): Promise<DailyStatusCount[]> {
     return this.db.query(BOARD_SQL.chart, [since, timeZone]);
@@ -119,29 +112,20 @@ export class BoardReader {
   }
 
   /** The orders with this TransID (one per merchant), without their story. */
-  orders(transId: string): Promise<Record<string, unknown>[]> {
-    return this.db.query(BOARD_SQL.orders, [transId]);
+  orders(transId: string): Promise<StoredOrder[]> {
+    return this.story.orders(transId);
   }
 
   /** Every order with this TransID (one per merchant) with its whole story; empty when none. */
   async stories(transId: string): Promise<OrderStory[]> {
-    const orders = await this.orders(transId);
-    if (orders.length === 0) return [];
-    const [ledger, events]: Record<string, unknown>[][] = await Promise.all([
-      this.db.query<Record<string, unknown>>(BOARD_SQL.ledger, [transId]),
-      this.db.query<Record<string, unknown>>(BOARD_SQL.events, [orders.map((o) => o.id)]),
-    ]);
+    const found = await this.story.ledgers(transId, null, LEDGER_LIMIT);
+    if (found.length === 0) return [];
+    const events = await this.db.query<Record<string, unknown>>(BOARD_SQL.events, [found.map((f) => f.order.id)]);
     const deliveries: Record<string, unknown>[] = events.length ? await this.db.query(BOARD_SQL.deliveries, [events.map((e) => e.eventId)]) : [];
-    // A refused notification may name the TransID without an order: it belongs to every story of that TransID.
-    return orders.map((order) => {
+    return found.map(({ order, ledger }) => {
       const ownEvents = events.filter((e) => e.orderId === order.id);
       const eventIds = new Set(ownEvents.map((e) => e.eventId));
-      return {
-        order,
-        ledger: ledger.filter((l) => l.orderId === order.id || l.orderId === null),
-        events: ownEvents,
-        deliveries: deliveries.filter((d) => eventIds.has(d.eventId)),
-      };
+      return { order, ledger, events: ownEvents, deliveries: deliveries.filter((d) => eventIds.has(d.eventId)) };
     });
   }
 }

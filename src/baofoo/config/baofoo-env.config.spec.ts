@@ -45,7 +45,7 @@ describe('baofooOptionsFromEnv', () => {
         queryTimeoutMs: undefined,
         maxQueriesPerMinute: undefined,
       },
-      outbox: { pollIntervalMs: undefined, maxAttempts: undefined, enabled: undefined },
+      outbox: { pollIntervalMs: undefined, enabled: undefined, delivery: { attempts: undefined, timeoutMs: undefined, backoff: { baseMs: undefined, factor: undefined, maxMs: undefined, jitter: undefined } } },
       database: { poolSize: undefined, statementTimeoutMs: undefined, connectTimeoutMs: undefined, answerWithinMs: undefined, topology: undefined, preparedStatements: undefined, listenUrl: undefined },
     });
   });
@@ -78,6 +78,21 @@ describe('baofooOptionsFromEnv', () => {
     expect(options.reconciliation).toMatchObject({ enabled: false, batchSize: 20 });
     expect(options.outbox).toMatchObject({ enabled: true, pollIntervalMs: 250 });
     expect(options).toMatchObject({ charset: 'gbk', timeZone: 'Asia/Shanghai' });
+  });
+
+  it('reads the default delivery settings of listeners: attempts, timeout and backoff', () => {
+    const options = baofooOptionsFromEnv({
+      ...MERCHANT,
+      BAOFOO_KEY: 'k',
+      BAOFOO_OUTBOX_MAX_ATTEMPTS: '4',
+      BAOFOO_OUTBOX_LISTENER_TIMEOUT_MS: '5000',
+      BAOFOO_OUTBOX_BACKOFF_BASE_MS: '250',
+      BAOFOO_OUTBOX_BACKOFF_FACTOR: '1.5',
+      BAOFOO_OUTBOX_BACKOFF_MAX_MS: '60000',
+      BAOFOO_OUTBOX_BACKOFF_JITTER: '0',
+    });
+
+    expect(options.outbox?.delivery).toEqual({ attempts: 4, timeoutMs: 5000, backoff: { baseMs: 250, factor: 1.5, maxMs: 60_000, jitter: 0 } });
   });
 
   it('reads the notification, refusal and database limits a deployment tunes', () => {
@@ -120,7 +135,8 @@ describe('baofooOptionsFromEnv', () => {
 
   it('refuses at boot an unknown BAOFOO_ADDITIONAL_INFO_MISMATCH and a database number that is not one, naming the option', () => {
     const options = baofooOptionsFromEnv({ ...MERCHANT, BAOFOO_KEY: 'k', BAOFOO_ADDITIONAL_INFO_MISMATCH: 'ignore', BAOFOO_DB_POOL_SIZE: 'ten' });
-    expect(() => resolveBaofooOptions(options)).toThrow(/notification\.additionalInfoMismatch[\s\S]*database\.poolSize|database\.poolSize[\s\S]*notification\.additionalInfoMismatch/);
+    expect(() => resolveBaofooOptions(options)).toThrow(/BAOFOO_ADDITIONAL_INFO_MISMATCH: must be review or settle, not "ignore"/);
+    expect(() => resolveBaofooOptions(options)).toThrow(/BAOFOO_DB_POOL_SIZE: must be a whole number from 1 to 1000, not "ten"/);
   });
 
   it('refuses at boot an unknown BAOFOO_DB_TOPOLOGY, a BAOFOO_DB_PREPARED_STATEMENTS that is neither auto nor a boolean, and a BAOFOO_DB_LISTEN_URL that is not a postgres URL, naming each', () => {
@@ -251,7 +267,7 @@ describe('baofooOptionsFromEnv', () => {
   it('names the merchant and key of a BAOFOO_MERCHANTS key that points at an unset variable', () => {
     const merchants = JSON.stringify([{ memberId: '100000201', terminalId: '10000201', keys: [{ id: 'a2025', env: 'SHOP_A_KEY' }] }]);
 
-    expect(() => baofooOptionsFromEnv({ BAOFOO_ENV: 'test', BAOFOO_MERCHANTS: merchants })).toThrow(/^key a2025 of merchant 100000201: no key configured/);
+    expect(() => baofooOptionsFromEnv({ BAOFOO_ENV: 'test', BAOFOO_MERCHANTS: merchants })).toThrow(/^key a2025 of merchant 100000201: no key is set: set BAOFOO_MERCHANTS\[0\]\.keys\[0\]\.encrypted \(opened with BAOFOO_MASTER_KEY\), BAOFOO_MERCHANTS\[0\]\.keys\[0\]\.file or SHOP_A_KEY$/);
   });
 
   it('refuses BAOFOO_MERCHANTS that is not JSON with a BaofooConfigError naming the variable, without echoing its text', () => {

@@ -4,19 +4,18 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUrl,
   Matches,
-  Max,
   MaxLength,
-  Min,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { TOPOLOGY_SETTINGS, type TopologySetting } from '../database/database-topology.ts';
 import { CHARSETS } from '../protocol/charset.ts';
+import { IntRange, IsSwitch, NumberRange } from './option-validators.ts';
 
 /*
  * class-validator shapes of the module options: checked at boot, so a typo in
@@ -25,18 +24,18 @@ import { CHARSETS } from '../protocol/charset.ts';
 
 export class KeyDto {
   // The ledger records which key verified a notification in key_id varchar(64): a longer id would fail every settlement.
-  @IsString() @IsNotEmpty() @MaxLength(64, { message: 'a key id is longer than 64 characters (the ledger keeps 64): shorten BAOFOO_KEY_ID / the key id' }) id!: string;
-  @IsString() @IsNotEmpty({ message: 'a merchant key is empty: set it from BAOFOO_KEY, BAOFOO_KEY_FILE or BAOFOO_KEY_ENCRYPTED' }) secret!: string;
+  @IsString() @IsNotEmpty() @MaxLength(64, { message: 'is longer than 64 characters (the ledger keeps 64): shorten it' }) id!: string;
+  @IsString() @IsNotEmpty({ message: 'is empty: set the key' }) secret!: string;
   @IsOptional() retiresAt?: string | Date;
   @IsOptional() @IsIn(['encrypted', 'file', 'plain']) storage?: string;
   @IsOptional() @IsBoolean() masterKeyBeside?: boolean;
 }
 
 export class MerchantDto {
-  @Matches(/^[0-9]{1,20}$/, { message: 'memberId must be the digits of the MemberID' }) memberId!: string;
-  @Matches(/^[0-9]{1,20}$/, { message: 'terminalId must be the digits of the TerminalID' }) terminalId!: string;
+  @Matches(/^[0-9]{1,20}$/, { message: 'must be the digits of the MemberID (商户号)' }) memberId!: string;
+  @Matches(/^[0-9]{1,20}$/, { message: 'must be the digits of the TerminalID (终端号)' }) terminalId!: string;
   @IsArray()
-  @ArrayMinSize(1, { message: 'each merchant needs at least one key: set BAOFOO_KEY, BAOFOO_KEY_FILE or BAOFOO_KEY_ENCRYPTED' })
+  @ArrayMinSize(1, { message: 'a merchant needs at least one key' })
   @ValidateNested({ each: true })
   @Type(() => KeyDto)
   keys!: KeyDto[];
@@ -45,73 +44,107 @@ export class MerchantDto {
 const PATH = /^\/[A-Za-z0-9._~\-/]*$/;
 
 export class RefusalsDto {
-  @IsOptional() @IsInt() @Min(1) @Max(86_400) windowSeconds?: number;
-  @IsOptional() @IsInt() @Min(0) @Max(1000) samplesPerSource?: number;
-  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) maxSources?: number;
-  @IsOptional() @IsInt() @Min(0) @Max(100_000) maxPendingSamples?: number;
-  @IsOptional() @IsInt() @Min(10) @Max(600_000) flushIntervalMs?: number;
+  @IsOptional() @IntRange(1, 86_400) windowSeconds?: number;
+  @IsOptional() @IntRange(0, 1000) samplesPerSource?: number;
+  @IsOptional() @IntRange(1, 1_000_000) maxSources?: number;
+  @IsOptional() @IntRange(0, 100_000) maxPendingSamples?: number;
+  @IsOptional() @IntRange(10, 600_000) flushIntervalMs?: number;
 }
 
 export class NotificationDto {
-  @IsOptional() @Matches(PATH, { message: 'notification.path must be a URL path like /baofoo/notify/<secret>' }) path?: string;
-  @IsOptional() @Matches(PATH, { message: 'notification.pagePath must be a URL path like /baofoo/return' }) pagePath?: string;
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) publicBaseUrl?: string;
+  @IsOptional() @Matches(PATH, { message: 'must be a URL path like /baofoo/notify/<secret>' }) path?: string;
+  @IsOptional() @Matches(PATH, { message: 'must be a URL path like /baofoo/return' }) pagePath?: string;
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL like https://shop.example.com, not "$value"' }) publicBaseUrl?: string;
   @IsOptional() @IsArray() @IsString({ each: true }) allowedIps?: string[];
   @IsOptional() @IsArray() @IsString({ each: true }) trustedProxies?: string[];
-  @IsOptional() @IsInt() @Min(512) @Max(1_048_576) maxBodyBytes?: number;
-  @IsOptional() @IsInt() @Min(9) @Max(1000) maxParameters?: number;
-  @IsOptional() @IsInt() @Min(100) @Max(300_000) readTimeoutMs?: number;
+  @IsOptional() @IntRange(512, 1_048_576) maxBodyBytes?: number;
+  @IsOptional() @IntRange(9, 1000) maxParameters?: number;
+  @IsOptional() @IntRange(100, 300_000) readTimeoutMs?: number;
   @IsOptional() @IsArray() routeMetadata?: unknown[];
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) pageRedirectUrl?: string;
-  @IsOptional() @IsIn(['review', 'settle']) additionalInfoMismatch?: 'review' | 'settle';
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL, not "$value"' }) pageRedirectUrl?: string;
+  @IsOptional() @IsIn(['review', 'settle'], { message: 'must be review or settle, not "$value"' }) additionalInfoMismatch?: 'review' | 'settle';
   @IsOptional() @ValidateNested() @Type(() => RefusalsDto) refusals?: RefusalsDto;
 }
 
 export class ReconciliationDto {
   @IsOptional() @IsString() cron?: string;
-  @IsOptional() @IsBoolean() enabled?: boolean;
-  @IsOptional() @IsInt() @Min(1) @Max(10_000) batchSize?: number;
-  @IsOptional() @IsInt() @Min(1) @Max(256) concurrency?: number;
-  @IsOptional() @IsInt() @Min(0) firstQueryAfterSeconds?: number;
-  @IsOptional() @IsInt() @Min(0) graceSeconds?: number;
-  @IsOptional() @IsInt() @Min(60) maxAgeSeconds?: number;
-  @IsOptional() @IsInt() @Min(100) @Max(120_000) queryTimeoutMs?: number;
-  @IsOptional() @IsInt() @Min(1) @Max(10_000) maxQueriesPerMinute?: number;
+  @IsOptional() @IsSwitch() enabled?: boolean;
+  @IsOptional() @IntRange(1, 10_000) batchSize?: number;
+  @IsOptional() @IntRange(1, 256) concurrency?: number;
+  @IsOptional() @IntRange(0) firstQueryAfterSeconds?: number;
+  @IsOptional() @IntRange(0) graceSeconds?: number;
+  @IsOptional() @IntRange(60) maxAgeSeconds?: number;
+  @IsOptional() @IntRange(100, 120_000) queryTimeoutMs?: number;
+  @IsOptional() @IntRange(1, 10_000) maxQueriesPerMinute?: number;
+}
+
+/** The property is not below the number in `sibling` of the same object (when both are numbers). */
+function NotBelow(sibling: string) {
+  return ValidateBy({
+    name: 'notBelow',
+    constraints: [sibling],
+    validator: {
+      validate: (value, args) => {
+        const other = (args?.object as Record<string, unknown>)[sibling];
+        return typeof value !== 'number' || typeof other !== 'number' || value >= other;
+      },
+      defaultMessage: (args) => `must not be below ${sibling} (${(args?.object as Record<string, unknown>)[sibling]})`,
+    },
+  });
+}
+
+// delay_ms is an int column of the delivery records: a day is far inside it.
+const DAY_MS = 86_400_000;
+
+export class BackoffDto {
+  @IsOptional() @IntRange(0, DAY_MS) baseMs?: number;
+  @IsOptional() @NumberRange(1, 100) factor?: number;
+  @IsOptional() @IntRange(0, DAY_MS) @NotBelow('baseMs') maxMs?: number;
+  @IsOptional() @NumberRange(0, 1) jitter?: number;
+}
+
+/** Delivery settings, both of the module (`outbox.delivery`) and of one `@OnBaofooEvent` listener. */
+export class DeliveryDto {
+  @IsOptional() @IntRange(1, 100) attempts?: number;
+  @IsOptional() @ValidateNested() @Type(() => BackoffDto) backoff?: BackoffDto;
+  @IsOptional() @IntRange(10, 3_600_000) timeoutMs?: number;
 }
 
 export class OutboxDto {
-  @IsOptional() @IsInt() @Min(10) @Max(600_000) pollIntervalMs?: number;
-  @IsOptional() @IsInt() @Min(1) @Max(100) maxAttempts?: number;
-  @IsOptional() @IsBoolean() enabled?: boolean;
+  @IsOptional() @IntRange(10, 600_000) pollIntervalMs?: number;
+  @IsOptional() @ValidateNested() @Type(() => DeliveryDto) delivery?: DeliveryDto;
+  @IsOptional() @IntRange(1, 100) maxAttempts?: number;
+  @IsOptional() @IsSwitch() enabled?: boolean;
 }
 
 export class DatabaseDto {
-  @IsOptional() @IsInt() @Min(1) @Max(1000) poolSize?: number;
-  @IsOptional() @IsInt() @Min(0) @Max(1000) poolMin?: number;
-  @IsOptional() @IsInt() @Min(1000) @Max(86_400_000) idleTimeoutMs?: number;
-  @IsOptional() @IsInt() @Min(10) @Max(600_000) statementTimeoutMs?: number;
-  @IsOptional() @IsInt() @Min(10) @Max(600_000) connectTimeoutMs?: number;
-  @IsOptional() @IsInt() @Min(10) @Max(600_000) answerWithinMs?: number;
-  @IsOptional() @IsInt() @Min(1) @Max(1000) settleBatchSize?: number;
-  @IsOptional() @IsInt() @Min(1) @Max(64) settleBatchesInFlight?: number;
-  @IsOptional() @IsIn(TOPOLOGY_SETTINGS, { message: 'database.topology must be auto, direct, session or transaction (BAOFOO_DB_TOPOLOGY)' }) topology?: TopologySetting;
-  @IsOptional() @IsIn(['auto', true, false], { message: 'database.preparedStatements must be auto, true or false (BAOFOO_DB_PREPARED_STATEMENTS)' }) preparedStatements?: 'auto' | boolean;
-  @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'database.listenUrl must be a postgres:// URL to PostgreSQL directly (BAOFOO_DB_LISTEN_URL)' }) listenUrl?: string;
+  @IsOptional() @IntRange(1, 1000) poolSize?: number;
+  @IsOptional() @IntRange(0, 1000) poolMin?: number;
+  @IsOptional() @IntRange(1000, 86_400_000) idleTimeoutMs?: number;
+  @IsOptional() @IntRange(10, 600_000) statementTimeoutMs?: number;
+  @IsOptional() @IntRange(10, 600_000) connectTimeoutMs?: number;
+  @IsOptional() @IntRange(10, 600_000) answerWithinMs?: number;
+  @IsOptional() @IntRange(1, 1000) settleBatchSize?: number;
+  @IsOptional() @IntRange(1, 64) settleBatchesInFlight?: number;
+  @IsOptional() @IsIn(TOPOLOGY_SETTINGS, { message: 'must be auto, direct, session or transaction, not "$value"' }) topology?: TopologySetting;
+  @IsOptional() @IsIn(['auto', true, false], { message: 'must be auto, true or false, not "$value"' }) preparedStatements?: 'auto' | boolean;
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL to PostgreSQL directly' }) listenUrl?: string;
 }
 
 export class BaofooOptionsDto {
-  @IsIn(['sandbox', 'test', 'production'], { message: 'environment must be sandbox, test or production (BAOFOO_ENV)' }) environment!: string;
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'sandboxUrl must be an http(s) URL like http://127.0.0.1:3100 (BAOFOO_SANDBOX_URL)' })
+  @IsIn(['sandbox', 'test', 'production'], { message: 'must be sandbox, test or production, not "$value"' }) environment!: string;
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL like http://127.0.0.1:3100, not "$value"' })
   sandboxUrl?: string;
   @IsArray()
-  @ArrayMinSize(1, { message: 'configure at least one merchant (BAOFOO_MEMBER_ID, BAOFOO_TERMINAL_ID and a key)' })
+  @ArrayMinSize(1, { message: 'no merchant is configured: set BAOFOO_MEMBER_ID, BAOFOO_TERMINAL_ID and a key (or BAOFOO_MERCHANTS) in the environment, or merchants in the module options' })
   @ValidateNested({ each: true })
   @Type(() => MerchantDto)
   merchants!: MerchantDto[];
-  @IsOptional() @IsIn(CHARSETS) charset?: string;
+  @IsOptional() @IsIn(CHARSETS, { message: `must be one of ${CHARSETS.join(', ')}, not "$value"` }) charset?: string;
   @IsOptional() @IsString() timeZone?: string;
   @IsOptional() @IsArray() @IsString({ each: true }) boundDomains?: string[];
-  @IsOptional() @IsBoolean() keyFileIsMountedSecret?: boolean;
+  @IsOptional() @IsSwitch() keyFileIsMountedSecret?: boolean;
+  @IsOptional() @IsSwitch() allowSandboxInProduction?: boolean;
   @IsOptional() @ValidateNested() @Type(() => NotificationDto) notification?: NotificationDto;
   @IsOptional() @ValidateNested() @Type(() => ReconciliationDto) reconciliation?: ReconciliationDto;
   @IsOptional() @ValidateNested() @Type(() => OutboxDto) outbox?: OutboxDto;

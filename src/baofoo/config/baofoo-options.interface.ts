@@ -135,11 +135,39 @@ export interface BaofooReconciliationOptions {
   maxQueriesPerMinute?: number;
 }
 
+/** The wait before retry n of a failed listener: `baseMs × factor^(n-1)`, at most `maxMs`, spread by ±`jitter`. */
+export interface BaofooBackoffOptions {
+  /** Wait after the first failed attempt, in ms. Default 1000. */
+  baseMs?: number;
+  /** Growth per further failure (1: always `baseMs`). Default 3. */
+  factor?: number;
+  /** Longest wait, in ms. Default 900000 (15 min). */
+  maxMs?: number;
+  /** Relative spread 0–1, so listeners that failed together do not retry together. Default 0.2. */
+  jitter?: number;
+}
+
+/**
+ * How the relay delivers to a listener: in the module options
+ * (`outbox.delivery`, the defaults of every listener) or given to
+ * `@OnBaofooEvent` (one listener's, over those defaults). A part left out
+ * keeps the default, down to one field of the backoff.
+ */
+export interface BaofooDeliveryOptions {
+  /** Attempts before the delivery is dead-lettered, 1–100. Default 8. */
+  attempts?: number;
+  backoff?: BaofooBackoffOptions;
+  /** Longest a listener call may run before it counts as a failed attempt, in ms. Default 30000. */
+  timeoutMs?: number;
+}
+
 /** Delivery of committed events to the app's listeners. */
 export interface BaofooOutboxOptions {
   /** Polling interval of the relay when no wake-up arrives, in milliseconds. Default 1000. */
   pollIntervalMs?: number;
-  /** Attempts per listener before its delivery is dead-lettered. Default 8. */
+  /** Attempts, backoff and timeout of every listener that does not set its own. */
+  delivery?: BaofooDeliveryOptions;
+  /** @deprecated The former name of `delivery.attempts`; setting both is refused. */
   maxAttempts?: number;
   /** Turn the relay off in this process. */
   enabled?: boolean;
@@ -238,6 +266,12 @@ export interface BaofooModuleOptions {
    * Env: BAOFOO_KEY_FILE_IS_MOUNTED_SECRET=true.
    */
   keyFileIsMountedSecret?: boolean;
+  /**
+   * Acknowledges an app running with NODE_ENV=production against the sandbox
+   * or the test gateway (a staging server on a production build): boot
+   * refuses that combination without it. Env: BAOFOO_ALLOW_SANDBOX_IN_PRODUCTION=true.
+   */
+  allowSandboxInProduction?: boolean;
   notification?: BaofooNotificationOptions;
   reconciliation?: BaofooReconciliationOptions;
   outbox?: BaofooOutboxOptions;

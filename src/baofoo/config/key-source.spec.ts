@@ -46,7 +46,7 @@ describe('resolveKeySecret', () => {
     const error = failure({ value: '', masterKey: MASTER_HEX });
 
     expect(error.code).toBe('KEY_SOURCE_INVALID');
-    expect(error.message).toBe('BAOFOO_KEY: no key configured: set the key, a key file or an encrypted key');
+    expect(error.message).toBe('BAOFOO_KEY: no key is set: set encrypted (opened with masterKey), file or value');
   });
 
   it.each<[string, KeySource]>([
@@ -57,7 +57,7 @@ describe('resolveKeySecret', () => {
     const error = failure(source);
 
     expect(error.code).toBe('KEY_SOURCE_INVALID');
-    expect(error.message).toMatch(/^BAOFOO_KEY: set only one of /);
+    expect(error.message).toMatch(/^BAOFOO_KEY: (value|file) and (file|encrypted) are all set: keep only one \(production wants encrypted\)$/);
     expect(error.message).not.toContain('abcdefg');
   });
 
@@ -66,14 +66,14 @@ describe('resolveKeySecret', () => {
     const error = failure({ file });
 
     expect(error.code).toBe('KEY_FILE_UNREADABLE');
-    expect(error.message).toBe(`BAOFOO_KEY: the key file ${file} cannot be read (ENOENT)`);
+    expect(error.message).toBe(`BAOFOO_KEY: file=${file} cannot be read (ENOENT): fix the path, or mount the file there`);
   });
 
   it('refuses an encrypted key without a master key', () => {
     const error = failure({ encrypted: 'v1.a.b.c' });
 
     expect(error.code).toBe('MASTER_KEY_MISSING');
-    expect(error.message).toMatch(/BAOFOO_MASTER_KEY/);
+    expect(error.message).toMatch(/encrypted is set without masterKey/);
   });
 
   it('refuses an encrypted key under the wrong master key', () => {

@@ -1,6 +1,6 @@
 import type { BaofooModuleOptions } from './baofoo-options.interface.ts';
-import { onBoundDomain } from './bound-domains.ts';
 import { PUBLISHED_TEST_MERCHANT } from './gateway-hosts.ts';
+import { optionNamer } from './option-sources.ts';
 
 /** The notification route when none is configured: guessable, so production refuses it (spec §3.3.3). */
 export const DEFAULT_NOTIFY_PATH = '/baofoo/notify';
@@ -8,77 +8,105 @@ export const DEFAULT_NOTIFY_PATH = '/baofoo/notify';
 /** The shortest secret segment production accepts in the notification path. */
 export const MIN_SECRET_SEGMENT = 16;
 
-const SECRET_HINT = 'e.g. BAOFOO_NOTIFY_PATH=/baofoo/notify/$(openssl rand -hex 16)';
+type Namer = (path: string) => string;
 
-function keyStorageProblems(o: BaofooModuleOptions): string[] {
+function keyStorageProblems(o: BaofooModuleOptions, name: Namer): string[] {
   const problems: string[] = [];
-  for (const m of o.merchants ?? []) {
-    for (const k of m.keys ?? []) {
+  (o.merchants ?? []).forEach((m, i) => {
+    (m.keys ?? []).forEach((k, j) => {
       const which = `key ${k.id} of merchant ${m.memberId}`;
+      const secret = name(`merchants.${i}.keys.${j}.secret`);
       if (k.storage === 'encrypted' && k.masterKeyBeside) {
         problems.push(
-          `${which} is encrypted, but BAOFOO_MASTER_KEY is read from the same env file as its ciphertext, which then protects nothing: remove BAOFOO_MASTER_KEY from the file and inject it from your secret store (platform secret, systemd credential)`,
+          `${secret}: ${which} is encrypted, but BAOFOO_MASTER_KEY is read from the same env file as its ciphertext, which then protects nothing: remove BAOFOO_MASTER_KEY from the file and inject it from your secret store (platform secret, systemd credential)`,
         );
       } else if (k.storage === 'file' && !o.keyFileIsMountedSecret) {
         problems.push(
-          `${which} is read from a plain file (BAOFOO_KEY_FILE): the key must be stored encrypted (spec §3.3.2): use BAOFOO_KEY_ENCRYPTED (npx baofoo encrypt-key), or, if the file is a secret mounted by your platform (tmpfs, not on disk), acknowledge it with BAOFOO_KEY_FILE_IS_MOUNTED_SECRET=true (option keyFileIsMountedSecret)`,
+          `${secret}: ${which} is read from a plain file: the key must be stored encrypted (spec §3.3.2): use BAOFOO_KEY_ENCRYPTED (npx baofoo encrypt-key), or, if the file is a secret mounted by your platform (tmpfs, not on disk), acknowledge it with ${name('keyFileIsMountedSecret')}=true`,
         );
       } else if (k.storage !== 'encrypted' && k.storage !== 'file') {
         problems.push(
-          `${which} is given in plain text: the key must be stored encrypted (spec §3.3.2): set BAOFOO_KEY_ENCRYPTED (npx baofoo encrypt-key) instead of BAOFOO_KEY, or, with forRoot, pass a key your vault decrypted with storage: 'encrypted'`,
+          `${secret}: ${which} is given in plain text: the key must be stored encrypted (spec §3.3.2): set BAOFOO_KEY_ENCRYPTED (npx baofoo encrypt-key) in the environment instead, or, with forRoot, pass a key your vault decrypted with storage: 'encrypted'`,
         );
       }
-    }
+    });
+  });
+  return problems;
+}
+
+function notificationProblems(o: BaofooModuleOptions, name: Namer): string[] {
+  const problems: string[] = [];
+  const n = o.notification ?? {};
+  const path = n.path ?? DEFAULT_NOTIFY_PATH;
+  const hint = `e.g. ${name('notification.path')}=/baofoo/notify/$(openssl rand -hex 16)`;
+  if (path.replace(/\/+$/, '') === DEFAULT_NOTIFY_PATH) {
+    problems.push(`${name('notification.path')}: the notification path is the default ${DEFAULT_NOTIFY_PATH}: keep the notification address secret (spec §3.3.3): ${hint}`);
+  } else if (!path.split('/').some((segment) => segment.length >= MIN_SECRET_SEGMENT)) {
+    problems.push(`${name('notification.path')}: the notification path ${path} has no secret segment of at least ${MIN_SECRET_SEGMENT} characters (spec §3.3.3): ${hint}`);
+  }
+  const base = name('notification.publicBaseUrl');
+  if (!n.publicBaseUrl) {
+    problems.push(`${base} is not set: set it to the https:// address of the shop on a bound domain (PageUrl and ReturnUrl are built from it)`);
+  } else if (!n.publicBaseUrl.startsWith('https://')) {
+    problems.push(`${base} ${n.publicBaseUrl} is not https: the gateway must reach ReturnUrl over HTTPS in production: use the shop's https:// address`);
+  }
+  if ((o.boundDomains ?? []).length === 0) {
+    problems.push(`${name('boundDomains')} is empty: set it to the domains the gateway has bound for this merchant (spec §7.5), so an address off them is refused before a shopper is sent to the gateway`);
+  }
+  if (!n.allowedIps?.length) {
+    problems.push(`${name('notification.allowedIps')} is empty (the notifier IP allowlist): set it to the source IPs the gateway publishes for notifications`);
   }
   return problems;
 }
 
-function notificationProblems(o: BaofooModuleOptions): string[] {
+/** A gateway environment production does not use. */
+function gatewayProblems(o: BaofooModuleOptions, name: Namer): string[] {
   const problems: string[] = [];
-  const n = o.notification ?? {};
-  const path = n.path ?? DEFAULT_NOTIFY_PATH;
-  if (path.replace(/\/+$/, '') === DEFAULT_NOTIFY_PATH) {
-    problems.push(`the notification path is the default ${DEFAULT_NOTIFY_PATH}: keep the notification address secret (spec §3.3.3): ${SECRET_HINT}`);
-  } else if (!path.split('/').some((segment) => segment.length >= MIN_SECRET_SEGMENT)) {
-    problems.push(`the notification path ${path} has no secret segment of at least ${MIN_SECRET_SEGMENT} characters (spec §3.3.3): ${SECRET_HINT}`);
-  }
-  if (!n.publicBaseUrl) {
-    problems.push('publicBaseUrl is not set: set BAOFOO_PUBLIC_BASE_URL to the https:// address of the shop on a bound domain (PageUrl and ReturnUrl are built from it)');
-  } else if (!n.publicBaseUrl.startsWith('https://')) {
-    problems.push(`publicBaseUrl ${n.publicBaseUrl} is not https: the gateway must reach ReturnUrl over HTTPS in production (BAOFOO_PUBLIC_BASE_URL)`);
-  }
-  const bound = (o.boundDomains ?? []).map((d) => d.toLowerCase());
-  if (bound.length === 0) {
-    problems.push('no bound domains: set BAOFOO_BOUND_DOMAINS to the domains the gateway has bound for this merchant (spec §7.5), so an address off them is refused before a shopper is sent to the gateway');
-  } else if (n.publicBaseUrl && !onBoundDomain(n.publicBaseUrl, bound)) {
-    problems.push(`publicBaseUrl ${n.publicBaseUrl} is not on a bound domain (${bound.join(', ')}): PageUrl and ReturnUrl are built from it and the gateway serves only bound domains (spec §7.5); fix BAOFOO_PUBLIC_BASE_URL or BAOFOO_BOUND_DOMAINS`);
-  }
-  if (!n.allowedIps?.length) {
-    problems.push('the notifier IP allowlist is empty: set BAOFOO_ALLOWED_IPS to the source IPs the gateway publishes for notifications');
+  (o.merchants ?? []).forEach((m, i) => {
+    if (m.memberId === PUBLISHED_TEST_MERCHANT.memberId) {
+      problems.push(`${name(`merchants.${i}.memberId`)}: merchant ${m.memberId} is the gateway's published test merchant: set your production MemberID and TerminalID`);
+    }
+    m.keys?.forEach((k, j) => {
+      if (k.secret === PUBLISHED_TEST_MERCHANT.key) problems.push(`${name(`merchants.${i}.keys.${j}.secret`)}: merchant ${m.memberId} uses the published test key: set your production key, encrypted`);
+    });
+  });
+  if (o.sandboxUrl) problems.push(`${name('sandboxUrl')} is set in production: remove it (production always uses https://gw.baofoo.com)`);
+  for (const path of ['sandboxUrl', 'notification.publicBaseUrl', 'notification.pageRedirectUrl'] as const) {
+    const u = path === 'sandboxUrl' ? o.sandboxUrl : o.notification?.[path === 'notification.publicBaseUrl' ? 'publicBaseUrl' : 'pageRedirectUrl'];
+    if (u && /vgw\.baofoo\.com/i.test(u)) problems.push(`${name(path)} ${u} is the gateway's test host: production must use https://gw.baofoo.com`);
   }
   return problems;
 }
 
 /**
- * The one list of production rules: boot (`resolveBaofooOptions`) refuses a
- * configuration that breaks any, and `doctor` reports the same list. Each
- * message says how to fix it.
+ * The rules of an app built for production (NODE_ENV=production) whose
+ * gateway is not: payments there are never paid for real, so boot refuses
+ * unless a staging server says it means it.
  */
+function productionAppProblems(o: BaofooModuleOptions, name: Namer, nodeEnv: string | undefined): string[] {
+  if (nodeEnv !== 'production' || o.environment === 'production' || o.allowSandboxInProduction) return [];
+  const published = (o.merchants ?? []).some((m) => m.memberId === PUBLISHED_TEST_MERCHANT.memberId || m.keys?.some((k) => k.secret === PUBLISHED_TEST_MERCHANT.key));
+  return [
+    `NODE_ENV is production but ${name('environment')} is ${o.environment}${published ? ', with the published test merchant' : ''}: no payment would be paid for real. ` +
+      `Set ${name('environment')}=production with your production merchant, or, on a staging server built for production, acknowledge it with ${name('allowSandboxInProduction')}=true`,
+  ];
+}
+
+/** What the production gateway needs of a real deployment (whatever `environment` says). */
 export function productionProblems(o: BaofooModuleOptions): string[] {
-  const problems: string[] = [];
-  for (const m of o.merchants ?? []) {
-    if (m.memberId === PUBLISHED_TEST_MERCHANT.memberId) {
-      problems.push(`merchant ${m.memberId} is the gateway's published test merchant: set BAOFOO_MEMBER_ID/BAOFOO_TERMINAL_ID to your production merchant`);
-    }
-    if (m.keys?.some((k) => k.secret === PUBLISHED_TEST_MERCHANT.key)) {
-      problems.push(`merchant ${m.memberId} uses the published test key: set BAOFOO_KEY_ENCRYPTED to your production key, encrypted`);
-    }
-  }
-  if (o.sandboxUrl) problems.push('sandboxUrl is set in production: remove BAOFOO_SANDBOX_URL (production always uses https://gw.baofoo.com)');
-  for (const u of [o.sandboxUrl, o.notification?.publicBaseUrl, o.notification?.pageRedirectUrl]) {
-    if (u && /vgw\.baofoo\.com/i.test(u)) problems.push(`${u} is the gateway's test host: production must use https://gw.baofoo.com`);
-  }
-  return [...problems, ...keyStorageProblems(o), ...notificationProblems(o)];
+  const name = optionNamer(o);
+  return [...gatewayProblems(o, name), ...keyStorageProblems(o, name), ...notificationProblems(o, name)];
+}
+
+/**
+ * The one list of production rules: boot (`resolveBaofooOptions`) refuses a
+ * configuration that breaks any, and `doctor` reports the same list. With
+ * the production gateway, everything a real deployment needs; with another
+ * gateway, the app built for production (`nodeEnv`) must acknowledge it. Each
+ * message names the option as the user set it and how to fix it.
+ */
+export function productionRules(o: BaofooModuleOptions, nodeEnv: string | undefined): string[] {
+  return o.environment === 'production' ? productionProblems(o) : productionAppProblems(o, optionNamer(o), nodeEnv);
 }
 
 /**

@@ -1,29 +1,24 @@
-import { plainToInstance } from 'class-transformer';
-import { validateCronExpression } from 'cron';
-import { validateSync, type ValidationError } from 'class-validator';
 import { BaofooError } from '../protocol/errors.ts';
 import type { BaofooCharset } from '../protocol/charset.ts';
 import { routeKey } from '../protocol/route-key.ts';
 import type { BaofooEnvironment, BaofooModuleOptions } from './baofoo-options.interface.ts';
 import { BaofooOptionsDto } from './baofoo-options.dto.ts';
+import { publicBaseUrlProblems } from './bound-domains.ts';
+import { cronProblem } from './cron-rule.ts';
 import { gatewayEndpoints } from './gateway-hosts.ts';
 import { IpRanges } from './ip-ranges.ts';
 import { KeyRing, type RingMerchant } from './key-ring.ts';
-import { DEFAULT_NOTIFY_PATH, productionProblems } from './production-rules.ts';
+import { environmentFindings, optionNamer } from './option-sources.ts';
+import { DEFAULT_NOTIFY_PATH, productionRules } from './production-rules.ts';
 import type { ResolvedBaofooOptions } from './resolved-options.ts';
+import { validationProblems } from './validation-problems.ts';
+import { DEFAULT_DELIVERY_SETTINGS, deliverySettings } from '../events/delivery-settings.ts';
 
 /** The configuration cannot run; `evidence.problems` lists each thing to fix. */
 export class BaofooConfigError extends BaofooError {
   constructor(readonly problems: string[]) {
     super('CONFIG_INVALID', `Baofoo configuration refused:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { problems });
   }
-}
-
-function flatten(errors: ValidationError[], prefix = ''): string[] {
-  return errors.flatMap((e) => {
-    const path = prefix ? `${prefix}.${e.property}` : e.property;
-    return [...Object.values(e.constraints ?? {}).map((m) => `${path}: ${m}`), ...flatten(e.children ?? [], path)];
-  });
 }
 
 function isTimeZone(zone: string): boolean {
@@ -38,51 +33,60 @@ function isTimeZone(zone: string): boolean {
 /**
  * Validates module options and fills in defaults. Refuses, with every problem
  * at once, what could not run safely: in production everything
- * `productionProblems` lists, and when booting (`now` given) a key already
+ * `productionRules` lists, and when booting (`now` given) a key already
  * retired, which would silently verify nothing. Tools that look at past
- * notifications (verify-notification) leave `now` out.
+ * notifications (verify-notification) leave `now` out. Every message names
+ * the option as the user set it: its variable when the env reader built the
+ * options, its path when code did. `nodeEnv` is the app's NODE_ENV.
  */
-export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): ResolvedBaofooOptions {
-  const dto = plainToInstance(BaofooOptionsDto, options ?? {});
-  const problems = flatten(validateSync(dto, { forbidUnknownValues: false }));
+export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date, nodeEnv = process.env.NODE_ENV): ResolvedBaofooOptions {
+  const name = optionNamer(options);
+  const problems = [...environmentFindings(options).problems, ...validationProblems(BaofooOptionsDto, options, '', name)];
   if (problems.length > 0) throw new BaofooConfigError(problems);
 
   const env = options.environment as BaofooEnvironment;
-  if (env === 'sandbox' && !options.sandboxUrl) problems.push('environment sandbox needs sandboxUrl, e.g. BAOFOO_SANDBOX_URL=http://127.0.0.1:3100');
-  if (options.timeZone && !isTimeZone(options.timeZone)) problems.push(`timeZone ${options.timeZone} is not an IANA zone (e.g. Asia/Shanghai)`);
+  if (env === 'sandbox' && !options.sandboxUrl) problems.push(`${name('environment')} is sandbox: set ${name('sandboxUrl')} to the sandbox gateway's address, e.g. http://127.0.0.1:3100`);
+  if (options.timeZone && !isTimeZone(options.timeZone)) problems.push(`${name('timeZone')}: ${options.timeZone} is not an IANA zone: use one such as Asia/Shanghai`);
   const cron = options.reconciliation?.cron;
-  if (cron !== undefined && !validateCronExpression(cron).valid) {
-    problems.push(`reconciliation.cron (BAOFOO_RECONCILE_CRON) ${JSON.stringify(cron)} is not a cron expression: use six fields with seconds, e.g. "*/30 * * * * *"`);
-  }
+  const cronWrong = cron === undefined ? undefined : cronProblem(cron, '*/30 * * * * *');
+  if (cronWrong) problems.push(`${name('reconciliation.cron')}: ${cronWrong}`);
+  problems.push(...publicBaseUrlProblems(options.notification?.publicBaseUrl, options.boundDomains, name));
   const notifyPath = options.notification?.path ?? DEFAULT_NOTIFY_PATH;
   const pagePath = options.notification?.pagePath ?? '/baofoo/return';
-  for (const [name, entries] of [['allowedIps (BAOFOO_ALLOWED_IPS)', options.notification?.allowedIps], ['trustedProxies (BAOFOO_TRUSTED_PROXIES)', options.notification?.trustedProxies]] as const) {
+  for (const path of ['notification.allowedIps', 'notification.trustedProxies'] as const) {
     try {
-      new IpRanges(entries ?? []);
+      new IpRanges((path === 'notification.allowedIps' ? options.notification?.allowedIps : options.notification?.trustedProxies) ?? []);
     } catch (e) {
-      problems.push(`${name}: ${(e as Error).message}`);
+      problems.push(`${name(path)}: ${(e as Error).message}`);
     }
   }
   const pool = options.database ?? {};
-  if ((pool.poolMin ?? 0) > (pool.poolSize ?? 10)) problems.push(`database.poolMin (BAOFOO_DB_POOL_MIN) ${pool.poolMin} is above database.poolSize (BAOFOO_DB_POOL_SIZE) ${pool.poolSize ?? 10}: lower it, or raise the pool size`);
-  if (routeKey(notifyPath) === routeKey(pagePath)) problems.push('notification.path and notification.pagePath must differ: the page address must never settle orders');
+  if ((pool.poolMin ?? 0) > (pool.poolSize ?? 10)) {
+    problems.push(`${name('database.poolMin')} ${pool.poolMin} is above ${name('database.poolSize')} ${pool.poolSize ?? 10}: lower it, or raise the pool size`);
+  }
+  const outbox = options.outbox ?? {};
+  if (outbox.maxAttempts !== undefined && outbox.delivery?.attempts !== undefined) {
+    problems.push(`outbox.maxAttempts is the former name of ${name('outbox.delivery.attempts')}: set only ${name('outbox.delivery.attempts')}`);
+  }
+  if (routeKey(notifyPath) === routeKey(pagePath)) problems.push(`${name('notification.path')} and ${name('notification.pagePath')} must differ: the page address must never settle orders`);
   const seen = new Set<string>();
   const merchants: RingMerchant[] = [];
-  for (const m of options.merchants) {
+  options.merchants.forEach((m, i) => {
     const ids = `${m.memberId}/${m.terminalId}`;
-    if (seen.has(ids)) problems.push(`merchant ${ids} is configured twice`);
+    if (seen.has(ids)) problems.push(`merchant ${ids} is configured twice (${name(`merchants.${i}`)}): remove one`);
     seen.add(ids);
     const keys = m.keys.map((k) => ({ id: k.id, secret: k.secret, retiresAt: k.retiresAt === undefined ? undefined : new Date(k.retiresAt) }));
-    for (const k of keys) {
-      if (k.retiresAt && Number.isNaN(k.retiresAt.getTime())) problems.push(`key ${k.id} of merchant ${ids}: retiresAt is not a time`);
+    keys.forEach((k, j) => {
+      const retiresAt = name(`merchants.${i}.keys.${j}.retiresAt`);
+      if (k.retiresAt && Number.isNaN(k.retiresAt.getTime())) problems.push(`${retiresAt}: key ${k.id} of merchant ${ids} has a retirement that is not a time: use ISO 8601, e.g. 2027-01-31T00:00:00+08:00`);
       else if (now && k.retiresAt && k.retiresAt.getTime() <= now.getTime()) {
-        problems.push(`key ${k.id} of merchant ${ids} retired at ${k.retiresAt.toISOString()}, already past: remove it (BAOFOO_PREVIOUS_KEY*), or set a future retirement time`);
+        problems.push(`${retiresAt}: key ${k.id} of merchant ${ids} retired at ${k.retiresAt.toISOString()}, already past: remove the key, or set a future retirement time`);
       }
-    }
-    if (!keys.some((k) => !k.retiresAt)) problems.push(`merchant ${ids} has no current key (one key without retiresAt signs requests)`);
+    });
+    if (!keys.some((k) => !k.retiresAt)) problems.push(`merchant ${ids} has no current key (${name(`merchants.${i}.keys`)}): one key without a retirement time signs requests`);
     merchants.push({ memberId: m.memberId, terminalId: m.terminalId, keys });
-  }
-  if (env === 'production') problems.push(...productionProblems(options));
+  });
+  problems.push(...productionRules(options, nodeEnv));
   if (problems.length > 0) throw new BaofooConfigError(problems);
 
   const n = options.notification ?? {};
@@ -127,7 +131,11 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date): 
       queryTimeoutMs: r.queryTimeoutMs ?? 10_000,
       maxQueriesPerMinute: r.maxQueriesPerMinute ?? 30,
     },
-    outbox: { pollIntervalMs: ob.pollIntervalMs ?? 1000, maxAttempts: ob.maxAttempts ?? 8, enabled: ob.enabled ?? true },
+    outbox: {
+      pollIntervalMs: ob.pollIntervalMs ?? 1000,
+      enabled: ob.enabled ?? true,
+      delivery: deliverySettings(DEFAULT_DELIVERY_SETTINGS, { ...ob.delivery, attempts: ob.delivery?.attempts ?? ob.maxAttempts }),
+    },
     database: { poolSize: d.poolSize ?? 10, poolMin: d.poolMin ?? Math.min(2, d.poolSize ?? 10), idleTimeoutMs: d.idleTimeoutMs ?? 60_000, statementTimeoutMs: d.statementTimeoutMs ?? 1500, connectTimeoutMs: d.connectTimeoutMs ?? 1000, answerWithinMs: d.answerWithinMs ?? 2000,
       settleBatchSize: d.settleBatchSize ?? 32,
       settleBatchesInFlight: d.settleBatchesInFlight ?? 4,

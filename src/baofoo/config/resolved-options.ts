@@ -1,6 +1,7 @@
 import type { BaofooDatabaseSettings } from '../database/baofoo-database.ts';
 import type { TopologySettings } from '../database/database-topology.ts';
 import type { BaofooCharset } from '../protocol/charset.ts';
+import type { DeliverySettings } from '../events/delivery-settings.ts';
 import type { BaofooEnvironment } from './baofoo-options.interface.ts';
 import type { GatewayEndpoints } from './gateway-hosts.ts';
 import type { KeyRing } from './key-ring.ts';
@@ -38,6 +39,7 @@ export interface ResolvedBaofooOptions {
     queryTimeoutMs: number;
     maxQueriesPerMinute: number;
   };
-  outbox: { pollIntervalMs: number; maxAttempts: number; enabled: boolean };
+  /** `delivery`: the settings of every listener that does not set its own. */
+  outbox: { pollIntervalMs: number; enabled: boolean; delivery: DeliverySettings };
   database: BaofooDatabaseSettings & TopologySettings & { settleBatchSize: number; settleBatchesInFlight: number };
 }

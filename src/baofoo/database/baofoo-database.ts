@@ -101,6 +101,7 @@ export class BaofooDatabase {
   /**
    * @param connection how to reach the server (a DataSource's pool options, a URL…);
    *   the settings' timeouts and pool size replace whatever it says about them.
+   * @internal pg's types: left out of the declarations, which must compile without @types/pg.
    */
   constructor(
     private readonly connection: () => pg.ClientConfig,
@@ -201,12 +202,18 @@ export class BaofooDatabase {
     return new BaofooDatabase(this.connection, { ...this.settings, ...settings }, applicationName, this.planner);
   }
 
-  /** Settings for a connection of its own (e.g. a LISTEN connection), like the pool's but without a timeout a pooler could refuse. */
+  /**
+   * Settings for a connection of its own (e.g. a LISTEN connection), like the pool's but without a timeout a pooler could refuse.
+   * @internal pg's types (see the constructor).
+   */
   connectionSettings(applicationName: string): pg.ClientConfig {
     return { ...this.clientConfig(null), application_name: applicationName };
   }
 
-  /** Settings for a LISTEN connection: the pool's, `database.listenUrl`, or null where LISTEN cannot work (transaction pooling). */
+  /**
+   * Settings for a LISTEN connection: the pool's, `database.listenUrl`, or null where LISTEN cannot work (transaction pooling).
+   * @internal pg's types (see the constructor).
+   */
   async listenSettings(applicationName: string): Promise<pg.ClientConfig | null> {
     const plan = await this.planner.plan();
     if (plan.listen === 'none') return null;

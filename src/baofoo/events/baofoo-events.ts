@@ -74,6 +74,8 @@ export interface PaymentSucceededEvent extends BaofooEventBase<'baofoo.payment.s
 export interface PaymentFailedEvent extends BaofooEventBase<'baofoo.payment.failed'> {
   resultDesc: string | null;
   succTime: string | null;
+  /** Why, beyond the gateway's code (the money awaited in REVIEW never came, AdditionalInfo flagged), or null. */
+  reason: string | null;
   /** Set when an operator resolved a REVIEW order to FAILED. */
   resolvedBy?: OperatorResolution;
 }
@@ -96,6 +98,7 @@ export interface OrderExpiredEvent extends BaofooEventBase<'baofoo.order.expired
 export interface PaymentAnomalyEvent extends BaofooEventBase<'baofoo.payment.anomaly'> {
   reason: string;
   resultDesc: string | null;
+  succTime: string | null;
 }
 
 /** An order query disagrees with what a notification already settled. */

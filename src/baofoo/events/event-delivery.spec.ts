@@ -4,7 +4,7 @@ import { EventDelivery, type DeliveryStore, type FinishedEvent } from './event-d
 import type { RegisteredListener } from './event-listener-registry.service.ts';
 import type { ClaimedEvent, EventDeliveryWrite } from './outbox-store.ts';
 import type { OutboxRow } from './outbox-row.ts';
-import { DEFAULT_RETRY_BACKOFF } from './retry-backoff.ts';
+import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from './delivery-settings.ts';
 
 type Write = { op: 'record'; write: EventDeliveryWrite } | { op: 'deadLetter'; write: EventDeliveryWrite; report: readonly OutboxRow[] } | { op: 'finish'; event: FinishedEvent };
 
@@ -25,8 +25,10 @@ class FakeStore implements DeliveryStore {
   }
 }
 
-function listener(id: string, invoke: () => Promise<unknown> = async () => undefined): RegisteredListener {
-  return { id, events: ['baofoo.payment.succeeded'], invoke };
+const SETTINGS: DeliverySettings = { ...DEFAULT_DELIVERY_SETTINGS, attempts: 3, timeoutMs: 5000 };
+
+function listener(id: string, invoke: () => Promise<unknown> = async () => undefined, delivery: Partial<DeliverySettings> = {}): RegisteredListener {
+  return { id, events: ['baofoo.payment.succeeded'], invoke, delivery: { ...SETTINGS, ...delivery } };
 }
 
 function claimed(claims = 1): ClaimedEvent {
@@ -40,14 +42,13 @@ function claimed(claims = 1): ClaimedEvent {
   };
 }
 
-function setup(listeners: RegisteredListener[], o: { maxAttempts?: number; abort?: AbortController } = {}) {
+function setup(listeners: RegisteredListener[], o: { abort?: AbortController } = {}) {
   const store = new FakeStore();
   const emitted: string[] = [];
   const logged: string[] = [];
   const delivery = new EventDelivery({
     listenersFor: () => listeners,
     store,
-    settings: { listenerTimeoutMs: 5000, maxAttempts: o.maxAttempts ?? 3, backoff: DEFAULT_RETRY_BACKOFF },
     signal: (o.abort ?? new AbortController()).signal,
     firstLag: () => undefined,
     emitter: { emit: (type) => emitted.push(type) },
@@ -103,11 +104,14 @@ describe('EventDelivery', () => {
   it('dead-letters a listener at its last attempt together with its report event, and finishes the event', async () => {
     const { store, delivery, emitted, logged } = setup(
       [
-        listener('gives-up', async () => {
-          throw new Error('still down');
-        }),
+        listener(
+          'gives-up',
+          async () => {
+            throw new Error('still down');
+          },
+          { attempts: 2 },
+        ),
       ],
-      { maxAttempts: 2 },
     );
     const states = new Map<string, DeliveryState>([['gives-up', { listener: 'gives-up', status: 'failed', attempts: 1, due: true }]]);
 
@@ -126,14 +130,41 @@ describe('EventDelivery', () => {
     expect(logged).toEqual([expect.stringContaining('listener gives-up gave up on event')]);
   });
 
+  it('settles each listener by its own attempts, backoff and timeout', async () => {
+    const down = async () => {
+      throw new Error('down');
+    };
+    const { store, delivery } = setup([
+      listener('short', down, { attempts: 2 }),
+      listener('patient', down, { attempts: 5, backoff: { baseMs: 100, factor: 4, maxMs: 60_000, jitter: 0 } }),
+      listener('hangs', () => new Promise(() => undefined), { attempts: 5, timeoutMs: 20, backoff: { baseMs: 7, factor: 1, maxMs: 7, jitter: 0 } }),
+    ]);
+    const failedOnce = (listener: string): [string, DeliveryState] => [listener, { listener, status: 'failed', attempts: 1, due: true }];
+    const states = new Map<string, DeliveryState>(['short', 'patient', 'hangs'].map(failedOnce));
+
+    await delivery.deliver(claimed(2), states, performance.now());
+
+    const writes = store.writes.flatMap((w) => (w.op === 'record' || w.op === 'deadLetter' ? [w.write] : []));
+    expect(writes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ listener: 'short', status: 'dead', attempts: 2 }),
+        expect.objectContaining({ listener: 'patient', status: 'failed', attempts: 2, delayMs: 400 }),
+        expect.objectContaining({ listener: 'hangs', status: 'failed', attempts: 2, delayMs: 7, lastError: expect.stringContaining('did not settle within 20 ms') }),
+      ]),
+    );
+  });
+
   it('reports no dead letter of a dead-letter event (no report loop)', async () => {
     const { store, delivery } = setup(
       [
-        listener('ops', async () => {
-          throw new Error('no');
-        }),
+        listener(
+          'ops',
+          async () => {
+            throw new Error('no');
+          },
+          { attempts: 1 },
+        ),
       ],
-      { maxAttempts: 1 },
     );
 
     await delivery.deliver({ ...claimed(), type: 'baofoo.delivery.dead_lettered' }, noRecords, performance.now());

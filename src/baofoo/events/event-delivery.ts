@@ -6,7 +6,6 @@ import type { RegisteredListener } from './event-listener-registry.service.ts';
 import { callListener, describeFailure } from './listener-call.ts';
 import type { ClaimedEvent, EventClaim, EventDeliveryWrite } from './outbox-store.ts';
 import { outboxRow, type OutboxRow } from './outbox-row.ts';
-import type { RetryBackoff } from './retry-backoff.ts';
 
 /** The end of a claim: `done` takes the event out of the queue, else it sleeps until its earliest retry. */
 export interface FinishedEvent extends EventClaim {
@@ -25,12 +24,6 @@ export interface DeliveryStore {
   finish(event: FinishedEvent): Promise<void>;
 }
 
-export interface DeliverySettings {
-  listenerTimeoutMs: number;
-  maxAttempts: number;
-  backoff: RetryBackoff;
-}
-
 /**
  * `delivered`: finished, every listener has it or gave up on it; `unfinished`:
  * the claim ended with a listener to retry; `abandoned`: the relay stopped
@@ -41,7 +34,6 @@ export type DeliveryEnd = 'delivered' | 'unfinished' | 'abandoned';
 export interface EventDeliveryParts {
   listenersFor(type: string): readonly RegisteredListener[];
   store: DeliveryStore;
-  settings: DeliverySettings;
   /** The relay's stop: aborting cuts the listener calls short. */
   signal: AbortSignal;
   /** Commit→listener lag of an event's first claim, in ms. */
@@ -52,8 +44,8 @@ export interface EventDeliveryParts {
 }
 
 /**
- * What one claimed event's delivery does: calls each due listener (with the
- * listener timeout, cut short by the relay's stop), puts each outcome on
+ * What one claimed event's delivery does: calls each due listener (with its
+ * own timeout, cut short by the relay's stop), puts each outcome on
  * record as soon as it settled (a dead letter with its report event), then
  * ends the claim. The last listener to succeed is not recorded on its own:
  * its outcome goes with the statement that finishes the event.
@@ -62,7 +54,7 @@ export class EventDelivery {
   constructor(private readonly parts: EventDeliveryParts) {}
 
   async deliver(event: ClaimedEvent, states: ReadonlyMap<string, DeliveryState>, claimedAt: number): Promise<DeliveryEnd> {
-    const { signal, settings, store } = this.parts;
+    const { signal, store } = this.parts;
     const listeners = this.parts.listenersFor(event.type);
     const plan = planDelivery(
       listeners.map((l) => l.id),
@@ -75,10 +67,14 @@ export class EventDelivery {
     let held: EventDeliveryWrite | null = null;
     const writes = await Promise.all(
       plan.due.map(async (due): Promise<DeliveryWrite | null> => {
-        const result = await this.call(event, payload, listeners, due, lagNow);
+        // The plan names registered listeners only.
+        const listener = listeners.find((l) => l.id === due.listener)!;
+        const result = await this.call(event, payload, listener, due, lagNow);
         running -= 1;
         if (signal.aborted) return null;
-        const [write] = settleDelivery({ due: [due], waiting: false }, [result], settings.maxAttempts, settings.backoff).writes;
+        // Each listener's own attempts and backoff decide its retry or dead letter.
+        const { attempts, backoff } = listener.delivery;
+        const [write] = settleDelivery({ due: [due], waiting: false }, [result], attempts, backoff).writes;
         if (running === 0 && write.status === 'delivered') held = deliveryRow(event, write);
         else await this.record(event, write);
         return write;
@@ -94,18 +90,17 @@ export class EventDelivery {
     return done ? 'delivered' : 'unfinished';
   }
 
-  private async call(event: ClaimedEvent, payload: BaofooEvent, listeners: readonly RegisteredListener[], due: DueListener, lagNow: () => number): Promise<ListenerResult> {
-    const { signal, settings, logger } = this.parts;
-    const listener = listeners.find((l) => l.id === due.listener);
-    if (!listener) return { ...due, error: 'listener not registered' };
+  private async call(event: ClaimedEvent, payload: BaofooEvent, listener: RegisteredListener, due: DueListener, lagNow: () => number): Promise<ListenerResult> {
+    const { signal, logger } = this.parts;
+    const { attempts, timeoutMs } = listener.delivery;
     try {
       // Each listener gets its own copy: one that mutates the event cannot change what the next one sees.
-      await callListener(() => listener.invoke(structuredClone(payload), { listener: listener.id, attempt: due.attempt, lagMs: lagNow() }), settings.listenerTimeoutMs, signal);
+      await callListener(() => listener.invoke(structuredClone(payload), { listener: listener.id, attempt: due.attempt, lagMs: lagNow() }), timeoutMs, signal);
       return due;
     } catch (e) {
       const error = describeFailure(e);
-      if (!signal.aborted && due.attempt < settings.maxAttempts) {
-        logger.warn(`listener ${due.listener} failed on event ${event.eventId} (${event.type}), attempt ${due.attempt} of ${settings.maxAttempts}: ${firstLine(error)}`);
+      if (!signal.aborted && due.attempt < attempts) {
+        logger.warn(`listener ${due.listener} failed on event ${event.eventId} (${event.type}), attempt ${due.attempt} of ${attempts}: ${firstLine(error)}`);
       }
       return { ...due, error };
     }

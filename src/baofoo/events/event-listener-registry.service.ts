@@ -1,5 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
+import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
+import { deliverySettings, type DeliverySettings } from './delivery-settings.ts';
 import type { BaofooEvent } from './baofoo-events.ts';
 import { BAOFOO_EVENT_LISTENER, type BaofooDeliveryContext, type BaofooListenerMetadata } from './on-baofoo-event.decorator.ts';
 
@@ -7,6 +10,8 @@ import { BAOFOO_EVENT_LISTENER, type BaofooDeliveryContext, type BaofooListenerM
 export interface RegisteredListener {
   readonly id: string;
   readonly events: readonly string[];
+  /** The module's `outbox.delivery` with the listener's own settings over it. */
+  readonly delivery: DeliverySettings;
   invoke(event: BaofooEvent, context: BaofooDeliveryContext): Promise<unknown>;
 }
 
@@ -23,6 +28,7 @@ export class EventListenerRegistry {
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
+    @Inject(BAOFOO_OPTIONS) private readonly options: Pick<ResolvedBaofooOptions, 'outbox'>,
   ) {}
 
   /** Listeners of `type`, in a stable order. */
@@ -62,6 +68,7 @@ export class EventListenerRegistry {
         const listener: RegisteredListener = {
           id,
           events: meta.events,
+          delivery: deliverySettings(this.options.outbox.delivery, meta.delivery),
           invoke: async (event, context) => (handler as (e: BaofooEvent, c: BaofooDeliveryContext) => unknown).call(instance, event, context),
         };
         for (const type of meta.events) byEvent.set(type, [...(byEvent.get(type) ?? []), listener]);

@@ -39,6 +39,16 @@ export class LeaseHeartbeat {
     this.timer = null;
   }
 
+  /**
+   * Stops renewing a claim about to be finished, once a renewal under way (which may name it) has ended.
+   * The finish is then the last write to the claim's lease: a renewal landing after it would report a
+   * finished event as lost, or move an unfinished event's retry time to a lease from now.
+   */
+  async release(id: string): Promise<void> {
+    this.drop(id);
+    await this.beating;
+  }
+
   /** Ends the beats (after the relay let go of its claims); waits for a renewal under way. */
   async stop(): Promise<void> {
     this.held.clear();

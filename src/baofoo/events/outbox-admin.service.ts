@@ -15,7 +15,7 @@ export class OutboxAdminService {
 
   /**
    * Replays the matching dead-lettered deliveries: each listener named gets
-   * the event again with a fresh `outbox.maxAttempts`, the others are not
+   * the event again with fresh attempts (its `attempts`), the others are not
    * called. Fix the listener (or what it depends on) first.
    */
   async replayDeadLetters(filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {

@@ -162,15 +162,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     // Outcomes that settle while a write runs share the next one: one statement per burst, not per listener.
     const records = new BatchedWriter<EventDeliveryWrite>((writes) => saveDeliveries(db, writes));
     const finishes = new BatchedWriter<FinishedEvent>((events) => finishEvents(db, events, events.flatMap((e) => e.deliveries)));
-    const store: DeliveryStore = {
-      record: (write) => records.add(write),
-      deadLetter: (write, report) =>
-        db.transaction(async (tx) => {
-          await saveDeliveries(tx, [write]);
-          await insertOutboxRows(tx, report);
-        }),
-      finish: (event) => finishes.add(event),
-    };
     // A renewal later than the next beat is no use: it gives up then, and the next beat tries again.
     const beatMs = Math.max(1, Math.floor(tuning.leaseMs / 3));
     const heartbeat = new LeaseHeartbeat(
@@ -179,13 +170,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       (lost) => this.logger.warn(`outbox relay lost the lease of ${lost.size} event(s) in delivery (the database was out of reach longer than outbox leaseMs, or a dead letter of the event was replayed); another relay may call their listeners again: ${[...lost].join(', ')}`),
       this.logger,
     );
+    const store: DeliveryStore = {
+      record: (write) => records.add(write),
+      deadLetter: (write, report) =>
+        db.transaction(async (tx) => {
+          await saveDeliveries(tx, [write]);
+          await insertOutboxRows(tx, report);
+        }),
+      finish: async (event) => {
+        await heartbeat.release(event.id);
+        await finishes.add(event);
+      },
+    };
     const abort = new AbortController();
     // Every listener call in flight listens for the abort: far more than the default warning threshold of 10.
     setMaxListeners(0, abort.signal);
     const delivery = new EventDelivery({
       listenersFor: (type) => this.registry.listenersFor(type),
       store,
-      settings: { listenerTimeoutMs: tuning.listenerTimeoutMs, maxAttempts: this.options.outbox.maxAttempts, backoff: tuning.backoff },
       signal: abort.signal,
       firstLag: (ms) => this.lag.record(ms),
       emitter: this.emitter,

@@ -42,13 +42,13 @@ describe('baofooEvent', () => {
   });
 
   it('refuses a time that is not one', () => {
-    expect(() => baofooEvent('baofoo.payment.failed', { ...SUBJECT, resultDesc: '0000', succTime: null, occurredAt: 'yesterday' })).toThrow(/occurredAt yesterday is not a time/);
+    expect(() => baofooEvent('baofoo.payment.failed', { ...SUBJECT, resultDesc: '0000', succTime: null, reason: null, occurredAt: 'yesterday' })).toThrow(/occurredAt yesterday is not a time/);
   });
 });
 
 describe('outboxRow', () => {
   it('puts the event id, type, order id and TransID in their columns and the whole event in the payload', () => {
-    const event = baofooEvent('baofoo.payment.anomaly', { ...SUBJECT, reason: 'failure after PAID', resultDesc: '0000' });
+    const event = baofooEvent('baofoo.payment.anomaly', { ...SUBJECT, reason: 'failure after PAID', resultDesc: '0000', succTime: null });
 
     expect(outboxRow(event)).toEqual({ event_id: event.eventId, type: 'baofoo.payment.anomaly', order_id: '42', trans_id: 'T2025112500000000042', payload: event });
   });
@@ -77,7 +77,7 @@ describe('outboxInsertSql', () => {
   });
 
   it('inserts only when the guarding CTE has a row, and takes the order id from the CTE named for it', () => {
-    const rows = [outboxRow(baofooEvent('baofoo.payment.failed', { ...SUBJECT, resultDesc: '0013', succTime: null }))];
+    const rows = [outboxRow(baofooEvent('baofoo.payment.failed', { ...SUBJECT, resultDesc: '0013', succTime: null, reason: null }))];
 
     const guarded = outboxInsertSql(rows, new SqlParams(), { onlyIf: 'changed' });
     const fromUpdate = outboxInsertSql(rows, new SqlParams(), { orderIdFrom: 'changed' });
@@ -89,7 +89,7 @@ describe('outboxInsertSql', () => {
   });
 
   it('makes lone surrogates well formed, which PostgreSQL would refuse', () => {
-    const event = baofooEvent('baofoo.payment.anomaly', { ...SUBJECT, reason: 'bad \ud800 half', resultDesc: null });
+    const event = baofooEvent('baofoo.payment.anomaly', { ...SUBJECT, reason: 'bad \ud800 half', resultDesc: null, succTime: null });
 
     const { params } = outboxInsertStatement([outboxRow(event)]);
 

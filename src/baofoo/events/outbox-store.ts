@@ -106,16 +106,18 @@ export interface EventDeliveryWrite extends DeliveryWrite {
   eventType: string;
 }
 
-// Parameters $1–$7: one array per column of the outcomes (deliveryParams).
+// Parameters $1–$7: one array per column of the outcomes (deliveryParams). Each outcome reads the clock
+// once (t.at), so a retry's next_attempt_at is its last_attempt_at plus exactly the backoff it drew.
 const DELIVERIES_UPSERT = `INSERT INTO baofoo_event_deliveries AS d
             (event_id, event_type, listener, status, attempts, last_error, next_attempt_at, delivered_at, dead_at, first_attempt_at, last_attempt_at)
      SELECT u.event_id, u.event_type, u.listener, u.status, u.attempts, u.last_error,
-            CASE WHEN u.status = 'failed' THEN clock_timestamp() + u.delay_ms * interval '1 millisecond' END,
-            CASE WHEN u.status = 'delivered' THEN clock_timestamp() END,
-            CASE WHEN u.status = 'dead' THEN clock_timestamp() END,
-            clock_timestamp(), clock_timestamp()
+            CASE WHEN u.status = 'failed' THEN t.at + u.delay_ms * interval '1 millisecond' END,
+            CASE WHEN u.status = 'delivered' THEN t.at END,
+            CASE WHEN u.status = 'dead' THEN t.at END,
+            t.at, t.at
        FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::text[], $7::int[])
          AS u(event_id, event_type, listener, status, attempts, last_error, delay_ms)
+       CROSS JOIN LATERAL (SELECT clock_timestamp() AS at) t
      ON CONFLICT (event_id, listener) DO UPDATE SET
             status = EXCLUDED.status,
             attempts = EXCLUDED.attempts,

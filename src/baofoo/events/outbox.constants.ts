@@ -1,5 +1,3 @@
-import { DEFAULT_RETRY_BACKOFF, type RetryBackoff } from './retry-backoff.ts';
-
 /** The channel on which writers without a relay of their own wake the relays (`OutboxSignal`). */
 export const OUTBOX_CHANNEL = 'baofoo_outbox';
 
@@ -11,12 +9,10 @@ export interface OutboxTuning {
   batchSize: number;
   /** Events being delivered at once by one relay; each finishes on its own, so a slow one holds only its own slot. */
   concurrency: number;
-  /** A listener still running after this long counts as failed (its promise is left to finish on its own). */
-  listenerTimeoutMs: number;
   /**
    * A claim keeps other relays off an event for this long, renewed every
    * third of it while the event's listeners run (`LeaseHeartbeat`), so a
-   * listener may run up to `listenerTimeoutMs` whatever the lease. An event
+   * listener may run up to its delivery `timeoutMs` whatever the lease. An event
    * whose relay died is claimed again at most this long after its last renewal.
    */
   leaseMs: number;
@@ -35,17 +31,14 @@ export interface OutboxTuning {
    * this much to the delivery lag, far inside the 1 s lag target.
    */
   minClaimGapMs: number;
-  backoff: RetryBackoff;
 }
 
 export const DEFAULT_OUTBOX_TUNING: OutboxTuning = {
   batchSize: 200,
   concurrency: 64,
-  listenerTimeoutMs: 30_000,
   leaseMs: 10_000,
   shutdownGraceMs: 10_000,
   connections: 3,
   reconnectMs: 1000,
   minClaimGapMs: 20,
-  backoff: DEFAULT_RETRY_BACKOFF,
 };

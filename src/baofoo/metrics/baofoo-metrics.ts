@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import type { BaofooMetricsRegistry } from '../operations/operations-options.ts';
 import type { ObservedEvent, ObservedLedgerRow } from '../common/observation/baofoo-observer.ts';
 import { ORDER_STATUSES } from '../orders/order-status.ts';
 import { OPEN_STATUSES } from './gauge-sql.ts';
@@ -19,7 +20,7 @@ export interface BaofooMetrics {
 }
 
 export interface PrometheusSetup {
-  registry?: Registry;
+  registry?: BaofooMetricsRegistry;
   prefix: string;
   gaugeCacheMs: number;
   readGauges: () => Promise<GaugeReading>;
@@ -54,7 +55,8 @@ function sharedReading(read: () => Promise<GaugeReading>, ttlMs: number): () => 
  */
 export async function prometheusMetrics(setup: PrometheusSetup): Promise<BaofooMetrics> {
   const client = await import('prom-client');
-  const registry = setup.registry ?? client.register;
+  // The app's registry is a prom-client Registry; the options type it structurally (BaofooMetricsRegistry).
+  const registry = (setup.registry as Registry | undefined) ?? client.register;
   const name = (n: string) => `${setup.prefix}${n}`;
   const fresh = (n: string) => {
     registry.removeSingleMetric(name(n));

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import { clientIpOf, IpRanges } from '../config/ip-ranges.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
@@ -7,6 +8,9 @@ import { readNotificationRequest } from './notification-request.reader.ts';
 import { NotificationRefusal } from './notification-refusal.ts';
 
 export const CLIENT_IP = Symbol('baofoo.clientIp');
+
+/** The request as `getClientIp` sees it: what Express's and Fastify's requests share with node's. */
+export type NotifierRequest = Pick<IncomingMessage, 'headers' | 'socket'>;
 
 /** Lets notifications in only from the gateway's published source IPs (client IP: see `clientIpOf`). Decides only: the refusal is recorded by `RefusalRecorder`. */
 @Injectable()
@@ -32,7 +36,7 @@ export class IpAllowlistGuard implements CanActivate {
   }
 
   /** Override to take the client IP from elsewhere (e.g. a platform header). */
-  protected getClientIp(req: Request): string {
+  protected getClientIp(req: NotifierRequest): string {
     return clientIpOf(req.socket?.remoteAddress ?? '', req.headers['x-forwarded-for'], this.proxies);
   }
 

@@ -8,7 +8,7 @@ describe('resolveHousekeeping', () => {
   });
 
   it('refuses at boot a cron expression that is not one, naming the option, instead of failing when the job starts', () => {
-    expect(() => resolveHousekeeping({ cron: '@sometimes' })).toThrow(/^housekeeping\.cron "@sometimes" is not a cron expression/);
+    expect(() => resolveHousekeeping({ cron: '@sometimes' })).toThrow(/^housekeeping\.cron: "@sometimes" is not a cron expression: use 5 fields/);
   });
 
   it('refuses a retention, batch size or batch count below one', () => {

@@ -1,5 +1,13 @@
-import { validateCronExpression } from 'cron';
-import type { Registry } from 'prom-client';
+import { cronProblem } from '../config/cron-rule.ts';
+
+/**
+ * A prom-client `Registry`, by the members the module relies on. Declared here rather than imported
+ * so that the package's types compile in apps that have no metrics and no prom-client installed.
+ */
+export interface BaofooMetricsRegistry {
+  removeSingleMetric(name: string): void;
+  metrics(): Promise<string>;
+}
 
 /** Prometheus metrics of the module (needs the `prom-client` package). */
 export interface BaofooMetricsOptions {
@@ -8,7 +16,7 @@ export interface BaofooMetricsOptions {
    * which `@willsoto/nestjs-prometheus` serves on the app's `/metrics`, so no
    * second endpoint is needed.
    */
-  registry?: Registry;
+  registry?: BaofooMetricsRegistry;
   /** Prefix of every metric name. Default `baofoo_`. */
   prefix?: string;
   /**
@@ -88,7 +96,8 @@ function positive(name: string, value: number, min: number): number {
 
 export function resolveHousekeeping(options: BaofooHousekeepingOptions = {}): ResolvedHousekeepingOptions {
   const h = { ...DEFAULT_HOUSEKEEPING, ...options };
-  if (!validateCronExpression(h.cron).valid) throw new RangeError(`housekeeping.cron ${JSON.stringify(h.cron)} is not a cron expression: use six fields with seconds, e.g. "30 */10 * * * *"`);
+  const cronWrong = cronProblem(h.cron, '30 */10 * * * *');
+  if (cronWrong) throw new RangeError(`housekeeping.cron: ${cronWrong}`);
   return {
     enabled: h.enabled,
     cron: h.cron,

@@ -57,6 +57,9 @@ export function settlementLedger(order: OrderRow, d: Decision, s: Settlement): L
   };
 }
 
+/** The state machine gives every expiry and REVIEW its reason; a decision's type allows none, the events' do not. */
+const given = (reason: string | null): string => reason ?? '';
+
 function subject(order: OrderRow, status: OrderStatus, factMoney: EventSubject['factMoney'], source: EventSubject['source']): EventSubject {
   return {
     orderId: order.id || null,
@@ -77,7 +80,7 @@ function resolutionEvent(order: OrderRow, d: Transition, news: OperatorNews, at:
   const resolved = subject(order, d.to, d.factMoney ?? order.factMoney, 'operator');
   return d.to === 'PAID'
     ? outboxEntry('baofoo.payment.succeeded', resolved, at, { resultDesc: null, succTime: null, late: false, partial: (d.shortfall ?? 0) > 0, shortfall: d.shortfall ?? 0, reason: null, resolvedBy })
-    : outboxEntry('baofoo.payment.failed', resolved, at, { resultDesc: null, succTime: null, resolvedBy });
+    : outboxEntry('baofoo.payment.failed', resolved, at, { resultDesc: null, succTime: null, reason: null, resolvedBy });
 }
 
 function transitionEvent(order: OrderRow, d: Transition, s: Settlement, at: Date): OutboxEntry {
@@ -85,9 +88,9 @@ function transitionEvent(order: OrderRow, d: Transition, s: Settlement, at: Date
   const source = sourceOf(s);
   switch (d.event) {
     case 'baofoo.order.expired':
-      return outboxEntry(d.event, subject(order, d.to, null, 'expiry'), at, { reason: d.reason, lastCheckResult: s.checkResult });
+      return outboxEntry(d.event, subject(order, d.to, null, 'expiry'), at, { reason: given(d.reason), lastCheckResult: s.checkResult });
     case 'baofoo.payment.review_required':
-      return outboxEntry(d.event, subject(order, d.to, d.factMoney, source), at, { reason: d.reason, resultDesc: s.resultDesc, succTime: s.succTime || null });
+      return outboxEntry(d.event, subject(order, d.to, d.factMoney, source), at, { reason: given(d.reason), resultDesc: s.resultDesc, succTime: s.succTime || null });
     case 'baofoo.payment.succeeded':
       return outboxEntry(d.event, subject(order, d.to, d.factMoney, source), at, {
         resultDesc: s.resultDesc,
@@ -98,7 +101,7 @@ function transitionEvent(order: OrderRow, d: Transition, s: Settlement, at: Date
         reason: d.reason,
       });
     default:
-      return outboxEntry(d.event, subject(order, d.to, d.factMoney, source), at, { resultDesc: s.resultDesc, succTime: s.succTime || null, late: d.late, reason: d.reason });
+      return outboxEntry(d.event, subject(order, d.to, d.factMoney, source), at, { resultDesc: s.resultDesc, succTime: s.succTime || null, reason: d.reason });
   }
 }
 
@@ -128,8 +131,7 @@ export function noChangeEvents(order: OrderRow, d: NoChange, s: Settlement, at: 
     ? [
         outboxEntry(d.event, subject(order, order.status, 'paidMoney' in s.news ? s.news.paidMoney : null, sourceOf(s)), at, {
           resultDesc: s.resultDesc,
-          succTime: s.succTime,
-          late: false,
+          succTime: s.succTime || null,
           reason: d.reason,
         }),
       ]

@@ -26,7 +26,7 @@ const EVENT = outboxEntry(
   'baofoo.payment.failed',
   { orderId: '7', transId: 'T1', memberId: '100000178', terminalId: '10000001', orderMoney: 100, factMoney: null, status: 'FAILED', previousStatus: 'PENDING', source: 'notification' },
   new Date('2025-11-25T04:00:00Z'),
-  { resultDesc: '0013', succTime: null },
+  { resultDesc: '0013', succTime: null, reason: null },
 );
 
 const CHANGE: OrderChange = {

@@ -6,16 +6,16 @@ import { onBoundDomain, urlHost } from '../config/bound-domains.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { MountedRoutes } from '../mounted-routes.ts';
 import { PaymentOrderRepository, type OrderRow } from '../orders/payment-order.repository.ts';
-import { BaofooError } from '../protocol/errors.ts';
 import { paymentRequestViolations, type PaymentForm, type PaymentRequestInput } from '../protocol/payment-request.ts';
 import { findProduct } from '../protocol/products.ts';
 import { formatTradeTime, type Clock } from '../protocol/trade-time.ts';
 import { generateTransId } from '../protocol/trans-id.ts';
 import { BaofooSigner } from '../signing/baofoo-signer.service.ts';
 import { CreatePaymentDto } from './create-payment.dto.ts';
+import { PaymentRequestError } from './payment-request.error.ts';
 
-/** The request is not acceptable; `evidence.violations` lists each field and why. */
-export class PaymentRequestError extends BaofooError {}
+// Re-exported so the public index keeps its import path.
+export { PaymentRequestError };
 
 export interface CreatedPayment {
   order: OrderRow;

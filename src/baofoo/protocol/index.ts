@@ -1,3 +1,5 @@
+// The public entry `nestjs-baofoo/protocol`: the Baofoo 4.0 protocol as pure functions (forms, signing
+// strings, notifications, order queries, charsets, trade times), with no Nest and no I/O.
 export * from './charset.ts';
 export * from './errors.ts';
 export * from './form-encoding.ts';

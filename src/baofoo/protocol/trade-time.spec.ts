@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { transformSync } from '@swc/core';
 import fc from 'fast-check';
-import { DEFAULT_TIME_ZONE, formatTradeTime, isTradeTime, parseTradeTime, systemClock } from './trade-time.ts';
+import { DEFAULT_TIME_ZONE, formatTradeTime, isTradeTime, parseTradeTime, systemClock, tradeTimeIso } from './trade-time.ts';
 import { protocolErrorOf } from '../../../test/support/protocol-error-of.ts';
 
 /** `yyyyMMddHHmmss` of an instant in UTC+8 (Shanghai has had no DST since 1991), without the code under test. */
@@ -162,5 +162,22 @@ describe('systemClock', () => {
     const now = systemClock().getTime();
     expect(now).toBeGreaterThanOrEqual(before);
     expect(now).toBeLessThanOrEqual(Date.now());
+  });
+});
+
+describe('tradeTimeIso', () => {
+  it('writes a Shanghai time with its +08:00 offset, the same instant as parseTradeTime', () => {
+    expect(tradeTimeIso('20261125120000')).toBe('2026-11-25T12:00:00+08:00');
+    expect(new Date(tradeTimeIso('20261125120000')).getTime()).toBe(parseTradeTime('20261125120000').getTime());
+  });
+
+  it('writes the offset of the moment in a zone with daylight saving, negative ones included', () => {
+    expect(tradeTimeIso('20140701064503', 'America/New_York')).toBe('2014-07-01T06:45:03-04:00');
+    expect(tradeTimeIso('20140101064503', 'America/New_York')).toBe('2014-01-01T06:45:03-05:00');
+    expect(tradeTimeIso('20140101064503', 'Asia/Kolkata')).toBe('2014-01-01T06:45:03+05:30');
+  });
+
+  it('refuses what is not a time, naming the field', () => {
+    expect(protocolErrorOf(() => tradeTimeIso('20261325120000', 'Asia/Shanghai', 'SuccTime'))).toMatchObject({ code: 'TIME_MALFORMED', evidence: { field: 'SuccTime' } });
   });
 });

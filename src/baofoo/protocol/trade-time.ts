@@ -76,3 +76,17 @@ export function parseTradeTime(text: string, timeZone = DEFAULT_TIME_ZONE, field
   const first = asUtc - offset(asUtc);
   return new Date(asUtc - offset(first));
 }
+
+/**
+ * A `yyyyMMddHHmmss` time of the zone as ISO 8601 with the zone's offset at
+ * that moment, e.g. `20261125120000` → `2026-11-25T12:00:00+08:00`: the same
+ * wall clock, with the offset that makes it an instant anywhere.
+ */
+export function tradeTimeIso(text: string, timeZone = DEFAULT_TIME_ZONE, field = 'time'): string {
+  const instant = parseTradeTime(text, timeZone, field);
+  const [, y, mo, d, h, mi, s] = TRADE_TIME.exec(text)!;
+  const offsetMinutes = Math.round((Date.UTC(+y, +mo - 1, +d, +h, +mi, +s) - instant.getTime()) / 60_000);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${y}-${mo}-${d}T${h}:${mi}:${s}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}

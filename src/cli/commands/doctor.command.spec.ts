@@ -52,6 +52,24 @@ describe('doctor', () => {
   it('finds nothing to fix in a configuration production boots with, and several things in one it refuses', async () => {
     expect(await configurationFixes(PRODUCTION)).toEqual([]);
     const fixes = await configurationFixes({ ...PRODUCTION, BAOFOO_NOTIFY_PATH: undefined, BAOFOO_PUBLIC_BASE_URL: undefined });
-    expect(fixes).toEqual([expect.stringMatching(/default \/baofoo\/notify/), expect.stringMatching(/publicBaseUrl is not set/)]);
+    expect(fixes).toEqual([expect.stringMatching(/default \/baofoo\/notify/), expect.stringMatching(/^BAOFOO_PUBLIC_BASE_URL is not set/)]);
+  });
+
+  it.each(['development', 'test', 'production'])('in %s, without DATABASE_URL, says the database was not checked and how to name it, in words for the user\'s app', async (nodeEnv) => {
+    const findings = await doctorFindings({ ...PRODUCTION, NODE_ENV: nodeEnv, BAOFOO_ENV: nodeEnv === 'production' ? 'production' : 'test' });
+    const database = findings.find((f) => f.check === 'database')!;
+    expect(database.ok).toBe(false);
+    expect(database.detail).toContain('DATABASE_URL is not set');
+    expect(database.detail).toContain('set DATABASE_URL=postgres://');
+    expect(database.detail).toContain('baofooPostgresOptions({ url })');
+    expect(database.detail).not.toMatch(/embedded|npm start/);
+  });
+
+  it('names a missing env file: a note when the environment sets BAOFOO_ENV, a fix when nothing does', async () => {
+    const noted = await doctorFindings({ ...PRODUCTION, NODE_ENV: 'staging' }, {}, ['config/staging.env']);
+    expect(noted.find((f) => f.check === 'warning')).toMatchObject({ ok: true, detail: expect.stringMatching(/^config\/staging\.env, the env file of NODE_ENV=staging, does not exist/) });
+
+    const missing = (await doctorFindings({ NODE_ENV: 'staging' }, {}, ['config/staging.env'])).filter((f) => !f.ok && f.check === 'configuration');
+    expect(missing[0].detail).toMatch(/^config\/staging\.env, the env file of NODE_ENV=staging, does not exist .* and BAOFOO_ENV is not set in the environment: create config\/staging\.env/);
   });
 });

@@ -1,7 +1,8 @@
 import { TLSSocket } from 'node:tls';
 import pg from 'pg';
-import { baofooOptionsFromEnv, envFilePaths, readEnvFiles } from '../../baofoo/config/baofoo-env.config.ts';
+import { baofooOptionsFromEnv, envFilePaths, missingEnvFiles, readEnvFiles } from '../../baofoo/config/baofoo-env.config.ts';
 import type { BaofooModuleOptions } from '../../baofoo/config/baofoo-options.interface.ts';
+import { environmentFindings } from '../../baofoo/config/option-sources.ts';
 import { PUBLISHED_TEST_MERCHANT } from '../../baofoo/config/gateway-hosts.ts';
 import { BaofooConfigError, resolveBaofooOptions } from '../../baofoo/config/resolve-options.ts';
 import type { ResolvedBaofooOptions } from '../../baofoo/config/resolved-options.ts';
@@ -30,7 +31,7 @@ const ok = (check: string, detail: string): DoctorFinding => ({ ok: true, check,
 const fix = (check: string, detail: string): DoctorFinding => ({ ok: false, check, detail });
 
 /*
- * What boot refuses comes from one place (productionProblems, through
+ * What boot refuses comes from one place (productionRules, through
  * resolveBaofooOptions) and is reported as `configuration` findings; the
  * findings below only describe a configuration that boots.
  */
@@ -82,11 +83,13 @@ async function tlsFinding(client: pg.Client): Promise<DoctorFinding> {
 
 async function databaseFindings(env: CliEnv): Promise<DoctorFinding[]> {
   const url = env.DATABASE_URL;
+  // Not ready in any environment: the app's baofooPostgresOptions refuses an unset url, and nothing below can be checked.
   if (!url) {
     return [
-      env.BAOFOO_ENV === 'production'
-        ? fix('database', 'DATABASE_URL is not set')
-        : ok('database', 'DATABASE_URL is not set: `npm start` uses its embedded PostgreSQL'),
+      fix(
+        'database',
+        'DATABASE_URL is not set, so the database was not checked: set DATABASE_URL=postgres://user:password@host:5432/database (the URL your app passes to baofooPostgresOptions({ url })) and run doctor again',
+      ),
     ];
   }
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
@@ -123,21 +126,22 @@ async function topologyFinding(url: string, settings: TopologySettings): Promise
 
 /**
  * Every check; configuration errors become findings rather than exceptions.
- * `fromFiles`: the variables as the env files define them (see `baofooOptionsFromEnv`).
+ * `fromFiles` and `missingFiles`: the variables as the env files define them,
+ * and the env files not found (see `baofooOptionsFromEnv`).
  */
-export async function doctorFindings(env: CliEnv, fromFiles: CliEnv = {}): Promise<DoctorFinding[]> {
+export async function doctorFindings(env: CliEnv, fromFiles: CliEnv = {}, missingFiles: readonly string[] = []): Promise<DoctorFinding[]> {
   const findings: DoctorFinding[] = [];
   let raw: BaofooModuleOptions | undefined;
   let resolved: ResolvedBaofooOptions | undefined;
   try {
-    raw = baofooOptionsFromEnv(env, fromFiles);
-    findings.push(ok('keys', 'every configured key could be read and decrypted'));
+    raw = baofooOptionsFromEnv(env, fromFiles, missingFiles);
+    findings.push(ok('keys', 'every configured key could be read and decrypted'), ...environmentFindings(raw).warnings.map((w) => ok('warning', w)));
   } catch (e) {
     findings.push(fix('keys', (e as Error).message));
   }
   if (raw) {
     try {
-      resolved = resolveBaofooOptions(raw, new Date());
+      resolved = resolveBaofooOptions(raw, new Date(), env.NODE_ENV);
       findings.push(ok('environment', `${resolved.environment}: payments to ${resolved.endpoints.payUrl}`));
     } catch (e) {
       const problems = e instanceof BaofooConfigError ? e.problems : [(e as Error).message];
@@ -152,19 +156,25 @@ export async function doctorFindings(env: CliEnv, fromFiles: CliEnv = {}): Promi
 }
 
 export async function runDoctor(args: readonly string[], env: CliEnv, io: CliIo): Promise<number> {
-  const { positionals } = parseCommandArgs(args, {});
+  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
   if (positionals.length > 0) throw new CliFailure('doctor takes no arguments: it reads the configuration of NODE_ENV', true);
-  io.out(`Checking the ${env.NODE_ENV ?? 'development'} configuration (config/${env.NODE_ENV ?? 'development'}.env and the environment)`);
-  const findings = await doctorFindings(env, readEnvFiles(envFilePaths(env.NODE_ENV), process.cwd()));
-  for (const f of findings) io.out(`${f.ok ? '  ok   ' : '  FIX  '}${f.check}: ${f.detail}`);
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const paths = envFilePaths(env.NODE_ENV);
+  const findings = await doctorFindings(env, readEnvFiles(paths, process.cwd()), missingEnvFiles(paths, process.cwd()));
   const toFix = findings.filter((f) => !f.ok).length;
-  io.out(toFix === 0 ? 'Ready to deploy.' : `${toFix} thing(s) to fix before deploying.`);
+  if (values.json) {
+    io.out(JSON.stringify({ nodeEnv, ready: toFix === 0, findings }, null, 2));
+  } else {
+    io.out(`Checking the ${nodeEnv} configuration (config/${nodeEnv}.env and the environment)`);
+    for (const f of findings) io.out(`${f.ok ? '  ok   ' : '  FIX  '}${f.check}: ${f.detail}`);
+    io.out(toFix === 0 ? 'Ready to deploy.' : `${toFix} thing(s) to fix before deploying.`);
+  }
   return toFix === 0 ? EXIT_OK : EXIT_INVALID;
 }
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
-  usage: '',
-  summary: 'check the configuration you are about to deploy (environment, credentials, keys, allowlist, routes, database, signatures)',
+  usage: '[--json]',
+  summary: 'check the configuration you are about to deploy (environment, credentials, keys, allowlist, routes, database, signatures); --json for a script',
   run: runDoctor,
 };

@@ -15,7 +15,7 @@ function time(text: string | undefined, flag: string): Date | undefined {
   return at;
 }
 
-function filterFrom(args: readonly string[]): { filter: DeadLetterFilter; dryRun: boolean } {
+function filterFrom(args: readonly string[]): { filter: DeadLetterFilter; dryRun: boolean; json: boolean } {
   const { values, positionals } = parseCommandArgs(args, {
     'event-id': { type: 'string', multiple: true },
     listener: { type: 'string' },
@@ -25,6 +25,7 @@ function filterFrom(args: readonly string[]): { filter: DeadLetterFilter; dryRun
     limit: { type: 'string' },
     all: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
+    json: { type: 'boolean' },
   });
   if (positionals.length > 0) throw new CliFailure(`unexpected argument ${positionals[0]}`, true);
   const eventIds = values['event-id'] ?? [];
@@ -35,7 +36,7 @@ function filterFrom(args: readonly string[]): { filter: DeadLetterFilter; dryRun
   const narrowed = eventIds.length > 0 || [filter.listener, filter.type, filter.since, filter.until].some((v) => v !== undefined);
   // Replaying everything is a deliberate act, not the result of a forgotten flag.
   if (!narrowed && !values.all) throw new CliFailure('say which dead letters to replay (--event-id, --listener, --type, --since, --until) or --all', true);
-  return { filter, dryRun: values['dry-run'] ?? false };
+  return { filter, dryRun: values['dry-run'] ?? false, json: values.json ?? false };
 }
 
 function describe(d: DeadLetter): string {
@@ -51,10 +52,14 @@ const deliveries = (n: number) => `${n} dead-lettered deliver${n === 1 ? 'y' : '
  * called. The running apps' relays do the delivery (they are woken at once).
  */
 export async function runReplayDeadLetters(args: readonly string[], env: CliEnv, io: CliIo): Promise<number> {
-  const { filter, dryRun } = filterFrom(args);
+  const { filter, dryRun, json } = filterFrom(args);
   const db = await openCliDatabase(env, 'baofoo-cli-replay');
   try {
     const found = dryRun ? await listDeadLetters(db, filter) : await replayDeadLetters(db, filter);
+    if (json) {
+      io.out(JSON.stringify({ dryRun, count: found.length, deadLetters: found }, null, 2));
+      return EXIT_OK;
+    }
     for (const d of found) io.out(describe(d));
     io.out(dryRun ? `${deliveries(found.length)} would be replayed (dry run)` : `${deliveries(found.length)} replayed`);
     return EXIT_OK;
@@ -65,7 +70,7 @@ export async function runReplayDeadLetters(args: readonly string[], env: CliEnv,
 
 export const replayDeadLettersCommand: CliCommand = {
   name: 'replay-dead-letters',
-  usage: '(--event-id <uuid>… | --listener <Class.method> | --type <event> | --since <time> | --until <time> | --all) [--limit <n>] [--dry-run]',
-  summary: 'give dead-lettered event deliveries a fresh set of attempts (only the listeners that gave up run again); --dry-run lists them',
+  usage: '(--event-id <uuid>… | --listener <Class.method> | --type <event> | --since <time> | --until <time> | --all) [--limit <n>] [--dry-run] [--json]',
+  summary: 'give dead-lettered event deliveries a fresh set of attempts (only the listeners that gave up run again); --dry-run lists them; --json for a script',
   run: runReplayDeadLetters,
 };

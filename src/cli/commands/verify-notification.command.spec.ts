@@ -144,7 +144,7 @@ describe('verify-notification', () => {
     const broken = { ...DEVELOPMENT, BAOFOO_SANDBOX_URL: '' };
 
     await expect(runVerifyNotification([signed()], broken, memoryIo())).rejects.toThrow(
-      /configuration of NODE_ENV=development \(config\/development\.env and the environment\) cannot be used: .*\n.*environment sandbox needs sandboxUrl/,
+      /configuration of NODE_ENV=development \(config\/development\.env and the environment\) cannot be used: .*\n.*BAOFOO_ENV is sandbox: set BAOFOO_SANDBOX_URL to the sandbox gateway/,
     );
   });
 });

@@ -20,13 +20,13 @@ const moduleRef = await Test.createTestingModule({
   imports: [
     TypeOrmModule.forRoot(baofooPostgresOptions({ url: process.env.DATABASE_URL ?? '', poolSize: 4 })),
     EventEmitterModule.forRoot(),
-    BaofooModule.forRoot(testOptions({ outbox: { enabled: true, pollIntervalMs: 200 } })),
+    BaofooModule.forRoot(testOptions({ outbox: { enabled: true, pollIntervalMs: 200, delivery: { timeoutMs: 5000, backoff: { baseMs: 200, factor: 2, maxMs: 2000 } } } })),
   ],
   providers: [FulfilmentEffect],
 })
   .overrideProvider(BAOFOO_OUTBOX_TUNING)
   // Short leases and retries, so an event whose outcome could not be written during a fault comes back within the test.
-  .useValue({ ...DEFAULT_OUTBOX_TUNING, listenerTimeoutMs: 5000, leaseMs: 7000, reconnectMs: 200, backoff: { ...DEFAULT_OUTBOX_TUNING.backoff, baseMs: 200, factor: 2, maxMs: 2000 } } satisfies OutboxTuning)
+  .useValue({ ...DEFAULT_OUTBOX_TUNING, leaseMs: 7000, reconnectMs: 200 } satisfies OutboxTuning)
   .compile();
 
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });

@@ -40,13 +40,13 @@ const module = await Test.createTestingModule({
       sandboxUrl: 'http://127.0.0.1:1',
       merchants: [{ memberId: '100000178', terminalId: '10000001', keys: [{ id: 'k1', secret: 'abcdefg' }] }],
       reconciliation: { enabled: false },
-      outbox: { pollIntervalMs: Number(process.env.POLL_INTERVAL_MS ?? 100) },
+      outbox: { pollIntervalMs: Number(process.env.POLL_INTERVAL_MS ?? 100), delivery: { timeoutMs: Number(process.env.LISTENER_TIMEOUT_MS ?? 30_000) } },
     }),
   ],
   providers: [FastListener, HangingListener],
 })
   .overrideProvider(BAOFOO_OUTBOX_TUNING)
-  .useValue({ ...DEFAULT_OUTBOX_TUNING, listenerTimeoutMs: Number(process.env.LISTENER_TIMEOUT_MS ?? 30_000), leaseMs: Number(process.env.LEASE_MS ?? 10_000) })
+  .useValue({ ...DEFAULT_OUTBOX_TUNING, leaseMs: Number(process.env.LEASE_MS ?? 10_000) })
   .compile();
 module.useLogger(false);
 await module.init();

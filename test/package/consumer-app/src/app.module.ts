@@ -6,7 +6,7 @@ import { BaofooModule, baofooPostgresOptions, OnBaofooEvent, type PaymentSucceed
 import { PUBLISHED_TEST_MERCHANT } from 'nestjs-baofoo/testing';
 import { DenyUnlessPublicGuard, IS_PUBLIC_KEY } from './edge.js';
 
-/** The module's own statement timeout: main.ts reports what its pool and the app's DataSource each see. */
+/** The module's own statement timeout: main.ts reports that the app's DataSource does not get it. */
 export const MODULE_STATEMENT_TIMEOUT_MS = 1700;
 
 /** The app's own listener: what it sees is what the consumer test asserts. */

@@ -1,0 +1,76 @@
+import { Body, Controller, Inject, Post } from '@nestjs/common';
+import type { CreatePaymentDto } from '../../src/baofoo/payments/create-payment.dto.ts';
+import { PaymentService } from '../../src/baofoo/payments/payment.service.ts';
+import { ADAPTERS, createTestApp, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { tableCounts } from '../notifications/notification-support.ts';
+
+/** A shop's own controller, as a user writes it: no try/catch around createPayment. */
+@Controller('checkout')
+class ShopCheckoutController {
+  constructor(@Inject(PaymentService) private readonly payments: PaymentService) {}
+
+  @Post()
+  async checkout(@Body() body: CreatePaymentDto): Promise<{ transId: string }> {
+    const { order } = await this.payments.createPayment(body);
+    return { transId: order.transId };
+  }
+}
+
+describe.each(ADAPTERS)('a refused payment request through an app controller on %s', (adapter) => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let url: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await createTestApp(
+      db.url,
+      testOptions({ boundDomains: ['shop.example.com'], notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'https://shop.example.com', allowedIps: ['127.0.0.1'] } }),
+      { adapter, controllers: [ShopCheckoutController] },
+    );
+    url = `${await t.app.getUrl()}/checkout`;
+  });
+  afterAll(async () => {
+    await t.close();
+    await db.drop();
+  });
+
+  const post = async (body: Record<string, unknown>) => {
+    const res = await fetch(url.replace('[::1]', '127.0.0.1'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('answers 201 for a good request', async () => {
+    const res = await post({ orderMoney: 100, payId: '3002', transId: `HTTP${adapter.toUpperCase()}0001` });
+    expect(res).toEqual({ status: 201, body: { transId: `HTTP${adapter.toUpperCase()}0001` } });
+  });
+
+  it('answers 400 PAYMENT_REQUEST_INVALID, naming the field, for a PageUrl off the bound domains, and stores nothing', async () => {
+    const before = await tableCounts(t.dataSource);
+    const res = await post({ orderMoney: 100, pageUrl: 'https://evil.example.net/paid' });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'PAYMENT_REQUEST_INVALID', evidence: { violations: [{ field: 'pageUrl' }] } });
+    expect(res.body.message).toContain('evil.example.net is not on a bound domain');
+    expect(await tableCounts(t.dataSource)).toEqual(before);
+  });
+
+  it('answers 400 PAYMENT_REQUEST_INVALID for an amount that is not whole fen', async () => {
+    const res = await post({ orderMoney: 1.5 });
+    expect(res).toMatchObject({ status: 400, body: { code: 'PAYMENT_REQUEST_INVALID', evidence: { violations: expect.arrayContaining([expect.objectContaining({ field: 'orderMoney' })]) } } });
+  });
+
+  it('answers 400 MERCHANT_UNKNOWN for a merchant that is not configured', async () => {
+    const res = await post({ orderMoney: 100, memberId: '100000999' });
+    expect(res).toMatchObject({ status: 400, body: { statusCode: 400, code: 'MERCHANT_UNKNOWN' } });
+  });
+
+  it('answers 409 TRANS_ID_TAKEN for a TransID already used with another amount, and keeps the first order', async () => {
+    const transId = `HTTP${adapter.toUpperCase()}TAKEN1`;
+    expect((await post({ orderMoney: 100, payId: '3002', transId })).status).toBe(201);
+    const res = await post({ orderMoney: 999, payId: '3002', transId });
+    expect(res).toEqual({ status: 409, body: { statusCode: 409, error: 'Conflict', code: 'TRANS_ID_TAKEN', message: `TransID ${transId} is already used`, evidence: { transId } } });
+    const rows = await t.dataSource.query(`SELECT order_money::int AS money FROM baofoo_payment_orders WHERE trans_id = $1`, [transId]);
+    expect(rows).toEqual([{ money: 100 }]);
+  });
+});
