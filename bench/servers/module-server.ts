@@ -7,6 +7,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AddressInfo } from 'node:net';
 import { BaofooModule, baofooPostgresOptions, OnBaofooEvent, type BaofooDeliveryContext, type BaofooEventMap } from '../../src/baofoo/index.ts';
 import { OutboxRelay } from '../../src/baofoo/events/outbox-relay.service.ts';
+import { BaofooBridgeModule } from '../../src/baofoo/bridge/baofoo-bridge.module.ts';
+import { BaofooObservation } from '../../src/baofoo/common/observation/baofoo-observation.ts';
+import { ConfirmBatches } from './confirm-batches.ts';
 import { env, runServer } from './server-harness.ts';
 import { benchBaofooOptions } from '../bench-signing.ts';
 
@@ -25,11 +28,18 @@ class LagRecorder {
   }
 }
 
+/** BRIDGE_URL (bench/bridge.ts) adds the RabbitMQ bridge with its default options; the module must then be global. */
+const BRIDGE_URL = process.env.BRIDGE_URL || undefined;
+
 @Module({
   imports: [
     TypeOrmModule.forRoot(baofooPostgresOptions({ url: env('DATABASE_URL'), poolSize: Number(env('POOL_SIZE')) })),
     EventEmitterModule.forRoot(),
-    BaofooModule.forRoot(benchBaofooOptions({ outbox: { enabled: true }, database: { poolSize: Number(env('POOL_SIZE')), listenUrl: process.env.LISTEN_URL || undefined } })),
+    BaofooModule.forRoot({
+      ...benchBaofooOptions({ outbox: { enabled: true }, database: { poolSize: Number(env('POOL_SIZE')), listenUrl: process.env.LISTEN_URL || undefined } }),
+      isGlobal: BRIDGE_URL !== undefined,
+    }),
+    ...(BRIDGE_URL ? [BaofooBridgeModule.forRoot({ url: BRIDGE_URL })] : []),
   ],
   providers: [LagRecorder],
 })
@@ -52,6 +62,9 @@ await runServer(async () => {
   await app.listen(0, '127.0.0.1');
   const recorder = app.get(LagRecorder);
   const relay = app.get(OutboxRelay);
+  const batches = new ConfirmBatches();
+  // Before the first batch: the bridge starts publishing at application bootstrap, but the outbox is empty until load comes.
+  if (BRIDGE_URL) app.get(BaofooObservation).observer = batches.observer;
   return {
     port: (app.getHttpServer().address() as AddressInfo).port,
     close: () => app.close(),
@@ -61,7 +74,7 @@ await runServer(async () => {
       recorder.lagsMs = [];
       recorder.relayLagsMs = [];
       recorder.delivered = 0;
-      return { delivered, lagsMs, relayLagsMs, relayWindowLagP99Ms: relay.lagP99Ms() };
+      return { delivered, lagsMs, relayLagsMs, relayWindowLagP99Ms: relay.lagP99Ms(), ...batches.take() };
     },
   };
 });
