@@ -1,4 +1,5 @@
 import amqp from 'amqplib';
+import { bindEventsQueue } from '../src/infra/rabbitmq.ts';
 
 /**
  * What a shop's service downstream of the bridge does first: a durable queue
@@ -16,14 +17,10 @@ export interface BridgeConsumer {
   close(): Promise<void>;
 }
 
-const EXCHANGE = 'baofoo.events';
-
 export async function startBridgeConsumer(url: string, queue: string): Promise<BridgeConsumer> {
   const connection = await amqp.connect(url);
   const channel = await connection.createChannel();
-  await channel.assertExchange(EXCHANGE, 'topic', { durable: true });
-  await channel.assertQueue(queue, { durable: true });
-  await channel.bindQueue(queue, EXCHANGE, '#');
+  await bindEventsQueue(channel, queue);
   const receivedAt = new Map<string, number>();
   let deliveries = 0;
   await channel.consume(

@@ -4,6 +4,8 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, wri
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Channel } from 'amqplib';
+import { BAOFOO_EVENTS_EXCHANGE } from '../baofoo/events/baofoo-events.ts';
 import { aptInstall } from './apt-get.ts';
 import { freePort, type Account } from './embedded-database.ts';
 
@@ -182,4 +184,14 @@ function killGroup(child: ChildProcess): void {
   } catch {
     // Already gone.
   }
+}
+
+/**
+ * What a consumer of the bridge does first: a durable queue bound to every routing key of the events exchange,
+ * declared as the bridge declares it (a topic exchange drops what no queue is bound to, so bind before publishing).
+ */
+export async function bindEventsQueue(channel: Channel, queue: string): Promise<void> {
+  await channel.assertExchange(BAOFOO_EVENTS_EXCHANGE, 'topic', { durable: true });
+  await channel.assertQueue(queue, { durable: true });
+  await channel.bindQueue(queue, BAOFOO_EVENTS_EXCHANGE, '#');
 }

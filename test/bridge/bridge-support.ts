@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import amqp from 'amqplib';
 import type pg from 'pg';
+import { bindEventsQueue } from '../../src/infra/rabbitmq.ts';
 import type { AppProcess } from '../chaos/app-process.ts';
 
 /** Longest wait for something that must happen (the bridge catching up, a blocked connection): only a real hang misses it. */
 export const DEADLINE_MS = 90_000;
-export const EXCHANGE = 'baofoo.events';
 
 /** Resolves once `check` holds; `seen` says what was last seen when it never does. */
 export async function until(check: () => Promise<boolean>, what: string, seen: () => string = () => ''): Promise<void> {
@@ -36,10 +36,7 @@ export async function sendUntilOk(baseUrl: string, body: string, retryMs = 100):
 /** A consumer's durable queue bound to every routing key of the exchange, declared as the bridge declares it. */
 export async function bindQueue(url: string, queue: string): Promise<void> {
   const connection = await amqp.connect(url);
-  const channel = await connection.createChannel();
-  await channel.assertExchange(EXCHANGE, 'topic', { durable: true });
-  await channel.assertQueue(queue, { durable: true });
-  await channel.bindQueue(queue, EXCHANGE, '#');
+  await bindEventsQueue(await connection.createChannel(), queue);
   await connection.close();
 }
 

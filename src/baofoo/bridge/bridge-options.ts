@@ -1,6 +1,6 @@
 import type { Options } from 'amqplib';
 import type { ConnectionOptions } from 'node:tls';
-import type { BaofooEvent } from '../events/baofoo-events.ts';
+import { BAOFOO_EVENTS_EXCHANGE, type BaofooEvent } from '../events/baofoo-events.ts';
 import { BaofooConfigError } from '../config/resolve-options.ts';
 
 /** `BaofooBridgeModule.forRoot(…)`: where and how the outbox's events are published to RabbitMQ. */
@@ -54,7 +54,7 @@ export function resolveBridgeOptions(options: BaofooBridgeOptions, env: NodeJS.P
     url: options.url ?? env[BRIDGE_URL_VARIABLE] ?? '',
     tls: options.tls,
     enabled: options.enabled ?? true,
-    exchange: options.exchange ?? 'baofoo.events',
+    exchange: options.exchange ?? BAOFOO_EVENTS_EXCHANGE,
     declareExchange: options.declareExchange ?? true,
     routingKey: options.routingKey ?? ((event) => event.type),
     messageProperties: options.messageProperties ?? (() => ({})),

@@ -157,3 +157,6 @@ export interface BaofooEventMap {
 
 /** Any event of the map. */
 export type BaofooEvent = BaofooEventMap[BaofooEventName];
+
+/** The exchange the RabbitMQ bridge publishes to by default (durable, topic, routing key = the event's name): the wire contract's one spelling. */
+export const BAOFOO_EVENTS_EXCHANGE = 'baofoo.events';

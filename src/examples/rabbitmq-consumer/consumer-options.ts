@@ -1,8 +1,6 @@
 import { Transport, type RmqOptions } from '@nestjs/microservices';
+import { BAOFOO_EVENTS_EXCHANGE } from '../../baofoo/events/baofoo-events.ts';
 import { BridgeMessageDeserializer } from './bridge-message.deserializer.ts';
-
-/** The bridge's default exchange (asyncapi/baofoo-events.json): durable, topic, routing key = the event's name. */
-export const BAOFOO_EVENTS_EXCHANGE = 'baofoo.events';
 
 export interface ConsumerTransportOptions {
   amqpUrl: string;

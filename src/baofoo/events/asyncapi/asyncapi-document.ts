@@ -1,8 +1,5 @@
-import { BAOFOO_EVENT_NAMES, type BaofooEventName } from '../baofoo-events.ts';
+import { BAOFOO_EVENT_NAMES, BAOFOO_EVENTS_EXCHANGE, type BaofooEventName } from '../baofoo-events.ts';
 import { BAOFOO_EVENT_SCHEMAS } from './event-schemas.ts';
-
-/** The bridge's default exchange: durable, topic, the routing key being the event's name. */
-export const BAOFOO_EVENTS_EXCHANGE = 'baofoo.events';
 
 /**
  * The version of the event contract (AsyncAPI `info.version`), not of the
