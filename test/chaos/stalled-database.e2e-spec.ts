@@ -14,7 +14,8 @@ import { BaofooModule } from '../../src/baofoo/baofoo.module.ts';
 import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
 import { BAOFOO_OUTBOX_TUNING, DEFAULT_OUTBOX_TUNING } from '../../src/baofoo/events/outbox.constants.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/infra/embedded-database.ts';
-import { DEFAULT_DATABASE_BUDGETS, testOptions } from '../support/baofoo-test-app.ts';
+import { DEFAULT_DATABASE_BUDGETS } from '../../src/baofoo/config/resolve-options.ts';
+import { testOptions } from '../support/baofoo-test-app.ts';
 import { chaosTransId, FulfilmentEffect, fulfilmentDeliveries, seedChaosDatabase, settledOrders } from './chaos-fixtures.ts';
 import { startStorm, type SenderAnswer } from './sender-process.ts';
 

@@ -5,7 +5,8 @@ import pg from 'pg';
 import { BaofooDatabase } from '../../src/baofoo/database/baofoo-database.ts';
 import { RefusalRecorder } from '../../src/baofoo/notifications/refusal.recorder.ts';
 import { deliverNotification, signedNotification } from '../../src/baofoo/testing/index.ts';
-import { ADAPTERS, createTestApp, DEFAULT_DATABASE_BUDGETS, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
+import { DEFAULT_DATABASE_BUDGETS } from '../../src/baofoo/config/resolve-options.ts';
+import { ADAPTERS, createTestApp, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { ledgerRows, orderState, outboxRows, pendingOrder, specSign, tableCounts } from './notification-support.ts';
 

@@ -22,9 +22,6 @@ export const TEST_MERCHANT = { memberId: '100000178', terminalId: '10000001', ke
  */
 export const PATIENT_DATABASE = { connectTimeoutMs: 10_000, answerWithinMs: 10_000, statementTimeoutMs: 10_000 } as const;
 
-/** The module's own defaults (config/resolve-options.ts), for the suites about answering within them. */
-export const DEFAULT_DATABASE_BUDGETS = { connectTimeoutMs: 1000, answerWithinMs: 2000, statementTimeoutMs: 1500 } as const;
-
 /** Options for a sandbox-environment module with the published test merchant; override any part. */
 export function testOptions(overrides: Partial<BaofooModuleOptions> = {}): BaofooModuleOptions {
   return {

@@ -1,6 +1,7 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { ConnectionOptions } from 'node:tls';
 import type { BridgeMessage } from './bridge-message.ts';
+import { callWithTimeout } from '../common/call-with-timeout.ts';
 
 export interface AmqpLinkSettings {
   url: string;
@@ -128,17 +129,10 @@ export class AmqpLink {
     this.blockedReason = null;
     this.releaseWaiters();
     if (!connection) return;
-    let timer: NodeJS.Timeout | undefined;
-    const closed = await Promise.race([
-      connection.close().then(
-        () => true,
-        () => true,
-      ),
-      new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), this.settings.confirmTimeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    const closed = await callWithTimeout(() => connection.close().catch(() => undefined), this.settings.confirmTimeoutMs).then(
+      () => true,
+      () => false,
+    );
     if (!closed) socketOf(connection)?.destroy();
   }
 

@@ -1,3 +1,5 @@
+import { retryDelayMs } from '../events/retry-backoff.ts';
+
 /**
  * The bridge's wait between attempts while the broker is out of reach:
  * `firstMs` after the first failure, doubled per further failure, never more
@@ -15,10 +17,9 @@ export class BridgeBackoff {
 
   /** The wait after one more failure. */
   next(): number {
-    const exponential = this.firstMs * 2 ** Math.min(this.failures, 30);
     this.failures += 1;
-    const capped = Math.min(this.capMs, exponential);
-    return Math.max(1, Math.round(Math.min(this.capMs, capped * (1 + 0.2 * (2 * this.random() - 1)))));
+    // The listeners' schedule with the bridge's constants; an exponent past the float range is capped to maxMs.
+    return Math.max(1, retryDelayMs(this.failures, { baseMs: this.firstMs, factor: 2, maxMs: this.capMs, jitter: 0.2 }, this.random));
   }
 
   /** A success: the next failure waits `firstMs` again. */

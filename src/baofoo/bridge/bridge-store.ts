@@ -79,6 +79,14 @@ export async function claimBridgeEvents(db: Sql, limit: number, leaseMs: number)
  */
 
 /**
+ * The rows of the claims ($1 ids, $2 claim tokens) still current, locked; a row a relay statement holds is
+ * skipped, never waited for, so the bridge takes no part in a deadlock with the relay's finishes.
+ */
+const LOCK_CURRENT_CLAIMS = `SELECT o.id FROM baofoo_outbox o JOIN unnest($1::bigint[], $2::int[]) AS u(id, claims) ON o.id = u.id
+   WHERE o.bridge_claims = u.claims AND o.bridged_at IS NULL
+     FOR UPDATE OF o SKIP LOCKED`;
+
+/**
  * Records the broker's confirmation of these claims. Returns the claims it
  * could not lock (a relay statement held them): still current, to record
  * again in a moment. A claim no longer current (its lease ran out and another
@@ -92,10 +100,7 @@ export async function markBridged(db: Sql, claims: readonly BridgeClaim[]): Prom
       `WITH current AS (
          SELECT o.id FROM baofoo_outbox o JOIN unnest($1::bigint[], $2::int[]) AS u(id, claims) ON o.id = u.id
           WHERE o.bridge_claims = u.claims AND o.bridged_at IS NULL),
-       locked AS (
-         SELECT o.id FROM baofoo_outbox o JOIN unnest($1::bigint[], $2::int[]) AS u(id, claims) ON o.id = u.id
-          WHERE o.bridge_claims = u.claims AND o.bridged_at IS NULL
-            FOR UPDATE OF o SKIP LOCKED),
+       locked AS (${LOCK_CURRENT_CLAIMS}),
        marked AS (UPDATE baofoo_outbox o SET bridged_at = clock_timestamp() FROM locked WHERE o.id = locked.id RETURNING o.id)
      SELECT c.id, EXISTS (SELECT 1 FROM marked m WHERE m.id = c.id) AS marked FROM current c`,
     ),
@@ -105,16 +110,13 @@ export async function markBridged(db: Sql, claims: readonly BridgeClaim[]): Prom
   return claims.filter((c) => skipped.has(c.id));
 }
 
-/** Hands claims back, due again after `delayMs` (the broker was out of reach); a claim no longer current, or locked by a relay statement, is left to its lease. */
-export async function releaseBridgeClaims(db: Sql, claims: readonly BridgeClaim[], delayMs: number): Promise<void> {
+/** Hands claims back, due again at once (a bridge that stops); a claim no longer current, or locked by a relay statement, is left to its lease. */
+export async function releaseBridgeClaims(db: Sql, claims: readonly BridgeClaim[]): Promise<void> {
   if (claims.length === 0) return;
   await db.query(
-    `WITH locked AS (
-       SELECT o.id FROM baofoo_outbox o JOIN unnest($1::bigint[], $2::int[]) AS u(id, claims) ON o.id = u.id
-        WHERE o.bridge_claims = u.claims AND o.bridged_at IS NULL
-          FOR UPDATE OF o SKIP LOCKED)
-     UPDATE baofoo_outbox o SET bridge_next_at = clock_timestamp() + $3::int * interval '1 millisecond' FROM locked WHERE o.id = locked.id`,
-    [...claimParams(claims), Math.max(0, Math.round(delayMs))],
+    `WITH locked AS (${LOCK_CURRENT_CLAIMS})
+     UPDATE baofoo_outbox o SET bridge_next_at = clock_timestamp() FROM locked WHERE o.id = locked.id`,
+    claimParams(claims),
   );
 }
 

@@ -148,7 +148,7 @@ export class OutboxBridge implements OnApplicationBootstrap, OnModuleDestroy {
       await this.observation.observer.bridgeBatch(events.length, () => this.link.publish(messages));
     } catch (e) {
       // Due again at once: this instance waits out its backoff, another may publish them meanwhile.
-      await releaseBridgeClaims(db, events, 0).catch(() => undefined);
+      await releaseBridgeClaims(db, events).catch(() => undefined);
       return this.failed(`${events.length} event(s) not confirmed by the broker, they wait in the outbox`, e);
     }
     try {

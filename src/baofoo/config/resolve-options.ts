@@ -30,6 +30,9 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** The module pool's time budgets when the options leave them out: a notification is answered within 2 s. */
+export const DEFAULT_DATABASE_BUDGETS = { statementTimeoutMs: 1500, connectTimeoutMs: 1000, answerWithinMs: 2000 } as const;
+
 /**
  * Validates module options and fills in defaults. Refuses, with every problem
  * at once, what could not run safely: in production everything
@@ -136,7 +139,8 @@ export function resolveBaofooOptions(options: BaofooModuleOptions, now?: Date, n
       enabled: ob.enabled ?? true,
       delivery: deliverySettings(DEFAULT_DELIVERY_SETTINGS, { ...ob.delivery, attempts: ob.delivery?.attempts ?? ob.maxAttempts }),
     },
-    database: { poolSize: d.poolSize ?? 10, poolMin: d.poolMin ?? Math.min(2, d.poolSize ?? 10), idleTimeoutMs: d.idleTimeoutMs ?? 60_000, statementTimeoutMs: d.statementTimeoutMs ?? 1500, connectTimeoutMs: d.connectTimeoutMs ?? 1000, answerWithinMs: d.answerWithinMs ?? 2000,
+    database: { poolSize: d.poolSize ?? 10, poolMin: d.poolMin ?? Math.min(2, d.poolSize ?? 10), idleTimeoutMs: d.idleTimeoutMs ?? 60_000, statementTimeoutMs: d.statementTimeoutMs ?? DEFAULT_DATABASE_BUDGETS.statementTimeoutMs,
+      connectTimeoutMs: d.connectTimeoutMs ?? DEFAULT_DATABASE_BUDGETS.connectTimeoutMs, answerWithinMs: d.answerWithinMs ?? DEFAULT_DATABASE_BUDGETS.answerWithinMs,
       settleBatchSize: d.settleBatchSize ?? 32,
       settleBatchesInFlight: d.settleBatchesInFlight ?? 4,
       topology: d.topology ?? 'auto',
