@@ -25,7 +25,7 @@ export type { GatewayTime, PaymentOrderLedgerEntry, PaymentOrderView } from './p
 
 // Events: what happened to an order, delivered at least once to `@OnBaofooEvent` listeners.
 export type * from './events/baofoo-events.ts';
-export { BAOFOO_EVENT_NAMES } from './events/baofoo-events.ts';
+export { BAOFOO_EVENT_NAMES, BAOFOO_EVENTS_EXCHANGE } from './events/baofoo-events.ts';
 export { OnBaofooEvent, type BaofooDeliveryContext, type OnBaofooEventOptions } from './events/on-baofoo-event.decorator.ts';
 export type { RetryBackoff } from './events/retry-backoff.ts';
 export { OutboxMonitor, type OutboxHealth } from './events/outbox-monitor.service.ts';

@@ -1,4 +1,5 @@
 import { DEFAULT_TIME_ZONE } from '../protocol/trade-time.ts';
+import { isTimeZone, wallClock } from '../protocol/zoned-time.ts';
 
 /** The zones the board names on its pages. */
 export interface BoardTimes {
@@ -11,11 +12,7 @@ export interface BoardTimes {
 /** The board option `timeZone`, checked at registration: an unknown zone stops the boot rather than every page. */
 export function boardTimeZone(timeZone: string | undefined): string {
   const zone = timeZone ?? DEFAULT_TIME_ZONE;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-  } catch {
-    throw new TypeError(`BaofooBoardModule: timeZone ${JSON.stringify(zone)} is not an IANA time zone (e.g. Asia/Shanghai, UTC)`);
-  }
+  if (!isTimeZone(zone)) throw new TypeError(`BaofooBoardModule: timeZone ${JSON.stringify(zone)} is not an IANA time zone (e.g. Asia/Shanghai, UTC)`);
   return zone;
 }
 
@@ -24,10 +21,6 @@ export function boardTimeZone(timeZone: string | undefined): string {
  * so it reads unambiguously beside the gateway's SuccTime.
  */
 export function formatBoardTime(at: Date, zone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
+  const parts = wallClock(at, zone);
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${zone}`;
 }

@@ -1,6 +1,7 @@
 import { BaofooError } from '../protocol/errors.ts';
 import type { BaofooCharset } from '../protocol/charset.ts';
 import { routeKey } from '../protocol/route-key.ts';
+import { isTimeZone } from '../protocol/zoned-time.ts';
 import type { BaofooEnvironment, BaofooModuleOptions } from './baofoo-options.interface.ts';
 import { BaofooOptionsDto } from './baofoo-options.dto.ts';
 import { publicBaseUrlProblems } from './bound-domains.ts';
@@ -21,14 +22,6 @@ export class BaofooConfigError extends BaofooError {
   }
 }
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The module pool's time budgets when the options leave them out: a notification is answered within 2 s. */
 export const DEFAULT_DATABASE_BUDGETS = { statementTimeoutMs: 1500, connectTimeoutMs: 1000, answerWithinMs: 2000 } as const;

@@ -1,14 +1,11 @@
+import { wallClock } from '../protocol/zoned-time.ts';
 import { BaofooOperationsError } from './operations.errors.ts';
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** The offset of `timeZone` from UTC at `at`, in ms (Intl, so no time-zone table is shipped). */
 function offsetMs(at: Date, timeZone: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
+  const parts = wallClock(at, timeZone);
   const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   return local - Math.floor(at.getTime() / 1000) * 1000;
 }

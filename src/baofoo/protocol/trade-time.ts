@@ -1,4 +1,5 @@
 import { BaofooProtocolError } from './errors.ts';
+import { wallClock } from './zoned-time.ts';
 
 /**
  * TradeDate and SuccTime are `yyyyMMddHHmmss` wall-clock times of the gateway,
@@ -11,32 +12,6 @@ export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 export type Clock = () => Date;
 
 export const systemClock: Clock = () => new Date();
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-function wallClock(instant: Date, timeZone: string): Record<string, string> {
-  const parts: Record<string, string> = {};
-  for (const p of formatterFor(timeZone).formatToParts(instant)) parts[p.type] = p.value;
-  return parts;
-}
 
 /** `yyyyMMddHHmmss` of the instant in the zone. */
 export function formatTradeTime(instant: Date, timeZone = DEFAULT_TIME_ZONE): string {
