@@ -111,9 +111,9 @@ export class BoardReader {
     return row ?? null;
   }
 
-  /** The orders with this TransID (one per merchant), without their story. */
-  orders(transId: string): Promise<StoredOrder[]> {
-    return this.story.orders(transId);
+  /** The orders with this TransID (one per merchant, or the one of `memberId`), without their story. */
+  orders(transId: string, memberId: string | null = null): Promise<StoredOrder[]> {
+    return this.story.orders(transId, memberId);
   }
 
   /** Every order with this TransID (one per merchant) with its whole story; empty when none. */

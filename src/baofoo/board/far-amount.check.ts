@@ -13,7 +13,7 @@ export class FarAmountCheck {
 
   async check(r: ReviewResolution, confirmed: boolean): Promise<void> {
     if (r.outcome.to !== 'PAID' || confirmed || !Number.isSafeInteger(r.outcome.paidMoney)) return;
-    const orders = (await this.reader.orders(r.transId.slice(0, 64))).filter((o) => r.memberId === undefined || o.memberId === r.memberId);
+    const orders = await this.reader.orders(r.transId.slice(0, 64), r.memberId ?? null);
     // No order, or several merchants': the resolution service refuses it with its own code.
     if (orders.length !== 1) return;
     const amounts = { orderMoney: fen(orders[0].orderMoney)!, factMoney: fen(orders[0].factMoney) };

@@ -16,6 +16,7 @@ import {
 import { TOPOLOGY_SETTINGS, type TopologySetting } from '../database/database-topology.ts';
 import { CHARSETS } from '../protocol/charset.ts';
 import { IntRange, IsSwitch, NumberRange } from './option-validators.ts';
+import { MERCHANT_NUMBER_PATTERN } from '../protocol/merchant-number.ts';
 
 /*
  * class-validator shapes of the module options: checked at boot, so a typo in
@@ -32,8 +33,8 @@ export class KeyDto {
 }
 
 export class MerchantDto {
-  @Matches(/^[0-9]{1,20}$/, { message: 'must be the digits of the MemberID (商户号)' }) memberId!: string;
-  @Matches(/^[0-9]{1,20}$/, { message: 'must be the digits of the TerminalID (终端号)' }) terminalId!: string;
+  @Matches(MERCHANT_NUMBER_PATTERN, { message: 'must be the digits of the MemberID (商户号)' }) memberId!: string;
+  @Matches(MERCHANT_NUMBER_PATTERN, { message: 'must be the digits of the TerminalID (终端号)' }) terminalId!: string;
   @IsArray()
   @ArrayMinSize(1, { message: 'a merchant needs at least one key' })
   @ValidateNested({ each: true })

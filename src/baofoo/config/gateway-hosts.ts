@@ -18,3 +18,8 @@ export function gatewayEndpoints(environment: BaofooEnvironment, sandboxUrl?: st
 
 /** The gateway's published test credentials (spec §2): never acceptable in production. */
 export const PUBLISHED_TEST_MERCHANT = { memberId: '100000178', terminalId: '10000001', key: 'abcdefg' } as const;
+
+/** Whether a merchant uses the published test credentials: its MemberID or any of its keys. */
+export function usesPublishedTestCredentials(m: { memberId: string; keys?: readonly { secret: string }[] }): boolean {
+  return m.memberId === PUBLISHED_TEST_MERCHANT.memberId || (m.keys ?? []).some((k) => k.secret === PUBLISHED_TEST_MERCHANT.key);
+}

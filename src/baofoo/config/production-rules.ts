@@ -1,5 +1,5 @@
 import type { BaofooModuleOptions } from './baofoo-options.interface.ts';
-import { PUBLISHED_TEST_MERCHANT } from './gateway-hosts.ts';
+import { PUBLISHED_TEST_MERCHANT, usesPublishedTestCredentials } from './gateway-hosts.ts';
 import { optionNamer } from './option-sources.ts';
 
 /** The notification route when none is configured: guessable, so production refuses it (spec §3.3.3). */
@@ -85,7 +85,7 @@ function gatewayProblems(o: BaofooModuleOptions, name: Namer): string[] {
  */
 function productionAppProblems(o: BaofooModuleOptions, name: Namer, nodeEnv: string | undefined): string[] {
   if (nodeEnv !== 'production' || o.environment === 'production' || o.allowSandboxInProduction) return [];
-  const published = (o.merchants ?? []).some((m) => m.memberId === PUBLISHED_TEST_MERCHANT.memberId || m.keys?.some((k) => k.secret === PUBLISHED_TEST_MERCHANT.key));
+  const published = (o.merchants ?? []).some(usesPublishedTestCredentials);
   return [
     `NODE_ENV is production but ${name('environment')} is ${o.environment}${published ? ', with the published test merchant' : ''}: no payment would be paid for real. ` +
       `Set ${name('environment')}=production with your production merchant, or, on a staging server built for production, acknowledge it with ${name('allowSandboxInProduction')}=true`,

@@ -92,9 +92,9 @@ export class OrderStoryReader {
 
   /** Each order with this TransID and its ledger rows (at most `ledgerLimit`, oldest first; null: all); empty when none. */
   async ledgers(transId: string, memberId: string | null, ledgerLimit: number | null): Promise<OrderLedger[]> {
-    const orders = await this.orders(transId, memberId);
+    // The ledger query needs only the TransID: one round trip for both, not one after the other.
+    const [orders, ledger] = await Promise.all([this.orders(transId, memberId), this.db.query<StoredLedgerRow>(ORDER_STORY_SQL.ledger, [transId, ledgerLimit])]);
     if (orders.length === 0) return [];
-    const ledger = await this.db.query<StoredLedgerRow>(ORDER_STORY_SQL.ledger, [transId, ledgerLimit]);
     // A refused notification may name the TransID without an order: it belongs to every story of that TransID.
     return orders.map((order) => ({ order, ledger: ledger.filter((l) => l.orderId === order.id || l.orderId === null) }));
   }

@@ -1,4 +1,5 @@
 import { IsInt, IsOptional, IsPositive, IsString, Matches } from 'class-validator';
+import { MERCHANT_NUMBER_PATTERN } from '../protocol/merchant-number.ts';
 
 /** What the app asks for one payment. Amounts are integer fen. */
 export class CreatePaymentDto {
@@ -24,6 +25,6 @@ export class CreatePaymentDto {
   @IsOptional() @IsString() returnUrl?: string;
 
   /** Which merchant, when several are configured; the first by default. */
-  @IsOptional() @Matches(/^[0-9]{1,20}$/) memberId?: string;
-  @IsOptional() @Matches(/^[0-9]{1,20}$/) terminalId?: string;
+  @IsOptional() @Matches(MERCHANT_NUMBER_PATTERN) memberId?: string;
+  @IsOptional() @Matches(MERCHANT_NUMBER_PATTERN) terminalId?: string;
 }

@@ -3,13 +3,13 @@ import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { OrderStoryReader } from '../orders/order-story.reader.ts';
 import { BaofooError } from '../protocol/errors.ts';
+import { MERCHANT_NUMBER_PATTERN } from '../protocol/merchant-number.ts';
 import { TRANS_ID_PATTERN } from '../protocol/trans-id.ts';
 import { paymentOrderView, type PaymentOrderView } from './payment-order-view.ts';
 
 /** A lookup the caller can fix: `TRANS_ID_INVALID`, `MEMBER_ID_INVALID`, or `TRANS_ID_AMBIGUOUS` (several merchants use the TransID: name the merchant). */
 export class OrderLookupError extends BaofooError {}
 
-const MEMBER_ID_PATTERN = /^[0-9]{1,20}$/;
 
 // What the caller sent, shown short and quoted: it may be anything.
 const shown = (value: unknown) => JSON.stringify(typeof value === 'string' ? value.slice(0, 40) : value ?? null);
@@ -36,7 +36,7 @@ export class PaymentOrders {
       throw new OrderLookupError('TRANS_ID_INVALID', `a TransID is 8 to 20 letters and digits (spec §2), not ${shown(transId)}`, { transId: shown(transId) });
     }
     const { memberId } = options;
-    if (memberId !== undefined && (typeof memberId !== 'string' || !MEMBER_ID_PATTERN.test(memberId))) {
+    if (memberId !== undefined && (typeof memberId !== 'string' || !MERCHANT_NUMBER_PATTERN.test(memberId))) {
       throw new OrderLookupError('MEMBER_ID_INVALID', `a MemberID is 1 to 20 digits, not ${shown(memberId)}`, { memberId: shown(memberId) });
     }
     const found = await this.story.ledgers(transId, memberId ?? null, null);

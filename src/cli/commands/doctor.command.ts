@@ -3,7 +3,7 @@ import pg from 'pg';
 import { baofooOptionsFromEnv, envFilePaths, missingEnvFiles, readEnvFiles } from '../../baofoo/config/baofoo-env.config.ts';
 import type { BaofooModuleOptions } from '../../baofoo/config/baofoo-options.interface.ts';
 import { environmentFindings } from '../../baofoo/config/option-sources.ts';
-import { PUBLISHED_TEST_MERCHANT } from '../../baofoo/config/gateway-hosts.ts';
+import { usesPublishedTestCredentials } from '../../baofoo/config/gateway-hosts.ts';
 import { BaofooConfigError, resolveBaofooOptions } from '../../baofoo/config/resolve-options.ts';
 import type { ResolvedBaofooOptions } from '../../baofoo/config/resolved-options.ts';
 import { BAOFOO_SCHEMA_VERSION, isSchemaCurrent } from '../../baofoo/database/baofoo-migrations.ts';
@@ -36,9 +36,7 @@ const fix = (check: string, detail: string): DoctorFinding => ({ ok: false, chec
  * findings below only describe a configuration that boots.
  */
 function credentialFindings(resolved: ResolvedBaofooOptions): DoctorFinding[] {
-  const published = resolved.keyRing.merchants.filter(
-    (m) => m.memberId === PUBLISHED_TEST_MERCHANT.memberId || m.keys.some((k) => k.secret === PUBLISHED_TEST_MERCHANT.key),
-  );
+  const published = resolved.keyRing.merchants.filter(usesPublishedTestCredentials);
   if (published.length === 0) return [ok('credentials', `${resolved.keyRing.merchants.length} merchant(s), none with the published test credentials`)];
   return [ok('credentials', `the published test merchant (fine for ${resolved.environment}, refused in production)`)];
 }
