@@ -58,7 +58,9 @@ describe('formatTradeTime', () => {
         module: { type: 'es6' },
       }).code;
     const asDataUrl = (code: string) => `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`;
-    const tradeTime = compile('./trade-time.ts').replace(/(["'])\.\/errors\.ts\1/, JSON.stringify(asDataUrl(compile('./errors.ts'))));
+    const tradeTime = compile('./trade-time.ts')
+      .replace(/(["'])\.\/errors\.ts\1/, JSON.stringify(asDataUrl(compile('./errors.ts'))))
+      .replace(/(["'])\.\/zoned-time\.ts\1/, JSON.stringify(asDataUrl(compile('./zoned-time.ts'))));
     const script = `
       const { formatTradeTime, parseTradeTime } = await import(${JSON.stringify(asDataUrl(tradeTime))});
       const out = [];
