@@ -2,7 +2,7 @@ import { variableOfPath } from './env-variables.ts';
 
 /**
  * What the env reader knows about the options it built: which variable set
- * which option path (with the value's JSON then), and what it found wrong
+ * which option path (with the value it set), and what it found wrong
  * with the environment itself (unknown names, a missing env file).
  */
 export interface OptionSources {
@@ -15,8 +15,12 @@ export interface OptionSources {
 }
 
 interface Recorded extends OptionSources {
-  /** JSON of each recorded path's value when read: a value the app changed since is the app's, named by its path. */
-  readonly values: Readonly<Record<string, string | undefined>>;
+  /**
+   * Each recorded path's value when read, compared by identity (a copy of the options keeps its arrays and objects,
+   * and leaves compare by value): a value the app changed since is the app's, named by its path. No serialized
+   * copy, so no second plain-text copy of a key.
+   */
+  readonly values: ReadonlyMap<string, unknown>;
 }
 
 const SOURCES = Symbol.for('nestjs-baofoo.option-sources');
@@ -34,7 +38,7 @@ function valueAt(options: unknown, path: string): unknown {
  * `{ ...fromEnv, … }` keeps them too.
  */
 export function recordSources<T extends object>(options: T, sources: OptionSources): T {
-  const values = Object.fromEntries(Object.keys(sources.variables).map((path) => [path, JSON.stringify(valueAt(options, path))]));
+  const values = new Map(Object.keys(sources.variables).map((path) => [path, valueAt(options, path)]));
   const recorded: Recorded = { ...sources, values };
   for (const carrier of [options, ...Object.values(options)]) {
     if (carrier !== null && typeof carrier === 'object') Object.defineProperty(carrier, SOURCES, { value: recorded, enumerable: false, configurable: true });
@@ -71,7 +75,7 @@ const jsonPath = (rest: string) => rest.replace(/\.([0-9]+)/g, '[$1]');
 export function optionNamer(options: unknown): (path: string) => string {
   const recorded = recordedOn(options);
   if (!recorded) return (path) => path;
-  const fromEnv = (path: string) => recorded.variables[path] !== undefined && JSON.stringify(valueAt(options, path)) === recorded.values[path];
+  const fromEnv = (path: string) => recorded.variables[path] !== undefined && Object.is(valueAt(options, path), recorded.values.get(path));
   return (path) => {
     const parts = path.split('.');
     for (let n = parts.length; n > 0; n--) {
