@@ -14,3 +14,13 @@ export function round(value: number | null, digits = 1): number | null {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/** a / b to two places; null when either is missing or b is 0. */
+export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
+  return a == null || b == null || b === 0 ? null : round(a / b, 2);
+}
+
+/** A figure for a report cell: '—' when it was not measured. */
+export function show(v: number | string | null | undefined, unit = ''): string {
+  return v === null || v === undefined ? '—' : `${v}${unit}`;
+}

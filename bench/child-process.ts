@@ -1,8 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import type { LoopStats } from './servers/loop-watch.ts';
 import type { RssStats } from './servers/server-harness.ts';
 
 export interface ServerStats {
   rss: RssStats;
+  /** Since the last mark; null for servers that do not watch their loop (the floors, naive). */
+  loop: LoopStats | null;
   extra: Record<string, unknown>;
 }
 
@@ -10,7 +13,7 @@ export interface ServerHandle {
   url: string;
   /** The server's process id, for its CPU time in /proc. */
   pid: number;
-  /** Restarts the RSS window. */
+  /** Restarts the RSS window and the event-loop and GC figures. */
   mark(): void;
   /** With `retained`, the server first runs a full collection (a pause: never inside a measured window). */
   stats(options?: { retained?: boolean }): Promise<ServerStats>;
@@ -39,7 +42,7 @@ export async function startServer(script: string, env: Record<string, string>, e
         const onMessage = (m: { type: string; id?: number } & ServerStats) => {
           if (m.type !== 'stats' || m.id !== id) return;
           child.off('message', onMessage);
-          resolve({ rss: m.rss, extra: m.extra });
+          resolve({ rss: m.rss, loop: m.loop, extra: m.extra });
         };
         child.on('message', onMessage);
         child.send({ type: 'stats', id, retained: options.retained });

@@ -2,8 +2,8 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { ADMIN_MARK, startBenchDatabase, type BenchDatabase, type Durability } from './bench-database.ts';
 import { BENCH_ORDER_MONEY } from './bench-signing.ts';
 import { paidCount, waitForOutboxDrained } from './bench-waits.ts';
-import { mean, percentile, round } from './bench-stats.ts';
-import { runWorker, startServer, type ServerHandle } from './child-process.ts';
+import { mean, percentile, ratio, round } from './bench-stats.ts';
+import { runWorker, startServer, type ServerHandle, type ServerStats } from './child-process.ts';
 import { startCostMeter } from './cost-meter.ts';
 import { closedLoopOrders, type ClosedResult, type LoadJob, type PacedLoadResult, type StormResult } from './load-jobs.ts';
 import { clockTicksPerSecond } from './proc-cpu.ts';
@@ -92,10 +92,9 @@ interface Deliveries {
   relayWindowLagP99Ms?: number | null;
 }
 
-async function deliveries(server: ServerHandle): Promise<{ rssPeakMb: number; d: Deliveries }> {
-  const s = await server.stats();
+function deliveries(s: ServerStats): Deliveries {
   const extra = s.extra as Partial<Deliveries>;
-  return { rssPeakMb: s.rss.peakMb, d: { delivered: extra.delivered ?? 0, lagsMs: extra.lagsMs ?? [], relayWindowLagP99Ms: extra.relayWindowLagP99Ms ?? null } };
+  return { delivered: extra.delivered ?? 0, lagsMs: extra.lagsMs ?? [], relayWindowLagP99Ms: extra.relayWindowLagP99Ms ?? null };
 }
 
 function outboxFigures(d: Deliveries, drainMs: number): OutboxFigures {
@@ -144,13 +143,14 @@ async function measureServer(db: BenchDatabase, name: ServerName, withPaced: boo
     const r = await runWorker<ClosedResult>({ mode: 'closed', url, prefix: timed, requests: REQUESTS, connections: CONNECTIONS } satisfies LoadJob);
     const drainMs = spec.outbox ? await waitForOutboxDrained(db, 120_000) : 0;
     const cost = await meter.finish(r.requests, r.cpuTicks);
-    const { rssPeakMb, d } = await deliveries(server);
+    const s = await server.stats();
+    const d = deliveries(s);
     const paid = await paidCount(db, timed);
     const figures: ServerFigures = {
       rps: round(r.rps, 0)!,
       p50Ms: r.p50Ms,
       p99Ms: r.p99Ms,
-      rssMb: round(rssPeakMb, 0)!,
+      rssMb: round(s.rss.peakMb, 0)!,
       requests: r.requests,
       seconds: round(r.seconds, 2)!,
       nonOk: r.nonOk,
@@ -168,16 +168,19 @@ async function measureServer(db: BenchDatabase, name: ServerName, withPaced: boo
     for (const [key, rate] of rates) {
       // At a steady rate the relay cannot batch as it does at saturation: its cost per notification shows here.
       const pacedMeter = await startCostMeter(db, server.pid);
+      server.mark();
       const p = await runWorker<PacedLoadResult>({ mode: 'paced', url, prefix: `${spec.letter}${key}`, requests: pacedRequests(rate), rate, maxSockets: PACED.maxSockets } satisfies LoadJob);
       if (spec.outbox) await waitForOutboxDrained(db, 60_000);
       const { cpuTicks, rate: _rate, ...latency } = p;
       const pacedCost = await pacedMeter.finish(p.requests, cpuTicks);
-      const lag = spec.outbox ? percentile((await deliveries(server)).d.lagsMs, 99) : null;
-      paced[key] = { ...latency, ...pacedCost, outboxLagP99Ms: lag };
+      const window = await server.stats();
+      const lag = spec.outbox ? percentile(deliveries(window).lagsMs, 99) : null;
+      paced[key] = { ...latency, ...pacedCost, outboxLagP99Ms: lag, loop: window.loop };
       log(
         `${name} paced ${rate} req/s: p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, max ${p.maxMs} ms, achieved ${p.achievedRps} req/s, non-OK ${p.nonOk}, send lag p99 ${p.sendLagP99Ms} ms; ` +
           `CPU µs/notification server ${pacedCost.cpu.serverUs} PostgreSQL ${pacedCost.cpu.postgresUs ?? '—'}; ${pacedCost.db.statementsPerNotification ?? '—'} statements` +
-          (lag === null ? '' : `; outbox lag p99 ${lag} ms`),
+          (lag === null ? '' : `; outbox lag p99 ${lag} ms`) +
+          (window.loop ? `; event-loop delay p99 ${window.loop.delayP99Ms ?? '—'} ms, GC ${window.loop.gcPauseMsPerS ?? '—'} ms/s` : ''),
       );
     }
     return { figures, paced };
@@ -185,8 +188,6 @@ async function measureServer(db: BenchDatabase, name: ServerName, withPaced: boo
     await server.stop();
   }
 }
-
-const ratio = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null || b === 0 ? null : round(a / b, 2));
 
 function adapterBlock(runs: Partial<Record<ServerName, ServerRun>>, name: 'express' | 'fastify'): AdapterBlock | null {
   const m = runs[name];
@@ -254,7 +255,7 @@ async function duplicateStorm(db: BenchDatabase, server: ServerHandle, adapter: 
   await server.stats();
   const storm = await runWorker<StormResult>({ mode: 'storm', url: `${server.url}${SERVERS[adapter].path}`, prefix: 'SD', ...STORM } satisfies LoadJob);
   await waitForOutboxDrained(db, 60_000);
-  const { d } = await deliveries(server);
+  const d = deliveries(await server.stats());
   const counts = (
     await db.admin.query(
       `${ADMIN_MARK} SELECT (SELECT count(*) FROM baofoo_notification_ledger WHERE trans_id LIKE 'SD%' AND verdict = 'applied')::int AS transitions,

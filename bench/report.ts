@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { show } from './bench-stats.ts';
 import type { Cost } from './cost-meter.ts';
 import type { PacedResult } from './open-loop.ts';
+import type { LoopStats } from './servers/loop-watch.ts';
+import { targetRows } from './targets.ts';
 
 export interface OutboxFigures {
   delivered: number;
@@ -28,8 +31,11 @@ export interface ServerFigures extends Cost {
   outbox: OutboxFigures | null;
 }
 
-/** An open-loop run at one rate, with the cost per notification measured over it (outbox drain included). */
-export type PacedFigures = Omit<PacedResult, 'rate'> & Cost & { outboxLagP99Ms: number | null };
+/**
+ * An open-loop run at one rate, with the cost per notification measured over it (outbox drain included), and
+ * for the module's servers their event-loop delay and GC pauses over the same window.
+ */
+export type PacedFigures = Omit<PacedResult, 'rate'> & Cost & { outboxLagP99Ms: number | null; loop: LoopStats | null };
 
 export type PacedRate = 'r100' | 'r300';
 
@@ -137,29 +143,10 @@ export interface BenchResults {
   failures: { server: string; durability: string; message: string }[];
 }
 
-export const TARGETS = {
-  fastifyOverFloor: 0.6,
-  expressOverFloor: 0.45,
-  moduleOverNaive: 2,
-  p99Ms: 30,
-  pacedR300P99Ms: 10,
-  cpuOverFloor: 2,
-  rssMb: 250,
-  outboxLagP99Ms: 1000,
-  soakGrowthPct: 10,
-} as const;
-
 // Compiled to dist-bench/bench/report.js; results live in the source tree's bench/.
 const BENCH_DIR = fileURLToPath(new URL('../../bench/', import.meta.url));
 const HISTORY_ENTRIES = 10;
 const ENTRY_MARK = '<!-- run -->';
-
-const show = (v: number | string | null | undefined, unit = '') => (v === null || v === undefined ? '—' : `${v}${unit}`);
-
-function verdict(value: number | null | undefined, ok: (v: number) => boolean): string {
-  if (value === null || value === undefined) return 'not run';
-  return ok(value) ? 'met' : '**missed**';
-}
 
 function serverRows(p: { floor: ServerFigures | null; sameGuaranteesFloor: ServerFigures | null; naive: ServerFigures | null; express: AdapterBlock | null; fastify: AdapterBlock | null }): string[] {
   const rows: [string, ServerFigures | null | undefined][] = [
@@ -198,46 +185,15 @@ function pacedRows(r: BenchResults): string[] {
       if (!f) return [];
       return [
         `| ${name} | ${rate} | ${show(f.p50Ms)} / ${show(f.p99Ms)} / ${show(f.maxMs)} | ${f.nonOk} | ${f.cpu.serverUs} / ${show(f.cpu.postgresUs)} | ` +
-          `${show(f.db.statementsPerNotification)} | ${show(f.outboxLagP99Ms)} | ${show(f.sendLagP99Ms)} |`,
+          `${show(f.db.statementsPerNotification)} | ${show(f.outboxLagP99Ms)} | ${show(f.loop?.delayP99Ms)} / ${show(f.loop?.gcPauseMsPerS)} | ${show(f.sendLagP99Ms)} |`,
       ];
     }),
   );
   return [
-    '| server | req/s | p50 / p99 / max ms | non-OK | CPU µs/notification: server / PostgreSQL | statements / notification | outbox lag p99 ms | generator send lag p99 ms |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| server | req/s | p50 / p99 / max ms | non-OK | CPU µs/notification: server / PostgreSQL | statements / notification | outbox lag p99 ms | server event-loop delay p99 ms / GC pause ms per s | generator send lag p99 ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
   ];
-}
-
-function targetRows(r: BenchResults): string[] {
-  const s = r.duplicateStorm;
-  const rows: [string, string, string, string][] = [
-    ['module on Fastify / floor, req/s', show(r.fastify?.ratios.moduleOverFloor), `≥ ${TARGETS.fastifyOverFloor}`, verdict(r.fastify?.ratios.moduleOverFloor, (v) => v >= TARGETS.fastifyOverFloor)],
-    ['module on Express / floor, req/s', show(r.express?.ratios.moduleOverFloor), `≥ ${TARGETS.expressOverFloor}`, verdict(r.express?.ratios.moduleOverFloor, (v) => v >= TARGETS.expressOverFloor)],
-    ['module on Fastify / naive, req/s', show(r.fastify?.ratios.moduleOverNaive), `≥ ${TARGETS.moduleOverNaive}`, verdict(r.fastify?.ratios.moduleOverNaive, (v) => v >= TARGETS.moduleOverNaive)],
-    ['module on Express / naive, req/s', show(r.express?.ratios.moduleOverNaive), `≥ ${TARGETS.moduleOverNaive}`, verdict(r.express?.ratios.moduleOverNaive, (v) => v >= TARGETS.moduleOverNaive)],
-    [`module p99 at ${r.config.connections} connections (${show(r.fastestAdapter)})`, show(r.module?.p99Ms, ' ms'), `≤ ${TARGETS.p99Ms} ms`, verdict(r.module?.p99Ms, (v) => v <= TARGETS.p99Ms)],
-    [`module p99 paced 300 req/s (${show(r.fastestAdapter)})`, show(r.paced.r300.moduleP99Ms, ' ms'), `≤ ${TARGETS.pacedR300P99Ms} ms`, verdict(r.paced.r300.moduleP99Ms, (v) => v <= TARGETS.pacedR300P99Ms)],
-    ['module CPU (server + PostgreSQL) / floor, per notification', show(r.cpu?.moduleOverFloor), `≤ ${TARGETS.cpuOverFloor}`, verdict(r.cpu?.moduleOverFloor, (v) => v <= TARGETS.cpuOverFloor)],
-    ['module RSS (peak)', show(r.module?.rssMb, ' MB'), `≤ ${TARGETS.rssMb} MB`, verdict(r.module?.rssMb, (v) => v <= TARGETS.rssMb)],
-    ['outbox lag p99 (listener)', show(r.outbox?.lagP99Ms, ' ms'), `< ${TARGETS.outboxLagP99Ms} ms`, verdict(r.outbox?.lagP99Ms, (v) => v < TARGETS.outboxLagP99Ms)],
-    [
-      s ? `duplicate storm (${s.orders} orders × ${s.copies}, ${s.adapter})` : 'duplicate storm',
-      s ? `${s.transitions} transitions, ${s.events} events, ${s.nonOk} non-OK` : '—',
-      s ? `${s.orders} / ${s.orders} / 0` : '',
-      s ? verdict(s.transitions === s.orders && s.events === s.orders && s.nonOk === 0 ? 1 : 0, (v) => v === 1) : 'not run',
-    ],
-    [
-      r.soak ? `soak (${r.soak.rate} req/s paced for ${r.soak.seconds} s, ${r.soak.adapter})` : 'soak',
-      r.soak
-        ? `heap retained after a full collection ${show(r.soak.retainedStartMb)} → ${show(r.soak.retainedEndMb, ' MB')} (${show(r.soak.retainedGrowthPct, ' %')}); ` +
-          `RSS ${r.soak.rssStartMb} → ${r.soak.rssEndMb} MB (${r.soak.rssGrowthPct} %, V8 sizing its heap), p99 ${show(r.soak.p99Ms)} ms, ${r.soak.nonOk} non-OK`
-        : '—',
-      `retained growth < ${TARGETS.soakGrowthPct} %`,
-      r.soak ? verdict(r.soak.retainedGrowthPct, (v) => v < TARGETS.soakGrowthPct && r.soak!.nonOk === 0) : 'not run',
-    ],
-  ];
-  return ['| target | value | goal | |', '|---|---|---|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)];
 }
 
 function topStatements(r: BenchResults): string[] {
@@ -259,9 +215,9 @@ export function markdownTable(r: BenchResults): string {
     '',
   );
   if (r.fsyncOff) parts.push(`The same with PostgreSQL ${r.fsyncOff.durability}:`, '', ...serverRows(r.fsyncOff), '');
-  if (r.paced.r100.moduleP99Ms !== null || r.paced.r300.moduleP99Ms !== null || r.paced.r300.floor)
-    parts.push(`Open loop, paced ${r.config.pacedSeconds} s per rate, latency from each request's scheduled send time:`, '', ...pacedRows(r), '');
-  parts.push('Targets (issue 13; ratios within this run):', '', ...targetRows(r), '');
+  const paced = pacedRows(r);
+  if (paced.length > 2) parts.push(`Open loop, paced ${r.config.pacedSeconds} s per rate, latency from each request's scheduled send time:`, '', ...paced, '');
+  parts.push('Targets (issue 22; ratios to the floors of this run, fsync on):', '', ...targetRows(r), '');
   const top = topStatements(r);
   if (top.length) parts.push(...top, '');
   return parts.join('\n').trimEnd();

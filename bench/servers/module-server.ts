@@ -77,4 +77,4 @@ await runServer(async () => {
       return { delivered, lagsMs, relayLagsMs, relayWindowLagP99Ms: relay.lagP99Ms(), ...batches.take() };
     },
   };
-});
+}, { watchLoop: true });

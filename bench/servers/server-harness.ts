@@ -1,6 +1,9 @@
+import { LoopWatch } from './loop-watch.ts';
+
 /**
  * The child side of a server under test: tells the parent its port, samples
- * its own RSS, and answers the parent's questions over IPC.
+ * its own RSS (and, when asked, its event-loop delay and GC pauses), and
+ * answers the parent's questions over IPC.
  */
 
 export interface ServerUnderTest {
@@ -41,8 +44,10 @@ function retainedMb(): number | null {
   return process.memoryUsage().heapUsed / 1_048_576;
 }
 
-export async function runServer(start: () => Promise<ServerUnderTest>): Promise<void> {
+/** `watchLoop` is for the module's servers: the floors stay as bare as they are meant to be. */
+export async function runServer(start: () => Promise<ServerUnderTest>, options: { watchLoop?: boolean } = {}): Promise<void> {
   const server = await start();
+  const loop = options.watchLoop ? new LoopWatch() : null;
   let samples: number[] = [];
   const sample = () => samples.push(process.memoryUsage().rss / 1_048_576);
   sample();
@@ -52,12 +57,14 @@ export async function runServer(start: () => Promise<ServerUnderTest>): Promise<
       if (m.type === 'mark') {
         samples = [];
         sample();
+        loop?.reset();
       } else if (m.type === 'stats') {
         sample();
         const rss: RssStats = { peakMb: Math.max(...samples), samplesMb: samples, intervalMs: SAMPLE_MS, retainedMb: m.retained ? retainedMb() : null };
-        process.send!({ type: 'stats', id: m.id, rss, extra: server.stats ? await server.stats() : {} });
+        process.send!({ type: 'stats', id: m.id, rss, loop: loop?.read() ?? null, extra: server.stats ? await server.stats() : {} });
       } else if (m.type === 'stop') {
         clearInterval(timer);
+        loop?.stop();
         await server.close();
         process.disconnect();
       }
