@@ -237,8 +237,10 @@ const METHOD =
   '/proc/<pid>/stat before and after the count (server process; every process of the bench\'s own PostgreSQL, reaped backends included; the load ' +
   'generator), and for servers that write events it includes draining the outbox. Statements per notification come from pg_stat_statements ' +
   '(BEGIN/COMMIT/LISTEN included, the bench\'s own queries excluded), WAL bytes from pg_current_wal_insert_lsn. Each server starts after a CHECKPOINT. ' +
-  'Paced runs are open loop: request i is due at t0 + i/rate and its latency counts from that time, so queueing counts. Headline figures use ' +
-  'fsync and synchronous_commit on; the fsync-off pass repeats the closed loop. CPU figures hold on a busy machine; req/s and latency do not.';
+  'Paced runs are open loop: request i is due at t0 + i/rate and its latency counts from that time, so queueing counts; the module servers ' +
+  'also report their event-loop delay p99 and GC pause per second over each paced window, measured in their own process. Headline figures use ' +
+  'fsync and synchronous_commit on; the fsync-off pass repeats the closed loop. CPU figures hold on a busy machine; req/s and latency do not. ' +
+  'Targets (issue 22) are ratios to the floors of the same run, judged on the headline pass.';
 
 /** Writes results/latest.json and latest.md and puts the run on top of RESULTS.md; a subset run writes results/partial.* only. */
 export function writeReport(r: BenchResults): void {
