@@ -60,8 +60,10 @@ export async function runServer(start: () => Promise<ServerUnderTest>, options: 
         loop?.reset();
       } else if (m.type === 'stats') {
         sample();
+        // Read before the full collection `retained` asks for, which is no pause of the window's.
+        const window = loop?.read() ?? null;
         const rss: RssStats = { peakMb: Math.max(...samples), samplesMb: samples, intervalMs: SAMPLE_MS, retainedMb: m.retained ? retainedMb() : null };
-        process.send!({ type: 'stats', id: m.id, rss, loop: loop?.read() ?? null, extra: server.stats ? await server.stats() : {} });
+        process.send!({ type: 'stats', id: m.id, rss, loop: window, extra: server.stats ? await server.stats() : {} });
       } else if (m.type === 'stop') {
         clearInterval(timer);
         loop?.stop();
