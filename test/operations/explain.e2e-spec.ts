@@ -121,7 +121,7 @@ describe(`Query plans on ${ORDERS.toLocaleString('en')} orders`, () => {
     expectIndexed(await plan(BOARD_SQL.chart, [new Date(NOW.getTime() - 15 * 86_400_000), 'Asia/Shanghai']), 'baofoo_payment_orders', 'baofoo_payment_orders_created_at');
     expectIndexed(await plan(BOARD_SQL.backlog, [NOW]), 'baofoo_payment_orders');
     expectIndexed(await plan(BOARD_SQL.overdue, [NOW, 20]), 'baofoo_payment_orders', 'baofoo_payment_orders_due_query');
-    expectIndexed(await plan(ORDER_STORY_SQL.orders, ['T000000123456', null]), 'baofoo_payment_orders', 'baofoo_payment_orders_trans_id');
+    expectIndexed(await plan(ORDER_STORY_SQL.orders, ['T000000123456', null]), 'baofoo_payment_orders', 'baofoo_payment_orders_merchant_trans_id');
     expectIndexed(await plan(ORDER_STORY_SQL.orders, ['T000000123456', '100000178']), 'baofoo_payment_orders');
     expectIndexed(await plan(BOARD_SQL.mismatches, [50]), 'baofoo_notification_ledger', 'baofoo_notification_ledger_mismatch');
     expectIndexed(await plan(ORDER_STORY_SQL.ledger, ['T000000123456', null]), 'baofoo_notification_ledger', 'baofoo_notification_ledger_trans_id');
