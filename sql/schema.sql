@@ -87,4 +87,6 @@ DROP INDEX "baofoo_payment_orders_merchant_trans_id";
 ALTER INDEX "baofoo_payment_orders_trans_id_member_id" RENAME TO "baofoo_payment_orders_merchant_trans_id";
 DROP INDEX "baofoo_payment_orders_trans_id";
 DROP INDEX "baofoo_notification_ledger_order_id";
+DROP INDEX "baofoo_payment_orders_status_updated";
+CREATE INDEX "baofoo_payment_orders_status_updated" ON "baofoo_payment_orders" ("status", "updated_at") WHERE "status" IN ('PENDING', 'REVIEW');
 UPDATE "baofoo_schema_version" SET "version" = 1764380000000;

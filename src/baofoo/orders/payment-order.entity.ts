@@ -12,7 +12,7 @@ import type { OrderStatus, SettlementSource } from './order-status.ts';
 // TransID first: the same index serves the lookups by TransID alone.
 @Index('baofoo_payment_orders_merchant_trans_id', ['transId', 'memberId'], { unique: true })
 @Index('baofoo_payment_orders_due_query', ['nextQueryAt'], { where: `"status" IN ('PENDING', 'REVIEW')` })
-@Index('baofoo_payment_orders_status_updated', ['status', 'updatedAt'])
+@Index('baofoo_payment_orders_status_updated', ['status', 'updatedAt'], { where: `"status" IN ('PENDING', 'REVIEW')` })
 @Index('baofoo_payment_orders_created_at', ['createdAt'])
 @Check('baofoo_payment_orders_status', `"status" IN ('PENDING', 'PAID', 'FAILED', 'REVIEW', 'EXPIRED')`)
 @Check('baofoo_payment_orders_money', `"order_money" > 0 AND ("fact_money" IS NULL OR "fact_money" >= 0)`)

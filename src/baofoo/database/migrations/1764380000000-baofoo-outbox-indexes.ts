@@ -15,6 +15,8 @@ import { schemaVersionSql } from '../schema-version.ts';
  * `baofoo_payment_orders_trans_id` was a second entry per order version. A
  * hand resolution is looked up in the ledger by TransID as in the archive, so
  * `baofoo_notification_ledger_order_id` took an entry per ledger row for it.
+ * Every reader of `baofoo_payment_orders_status_updated` asks for open orders
+ * (PENDING, REVIEW): partial, it takes no entry when an order settles.
  */
 export class BaofooOutboxIndexes1764380000000 implements MigrationInterface {
   name = 'BaofooOutboxIndexes1764380000000';
@@ -28,10 +30,14 @@ export class BaofooOutboxIndexes1764380000000 implements MigrationInterface {
     await q.query(`ALTER INDEX "baofoo_payment_orders_trans_id_member_id" RENAME TO "baofoo_payment_orders_merchant_trans_id"`);
     await q.query(`DROP INDEX "baofoo_payment_orders_trans_id"`);
     await q.query(`DROP INDEX "baofoo_notification_ledger_order_id"`);
+    await q.query(`DROP INDEX "baofoo_payment_orders_status_updated"`);
+    await q.query(`CREATE INDEX "baofoo_payment_orders_status_updated" ON "baofoo_payment_orders" ("status", "updated_at") WHERE "status" IN ('PENDING', 'REVIEW')`);
     await q.query(schemaVersionSql(1764380000000));
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX "baofoo_payment_orders_status_updated"`);
+    await q.query(`CREATE INDEX "baofoo_payment_orders_status_updated" ON "baofoo_payment_orders" ("status", "updated_at")`);
     await q.query(`CREATE INDEX "baofoo_notification_ledger_order_id" ON "baofoo_notification_ledger" ("order_id")`);
     await q.query(`CREATE INDEX "baofoo_payment_orders_trans_id" ON "baofoo_payment_orders" ("trans_id")`);
     await q.query(`CREATE UNIQUE INDEX "baofoo_payment_orders_member_id_trans_id" ON "baofoo_payment_orders" ("member_id", "trans_id")`);
