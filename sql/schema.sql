@@ -78,3 +78,15 @@ CREATE INDEX "baofoo_outbox_unbridged" ON "baofoo_outbox" ("id") WHERE "bridged_
 CREATE INDEX "baofoo_outbox_unbridged_order" ON "baofoo_outbox" ("order_id", "id") WHERE "bridged_at" IS NULL;
 CREATE TABLE "baofoo_bridges" ("exchange" character varying(255) NOT NULL, "registered_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_baofoo_bridges" PRIMARY KEY ("exchange"));
 UPDATE "baofoo_schema_version" SET "version" = 1764360000000;
+
+-- BaofooOutboxIndexes1764380000000
+DROP INDEX "baofoo_outbox_undelivered";
+DROP INDEX "baofoo_outbox_unbridged_order";
+CREATE UNIQUE INDEX "baofoo_payment_orders_trans_id_member_id" ON "baofoo_payment_orders" ("trans_id", "member_id");
+DROP INDEX "baofoo_payment_orders_merchant_trans_id";
+ALTER INDEX "baofoo_payment_orders_trans_id_member_id" RENAME TO "baofoo_payment_orders_merchant_trans_id";
+DROP INDEX "baofoo_payment_orders_trans_id";
+DROP INDEX "baofoo_notification_ledger_order_id";
+DROP INDEX "baofoo_payment_orders_status_updated";
+CREATE INDEX "baofoo_payment_orders_status_updated" ON "baofoo_payment_orders" ("status", "updated_at") WHERE "status" IN ('PENDING', 'REVIEW');
+UPDATE "baofoo_schema_version" SET "version" = 1764380000000;

@@ -36,7 +36,9 @@ export interface BridgeEvent extends BridgeClaim {
  * The candidates are a materialized CTE, locked and read once: as the
  * `IN (sub-select)` of the UPDATE the planner may run them again for every
  * row it joins, a pass over the backlog per row that a backlog of hundreds
- * (a broker outage) turned into statement timeouts.
+ * (a broker outage) turned into statement timeouts. The per-order check
+ * reads `baofoo_outbox_order_id` (an order has a few events): a partial
+ * index of its own would take an entry for every row version of every event.
  */
 export async function claimBridgeEvents(db: Sql, limit: number, leaseMs: number): Promise<BridgeEvent[]> {
   const rows = await db.query<{ id: string; event_id: string; type: string; order_id: string | null; trans_id: string | null; payload: Record<string, unknown>; bridge_claims: number; age_ms: number }>(

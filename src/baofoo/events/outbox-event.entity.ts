@@ -8,7 +8,6 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  */
 @Entity({ name: 'baofoo_outbox' })
 @Index('baofoo_outbox_event_id', ['eventId'], { unique: true })
-@Index('baofoo_outbox_undelivered', ['id'], { where: '"delivered_at" IS NULL' })
 @Index('baofoo_outbox_due', ['nextAttemptAt', 'id'], { where: '"delivered_at" IS NULL' })
 // One anomaly per order and reason, and one AdditionalInfo flag per order, however many copies replay them: an expression index
 // (migrations 1764310000000 and 1764340000000), which TypeORM cannot describe.
@@ -16,7 +15,6 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('baofoo_outbox_delivered', ['deliveredAt'], { where: '"delivered_at" IS NOT NULL' })
 @Index('baofoo_outbox_order_id', ['orderId'])
 @Index('baofoo_outbox_unbridged', ['id'], { where: '"bridged_at" IS NULL' })
-@Index('baofoo_outbox_unbridged_order', ['orderId', 'id'], { where: '"bridged_at" IS NULL' })
 export class OutboxEventEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;

@@ -37,7 +37,7 @@ export function dueOrdersSql(now: string): string {
   return `SELECT count(*)::int FROM baofoo_payment_orders WHERE status = 'PENDING' AND next_query_at <= ${now}::timestamptz`;
 }
 
-/** Undelivered events, on the partial undelivered index. */
+/** Undelivered events, on the partial due index (its predicate is theirs). */
 export function outboxBacklogSql(): string {
   return `SELECT count(*)::int FROM baofoo_outbox WHERE delivered_at IS NULL`;
 }

@@ -4,7 +4,6 @@ import { NotificationLedgerColumns } from './notification-ledger-columns.ts';
 /** One row for every signed notification, accepted or refused, and the sampled unsigned refusals. */
 @Entity({ name: 'baofoo_notification_ledger' })
 @Index('baofoo_notification_ledger_trans_id', ['transId'])
-@Index('baofoo_notification_ledger_order_id', ['orderId'])
 @Index('baofoo_notification_ledger_received_at', ['receivedAt'])
 @Index('baofoo_notification_ledger_mismatch', ['receivedAt'], { where: `"reason_code" = 'RECONCILIATION_MISMATCH'` })
 export class NotificationLedgerEntity extends NotificationLedgerColumns {

@@ -57,12 +57,13 @@ export class OperationsStore {
 
   /**
    * The ledger fields of the order's latest hand resolution, or null; an
-   * archived month still counts (looked up by TransID, the archive's index).
+   * archived month still counts. Both are looked up by TransID, the index
+   * each table has for it.
    */
   async lastResolution(order: { id: string; transId: string }): Promise<Record<string, string> | null> {
     const rows: { fields: Record<string, string> | null }[] = await this.db.query(
       `SELECT fields FROM (
-         SELECT id, fields FROM baofoo_notification_ledger WHERE order_id = $1 AND method = $2 AND reason_code = $3
+         SELECT id, fields FROM baofoo_notification_ledger WHERE trans_id = $4 AND order_id = $1 AND method = $2 AND reason_code = $3
          UNION ALL
          SELECT id, fields FROM baofoo_notification_ledger_archive WHERE trans_id = $4 AND order_id = $1 AND method = $2 AND reason_code = $3) r
        ORDER BY id DESC LIMIT 1`,

@@ -9,10 +9,10 @@ import type { OrderStatus, SettlementSource } from './order-status.ts';
  * and allowed prior states, and reads the affected-row count.
  */
 @Entity({ name: 'baofoo_payment_orders' })
-@Index('baofoo_payment_orders_merchant_trans_id', ['memberId', 'transId'], { unique: true })
+// TransID first: the same index serves the lookups by TransID alone.
+@Index('baofoo_payment_orders_merchant_trans_id', ['transId', 'memberId'], { unique: true })
 @Index('baofoo_payment_orders_due_query', ['nextQueryAt'], { where: `"status" IN ('PENDING', 'REVIEW')` })
-@Index('baofoo_payment_orders_trans_id', ['transId'])
-@Index('baofoo_payment_orders_status_updated', ['status', 'updatedAt'])
+@Index('baofoo_payment_orders_status_updated', ['status', 'updatedAt'], { where: `"status" IN ('PENDING', 'REVIEW')` })
 @Index('baofoo_payment_orders_created_at', ['createdAt'])
 @Check('baofoo_payment_orders_status', `"status" IN ('PENDING', 'PAID', 'FAILED', 'REVIEW', 'EXPIRED')`)
 @Check('baofoo_payment_orders_money', `"order_money" > 0 AND ("fact_money" IS NULL OR "fact_money" >= 0)`)
