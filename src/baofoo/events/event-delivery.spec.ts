@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DeliveryState } from './delivery-plan.ts';
-import { EventDelivery, type DeliveryStore, type FinishedEvent } from './event-delivery.ts';
+import { EventDelivery, type DeliveryStore } from './event-delivery.ts';
 import type { RegisteredListener } from './event-listener-registry.service.ts';
-import type { ClaimedEvent, EventDeliveryWrite } from './outbox-store.ts';
+import type { ClaimedEvent, EventDeliveryWrite, FinishedEvent } from './outbox-store.ts';
 import type { OutboxRow } from './outbox-row.ts';
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from './delivery-settings.ts';
 

@@ -85,11 +85,18 @@ export async function claimDueEvents(db: Sql, limit: number, leaseMs: number, sk
   }));
 }
 
-/** The listeners' records of these events, by event id then listener. */
+/**
+ * The listeners' records of these events, by event id then listener: their
+ * rows, and the first-try listeners their outbox rows name (delivered at
+ * attempt 1; such a listener never has a row of its own).
+ */
 export async function loadDeliveryStates(db: Sql, eventIds: readonly string[]): Promise<Map<string, Map<string, DeliveryState>>> {
   const rows = await db.query<{ event_id: string; listener: string; status: DeliveryState['status']; attempts: number; due: boolean }>(
     `SELECT event_id, listener, status, attempts, coalesce(next_attempt_at <= now(), false) AS due
-       FROM baofoo_event_deliveries WHERE event_id = ANY($1::uuid[])`,
+       FROM baofoo_event_deliveries WHERE event_id = ANY($1::uuid[])
+     UNION ALL
+     SELECT o.event_id, f.listener, 'delivered', 1, false
+       FROM baofoo_outbox o CROSS JOIN LATERAL unnest(o.first_try_listeners) AS f(listener) WHERE o.event_id = ANY($1::uuid[])`,
     [eventIds],
   );
   const byEvent = new Map<string, Map<string, DeliveryState>>();
@@ -147,30 +154,60 @@ export async function saveDeliveries(db: Sql, writes: readonly EventDeliveryWrit
   await db.query(named('baofoo_outbox_deliveries', DELIVERIES_UPSERT), deliveryParams(writes));
 }
 
+/** The end of a claim: `done` takes the event out of the queue, else it sleeps until its earliest retry. */
+export interface FinishedEvent extends EventClaim {
+  done: boolean;
+  /** Outcomes not yet on record, written as delivery records by the statement that finishes the event. */
+  deliveries: readonly EventDeliveryWrite[];
+  /**
+   * A listener delivered at its first call with no record before: a finished
+   * event names it in `first_try_listeners` instead of writing a record.
+   */
+  firstTry: EventDeliveryWrite | null;
+}
+
 /**
- * Ends a claim of each event, and records `deliveries` (outcomes not yet on
- * record) in the same statement: a finished event leaves the queue; an
- * unfinished one sleeps until its earliest listener retry is due, read from
- * its records, so an unfinished event's outcomes must already be written.
- * An event claimed again since (this relay lost its lease) is left to that
- * claim; the outcomes are recorded all the same, they are facts.
+ * The finish's UPDATE, its parameters from `$from` on (one entry per event). A
+ * claim no longer current changes nothing; RETURNING names those that were.
  */
-export async function finishEvents(db: Sql, events: readonly (EventClaim & { done: boolean })[], deliveries: readonly EventDeliveryWrite[] = []): Promise<void> {
-  if (events.length === 0) return;
-  await db.query(
-    named(
-      'baofoo_outbox_finish',
-      `WITH recorded AS (${DELIVERIES_UPSERT})
-     UPDATE baofoo_outbox o
+function finishUpdate(from: number): string {
+  return `UPDATE baofoo_outbox o
         SET delivered_at = CASE WHEN u.done THEN clock_timestamp() END,
             next_attempt_at = CASE WHEN u.done THEN o.next_attempt_at ELSE coalesce(
               (SELECT min(d.next_attempt_at) FROM baofoo_event_deliveries d WHERE d.event_id = o.event_id AND d.status = 'failed'),
-              clock_timestamp() + interval '1 second') END
-       FROM unnest($8::bigint[], $9::int[], $10::bool[]) AS u(id, claims, done)
-      WHERE o.id = u.id AND o.attempts = u.claims`,
-    ),
-    [...deliveryParams(deliveries), ...claimParams(events), events.map((e) => e.done)],
-  );
+              clock_timestamp() + interval '1 second') END,
+            first_try_listeners = CASE WHEN u.first_try IS NULL THEN o.first_try_listeners
+              ELSE array_append(o.first_try_listeners, u.first_try) END
+       FROM unnest($${from}::bigint[], $${from + 1}::int[], $${from + 2}::bool[], $${from + 3}::varchar[]) AS u(id, claims, done, first_try)
+      WHERE o.id = u.id AND o.attempts = u.claims
+  RETURNING o.id`;
+}
+
+/**
+ * Ends a claim of each event in one statement: a finished event leaves the
+ * queue; an unfinished one sleeps until its earliest listener retry is due,
+ * read from its records, so an unfinished event's outcomes must already be
+ * written. Outcomes not yet on record go with it: first-try ones into the
+ * outbox row's `first_try_listeners` (no record: what most events end with
+ * costs no row), the others into records, in the same statement (a second
+ * named text, so no text depends on the data).
+ * An event claimed again since (this relay lost its lease, or ops replayed
+ * a dead letter) is left to that claim; its outcomes are recorded all the
+ * same, they are facts: a first-try one as a record, after the finish.
+ */
+export async function finishEvents(db: Sql, events: readonly FinishedEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const deliveries = events.flatMap((e) => e.deliveries);
+  const finish = [...claimParams(events), events.map((e) => e.done), events.map((e) => e.firstTry?.listener ?? null)];
+  const finished =
+    deliveries.length === 0
+      ? await db.query<{ id: string }>(named('baofoo_outbox_finish', finishUpdate(1)), finish)
+      : await db.query<{ id: string }>(named('baofoo_outbox_finish_recorded', `WITH recorded AS (${DELIVERIES_UPSERT}) ${finishUpdate(8)}`), [
+          ...deliveryParams(deliveries),
+          ...finish,
+        ]);
+  const current = new Set(finished.map((r) => String(r.id)));
+  await saveDeliveries(db, events.flatMap((e) => (e.firstTry && !current.has(e.id) ? [e.firstTry] : [])));
 }
 
 /**
