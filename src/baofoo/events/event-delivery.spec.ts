@@ -60,7 +60,7 @@ function setup(listeners: RegisteredListener[], o: { abort?: AbortController } =
 const noRecords = new Map<string, DeliveryState>();
 
 describe('EventDelivery', () => {
-  it('sends the last successful outcome with the finish, the others on their own before it', async () => {
+  it('sends the last successful outcome with the finish as a first try (no record), the others on their own before it', async () => {
     let releaseSlow!: () => void;
     const slow = new Promise<void>((resolve) => {
       releaseSlow = resolve;
@@ -74,9 +74,40 @@ describe('EventDelivery', () => {
     await expect(delivering).resolves.toBe('delivered');
     expect(store.writes).toEqual([
       { op: 'record', write: expect.objectContaining({ listener: 'fast', status: 'delivered', attempts: 1 }) },
-      { op: 'finish', event: { id: '7', claims: 1, done: true, deliveries: [expect.objectContaining({ listener: 'slow', status: 'delivered', attempts: 1, eventId: claimed().eventId, eventType: 'baofoo.payment.succeeded' })] } },
+      {
+        op: 'finish',
+        event: {
+          id: '7',
+          claims: 1,
+          done: true,
+          deliveries: [],
+          firstTry: expect.objectContaining({ listener: 'slow', status: 'delivered', attempts: 1, eventId: claimed().eventId, eventType: 'baofoo.payment.succeeded' }),
+        },
+      },
     ]);
     expect(emitted).toEqual(['baofoo.payment.succeeded']);
+  });
+
+  it('finishes a success after a failure with its record, never as a first try', async () => {
+    const { store, delivery } = setup([listener('recovers')]);
+    const states = new Map<string, DeliveryState>([['recovers', { listener: 'recovers', status: 'failed', attempts: 1, due: true }]]);
+
+    await expect(delivery.deliver(claimed(2), states, performance.now())).resolves.toBe('delivered');
+
+    expect(store.writes).toEqual([
+      { op: 'finish', event: { id: '7', claims: 2, done: true, deliveries: [expect.objectContaining({ listener: 'recovers', status: 'delivered', attempts: 2 })], firstTry: null } },
+    ]);
+  });
+
+  it('finishes a replayed dead letter that succeeds at its fresh first attempt with its record, which must turn delivered', async () => {
+    const { store, delivery } = setup([listener('replayed')]);
+    const states = new Map<string, DeliveryState>([['replayed', { listener: 'replayed', status: 'failed', attempts: 0, due: true }]]);
+
+    await expect(delivery.deliver(claimed(3), states, performance.now())).resolves.toBe('delivered');
+
+    expect(store.writes).toEqual([
+      { op: 'finish', event: { id: '7', claims: 3, done: true, deliveries: [expect.objectContaining({ listener: 'replayed', status: 'delivered', attempts: 1 })], firstTry: null } },
+    ]);
   });
 
   it('records a failure before the finish, which leaves the event in the queue, and writes the success that would be held first', async () => {
@@ -97,7 +128,7 @@ describe('EventDelivery', () => {
         expect.objectContaining({ listener: 'b-works', status: 'delivered' }),
       ]),
     );
-    expect(store.writes.at(-1)).toEqual({ op: 'finish', event: { id: '7', claims: 1, done: false, deliveries: [] } });
+    expect(store.writes.at(-1)).toEqual({ op: 'finish', event: { id: '7', claims: 1, done: false, deliveries: [], firstTry: null } });
     expect(logged).toEqual([expect.stringContaining('listener a-fails failed on event')]);
   });
 
@@ -124,7 +155,7 @@ describe('EventDelivery', () => {
     expect(report).toHaveLength(1);
     expect(report[0].type).toBe('baofoo.delivery.dead_lettered');
     expect(report[0].payload).toMatchObject({ orderId: '1', transId: 'T1', deadLetter: { eventId: claimed().eventId, listener: 'gives-up', attempts: 2 } });
-    expect(finish).toEqual({ op: 'finish', event: { id: '7', claims: 2, done: true, deliveries: [] } });
+    expect(finish).toEqual({ op: 'finish', event: { id: '7', claims: 2, done: true, deliveries: [], firstTry: null } });
     // A retry is not told to fire-and-forget subscribers again.
     expect(emitted).toEqual([]);
     expect(logged).toEqual([expect.stringContaining('listener gives-up gave up on event')]);

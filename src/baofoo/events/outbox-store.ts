@@ -1,5 +1,6 @@
 import type { BaofooTransaction } from '../database/baofoo-database.ts';
 import { named } from '../database/named-statements.ts';
+import { DELIVERY_OUTCOMES } from './delivery-outcomes.ts';
 import type { DeliveryState, DeliveryWrite } from './delivery-plan.ts';
 import { outboxInsertStatement, type OutboxRow } from './outbox-row.ts';
 
@@ -85,18 +86,11 @@ export async function claimDueEvents(db: Sql, limit: number, leaseMs: number, sk
   }));
 }
 
-/**
- * The listeners' records of these events, by event id then listener: their
- * rows, and the first-try listeners their outbox rows name (delivered at
- * attempt 1; such a listener never has a row of its own).
- */
+/** The listeners' outcomes on record of these events (rows and first tries), by event id then listener. */
 export async function loadDeliveryStates(db: Sql, eventIds: readonly string[]): Promise<Map<string, Map<string, DeliveryState>>> {
   const rows = await db.query<{ event_id: string; listener: string; status: DeliveryState['status']; attempts: number; due: boolean }>(
     `SELECT event_id, listener, status, attempts, coalesce(next_attempt_at <= now(), false) AS due
-       FROM baofoo_event_deliveries WHERE event_id = ANY($1::uuid[])
-     UNION ALL
-     SELECT o.event_id, f.listener, 'delivered', 1, false
-       FROM baofoo_outbox o CROSS JOIN LATERAL unnest(o.first_try_listeners) AS f(listener) WHERE o.event_id = ANY($1::uuid[])`,
+       FROM ${DELIVERY_OUTCOMES} WHERE event_id = ANY($1::uuid[])`,
     [eventIds],
   );
   const byEvent = new Map<string, Map<string, DeliveryState>>();
