@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
+import { DELIVERY_OUTCOMES } from '../../src/baofoo/events/delivery-outcomes.ts';
 import { OnBaofooEvent } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
 import { outboxEntry } from '../../src/baofoo/events/outbox-entry.ts';
 import pg from 'pg';
@@ -52,7 +53,7 @@ describe('the outbox relay delivering committed events', () => {
     expect(ledger.lagMs).toBeGreaterThanOrEqual(0);
     expect(recorder.of('@OnEvent')[0].payload).toEqual(event);
     await app!.relay.stop();
-    const records = await query<{ listener: string; status: string; attempts: number }>(db.url, 'SELECT listener, status, attempts FROM baofoo_event_deliveries WHERE event_id = $1 ORDER BY listener', [event.eventId]);
+    const records = await query<{ listener: string; status: string; attempts: number }>(db.url, `SELECT listener, status, attempts FROM ${DELIVERY_OUTCOMES} WHERE event_id = $1 ORDER BY listener`, [event.eventId]);
     expect(records).toEqual([
       { listener: 'LedgerListener.onPaid', status: 'delivered', attempts: 1 },
       { listener: 'mailer', status: 'delivered', attempts: 1 },
