@@ -107,9 +107,13 @@ export interface EventDeliveryWrite extends DeliveryWrite {
   eventType: string;
 }
 
-// Parameters $1–$7: one array per column of the outcomes (deliveryParams). Each outcome reads the clock
-// once (t.at), so a retry's next_attempt_at is its last_attempt_at plus exactly the backoff it drew.
-const DELIVERIES_UPSERT = `INSERT INTO baofoo_event_deliveries AS d
+/**
+ * Parameters $1–$7: one array per column of the outcomes (deliveryParams). Each outcome reads the clock
+ * once (t.at), so a retry's next_attempt_at is its last_attempt_at plus exactly the backoff it drew.
+ * `only`: a WHERE on the outcomes (`u`) to leave some out.
+ */
+function deliveriesUpsert(only = ''): string {
+  return `INSERT INTO baofoo_event_deliveries AS d
             (event_id, event_type, listener, status, attempts, last_error, next_attempt_at, delivered_at, dead_at, first_attempt_at, last_attempt_at)
      SELECT u.event_id, u.event_type, u.listener, u.status, u.attempts, u.last_error,
             CASE WHEN u.status = 'failed' THEN t.at + u.delay_ms * interval '1 millisecond' END,
@@ -118,7 +122,7 @@ const DELIVERIES_UPSERT = `INSERT INTO baofoo_event_deliveries AS d
             t.at, t.at
        FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::text[], $7::int[])
          AS u(event_id, event_type, listener, status, attempts, last_error, delay_ms)
-       CROSS JOIN LATERAL (SELECT clock_timestamp() AS at) t
+       CROSS JOIN LATERAL (SELECT clock_timestamp() AS at) t ${only}
      ON CONFLICT (event_id, listener) DO UPDATE SET
             status = EXCLUDED.status,
             attempts = EXCLUDED.attempts,
@@ -129,6 +133,14 @@ const DELIVERIES_UPSERT = `INSERT INTO baofoo_event_deliveries AS d
             last_attempt_at = EXCLUDED.last_attempt_at
       -- A delivered outcome is final: a relay that lost its lease must not turn it back into a failure.
       WHERE d.status <> 'delivered'`;
+}
+
+const DELIVERIES_UPSERT = deliveriesUpsert();
+
+// A first try of a claim no longer current, as a record, unless the claim that took the event named the listener as its own first try.
+const STALE_FIRST_TRIES_UPSERT = deliveriesUpsert(
+  `WHERE NOT EXISTS (SELECT 1 FROM baofoo_outbox o WHERE o.event_id = u.event_id AND u.listener = ANY(o.first_try_listeners))`,
+);
 
 function deliveryParams(writes: readonly EventDeliveryWrite[]): unknown[] {
   return [
@@ -201,7 +213,9 @@ export async function finishEvents(db: Sql, events: readonly FinishedEvent[]): P
           ...finish,
         ]);
   const current = new Set(finished.map((r) => String(r.id)));
-  await saveDeliveries(db, events.flatMap((e) => (e.firstTry && !current.has(e.id) ? [e.firstTry] : [])));
+  const stale = events.flatMap((e) => (e.firstTry && !current.has(e.id) ? [e.firstTry] : []));
+  // Plain text, not a named statement: it runs only after a lost claim.
+  if (stale.length > 0) await db.query(STALE_FIRST_TRIES_UPSERT, deliveryParams(stale));
 }
 
 /**
