@@ -2,9 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Inject, Injectable } from '@nestjs/common';
 import type { BaofooEventMap } from '../../src/baofoo/events/baofoo-events.ts';
 import { OnBaofooEvent, type BaofooDeliveryContext } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
-import { outboxRow } from '../../src/baofoo/events/outbox-row.ts';
+import { baofooEvent, outboxRow } from '../../src/baofoo/events/outbox-row.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { commitOutboxRows, paidEvent, query, startOutboxApp, until, type OutboxApp } from './outbox-test-app.ts';
+
+/** Generous: only a hang misses it. */
+const DEADLINE_MS = 20_000;
 
 const FAILURES = Symbol('FAILURES');
 
@@ -19,18 +22,41 @@ class Fulfilment {
   }
 }
 
-/** Generous: only a hang misses it. */
-const DEADLINE_MS = 20_000;
+const ERP = Symbol('ERP');
+
+/** Two listeners of payment-failed events: `note` succeeds once the failure of `toErp` (down until ops fix it) is on record, so `note` settles last. */
+@Injectable()
+class Audit {
+  readonly calls: string[] = [];
+
+  constructor(@Inject(ERP) private readonly erp: { fixed: boolean; url: string }) {}
+
+  @OnBaofooEvent('baofoo.payment.failed')
+  async note(event: BaofooEventMap['baofoo.payment.failed']): Promise<void> {
+    const failed = `SELECT 1 FROM baofoo_event_deliveries WHERE event_id = $1 AND listener = 'Audit.toErp'`;
+    await until(async () => (await query(this.erp.url, failed, [event.eventId])).length > 0, DEADLINE_MS, 'the ERP failure on record');
+    this.calls.push('note');
+  }
+
+  // One attempt: it dead-letters in the pass that calls `note`, so that pass finishes the event (an unfinished one records every outcome).
+  @OnBaofooEvent('baofoo.payment.failed', { attempts: 1 })
+  toErp(): void {
+    this.calls.push('erp');
+    if (!this.erp.fixed) throw new Error('the ERP is down');
+  }
+}
 
 describe('delivery records kept only for what needs remembering', () => {
   let db: TestDatabase;
   let app: OutboxApp;
   const failures = new Map<string, number>();
+  const erp = { fixed: false, url: '' };
 
   beforeAll(async () => {
     db = await createTestDatabase();
+    erp.url = db.url;
     app = await startOutboxApp(db.url, {
-      providers: [{ provide: FAILURES, useValue: failures }, Fulfilment],
+      providers: [{ provide: FAILURES, useValue: failures }, Fulfilment, { provide: ERP, useValue: erp }, Audit],
       outbox: { pollIntervalMs: 50, delivery: { attempts: 5, backoff: { baseMs: 20, factor: 1, maxMs: 20, jitter: 0 }, timeoutMs: 1000 } },
     });
   });
@@ -62,5 +88,32 @@ describe('delivery records kept only for what needs remembering', () => {
     await commitOutboxRows(db.url, [outboxRow(event)]);
 
     expect(await finished(event.eventId)).toEqual({ firstTry: null, records: [{ status: 'delivered', attempts: 2, last_error: expect.stringContaining('warehouse down (attempt 1)') }] });
+  });
+
+  it('replays a dead letter to its listener alone: a first try named on the outbox row is not run again', async () => {
+    const audit = app.module.get(Audit);
+    const event = baofooEvent('baofoo.payment.failed', {
+      orderId: '9',
+      transId: 'T2025112500000000009',
+      memberId: '100000178',
+      terminalId: '10000001',
+      orderMoney: 100,
+      factMoney: null,
+      status: 'FAILED',
+      previousStatus: 'PENDING',
+      source: 'notification',
+      resultDesc: '0013',
+      succTime: null,
+      reason: null,
+    });
+    await commitOutboxRows(db.url, [outboxRow(event)]);
+    expect(await finished(event.eventId)).toEqual({ firstTry: ['Audit.note'], records: [expect.objectContaining({ status: 'dead', attempts: 1 })] });
+
+    erp.fixed = true;
+    expect(await app.admin.replayDeadLetters({ eventIds: [event.eventId] })).toHaveLength(1);
+
+    await until(async () => (await finished(event.eventId)).records[0].status === 'delivered', DEADLINE_MS, 'the replayed listener delivered');
+    expect(audit.calls).toEqual(['erp', 'note', 'erp']);
+    expect((await finished(event.eventId)).firstTry).toEqual(['Audit.note']);
   });
 });

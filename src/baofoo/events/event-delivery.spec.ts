@@ -88,25 +88,18 @@ describe('EventDelivery', () => {
     expect(emitted).toEqual(['baofoo.payment.succeeded']);
   });
 
-  it('finishes a success after a failure with its record, never as a first try', async () => {
+  // A replayed dead letter starts again at attempt 1, but its row must turn delivered.
+  it.each([
+    ['a success after a failure', 1, 2],
+    ['a replayed dead letter that succeeds at its fresh first attempt', 0, 1],
+  ])('finishes %s with its record, never as a first try', async (_, recordedAttempts, attempt) => {
     const { store, delivery } = setup([listener('recovers')]);
-    const states = new Map<string, DeliveryState>([['recovers', { listener: 'recovers', status: 'failed', attempts: 1, due: true }]]);
+    const states = new Map<string, DeliveryState>([['recovers', { listener: 'recovers', status: 'failed', attempts: recordedAttempts, due: true }]]);
 
     await expect(delivery.deliver(claimed(2), states, performance.now())).resolves.toBe('delivered');
 
     expect(store.writes).toEqual([
-      { op: 'finish', event: { id: '7', claims: 2, done: true, deliveries: [expect.objectContaining({ listener: 'recovers', status: 'delivered', attempts: 2 })], firstTry: null } },
-    ]);
-  });
-
-  it('finishes a replayed dead letter that succeeds at its fresh first attempt with its record, which must turn delivered', async () => {
-    const { store, delivery } = setup([listener('replayed')]);
-    const states = new Map<string, DeliveryState>([['replayed', { listener: 'replayed', status: 'failed', attempts: 0, due: true }]]);
-
-    await expect(delivery.deliver(claimed(3), states, performance.now())).resolves.toBe('delivered');
-
-    expect(store.writes).toEqual([
-      { op: 'finish', event: { id: '7', claims: 3, done: true, deliveries: [expect.objectContaining({ listener: 'replayed', status: 'delivered', attempts: 1 })], firstTry: null } },
+      { op: 'finish', event: { id: '7', claims: 2, done: true, deliveries: [expect.objectContaining({ listener: 'recovers', status: 'delivered', attempts: attempt })], firstTry: null } },
     ]);
   });
 
