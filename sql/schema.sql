@@ -79,6 +79,10 @@ CREATE INDEX "baofoo_outbox_unbridged_order" ON "baofoo_outbox" ("order_id", "id
 CREATE TABLE "baofoo_bridges" ("exchange" character varying(255) NOT NULL, "registered_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_baofoo_bridges" PRIMARY KEY ("exchange"));
 UPDATE "baofoo_schema_version" SET "version" = 1764360000000;
 
+-- BaofooFirstTryDeliveries1764370000000
+ALTER TABLE "baofoo_outbox" ADD "first_try_listeners" character varying(200) array;
+UPDATE "baofoo_schema_version" SET "version" = 1764370000000;
+
 -- BaofooOutboxIndexes1764380000000
 DROP INDEX "baofoo_outbox_undelivered";
 DROP INDEX "baofoo_outbox_unbridged_order";

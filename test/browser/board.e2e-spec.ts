@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { DELIVERY_OUTCOMES } from '../../src/baofoo/events/delivery-outcomes.ts';
 import { OutboxRelay } from '../../src/baofoo/events/outbox-relay.service.ts';
 import { ReconciliationService } from '../../src/baofoo/reconciliation/reconciliation.service.ts';
 import type { RunningDemo } from '../../src/demo/bootstrap-demo.ts';
 import { bootstrapPatientDemo } from '../support/patient-demo.ts';
+import { recordDeadLetter } from '../support/dead-letter-record.ts';
 import { ensureChromium, launchChromium } from '../support/chromium.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -55,8 +57,8 @@ describe('The operator board in a real browser', () => {
 
   async function deliveryOf(eventType: string, transId: string): Promise<{ status: string; replays: number; eventId: string }> {
     const [row] = await demo.dataSource.query(
-      `SELECT d.status, d.replays, d.event_id::text AS "eventId" FROM baofoo_event_deliveries d JOIN baofoo_outbox o ON o.event_id = d.event_id
-        WHERE o.type = $1 AND o.trans_id = $2 AND d.listener = 'demo.fulfilment'`,
+      `SELECT outcomes.status, outcomes.replays, outcomes.event_id::text AS "eventId" FROM ${DELIVERY_OUTCOMES} JOIN baofoo_outbox o ON o.event_id = outcomes.event_id
+        WHERE o.type = $1 AND o.trans_id = $2 AND outcomes.listener = 'demo.fulfilment'`,
       [eventType, transId],
     );
     return row;
@@ -103,10 +105,7 @@ describe('The operator board in a real browser', () => {
     const delivered = await deliveryOf('baofoo.payment.succeeded', reviewTransId);
     expect(delivered.status).toBe('delivered');
     // As the relay leaves a listener that gave up (the warehouse was down for all attempts).
-    await demo.dataSource.query(
-      `UPDATE baofoo_event_deliveries SET status = 'dead', dead_at = now(), delivered_at = NULL, attempts = 8, last_error = 'Error: warehouse API unreachable (仓库接口不可用)' WHERE event_id = $1`,
-      [delivered.eventId],
-    );
+    await recordDeadLetter(demo.dataSource, delivered.eventId, 'demo.fulfilment', { attempts: 8, lastError: 'Error: warehouse API unreachable (仓库接口不可用)' });
 
     await page.goto(`${demo.url}/admin`);
     const row = page.locator(`tr.dead-letter[data-event-id="${delivered.eventId}"]`);

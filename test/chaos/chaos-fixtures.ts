@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { BaofooDatabase } from '../../src/baofoo/database/baofoo-database.ts';
 import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
 import type { BaofooEventMap } from '../../src/baofoo/events/baofoo-events.ts';
+import { DELIVERY_OUTCOMES } from '../../src/baofoo/events/delivery-outcomes.ts';
 import { OnBaofooEvent } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
 
 /** The TransID of the chaos suites' order number `n` (1-based). */
@@ -55,8 +56,8 @@ export async function settledOrders(client: pg.Client): Promise<{ trans_id: stri
 /** The chaos listener's deliveries on record, each with whether its effect row exists. */
 export async function fulfilmentDeliveries(client: pg.Client): Promise<{ event_id: string; effect: boolean }[]> {
   const { rows } = await client.query<{ event_id: string; effect: boolean }>(
-    `SELECT d.event_id, EXISTS (SELECT 1 FROM chaos_effects e WHERE e.event_id = d.event_id) AS effect
-       FROM baofoo_event_deliveries d WHERE d.listener = 'chaos.fulfilment' AND d.status = 'delivered'`,
+    `SELECT outcomes.event_id, EXISTS (SELECT 1 FROM chaos_effects e WHERE e.event_id = outcomes.event_id) AS effect
+       FROM ${DELIVERY_OUTCOMES} WHERE outcomes.listener = 'chaos.fulfilment' AND outcomes.status = 'delivered'`,
   );
   return rows;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Inject, Injectable } from '@nestjs/common';
+import { DELIVERY_OUTCOMES } from '../../src/baofoo/events/delivery-outcomes.ts';
 import type { BaofooEventMap } from '../../src/baofoo/events/baofoo-events.ts';
 import { OnBaofooEvent, type BaofooDeliveryContext } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
 import { CapturedLog } from '../support/captured-log.ts';
@@ -58,7 +59,7 @@ describe('a listener that runs longer than the lease', () => {
     expect(recorder.eventIds('slow')).toEqual(new Set(rows.map((r) => r.event_id)));
     const outbox = await query<{ attempts: number; n: number }>(db.url, 'SELECT attempts, count(*)::int AS n FROM baofoo_outbox GROUP BY attempts');
     expect(outbox).toEqual([{ attempts: 1, n: rows.length }]);
-    const records = await query<{ status: string; attempts: number; n: number }>(db.url, 'SELECT status, attempts, count(*)::int AS n FROM baofoo_event_deliveries GROUP BY status, attempts');
+    const records = await query<{ status: string; attempts: number; n: number }>(db.url, `SELECT status, attempts, count(*)::int AS n FROM ${DELIVERY_OUTCOMES} GROUP BY status, attempts`);
     expect(records).toEqual([{ status: 'delivered', attempts: 1, n: rows.length }]);
     expect(log.lines.filter((l) => /outbox/i.test(l.message) && l.level !== 'log')).toEqual([]);
   }, 30_000);

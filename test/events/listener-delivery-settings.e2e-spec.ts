@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Inject, Injectable } from '@nestjs/common';
 import pg from 'pg';
+import { DELIVERY_OUTCOMES } from '../../src/baofoo/events/delivery-outcomes.ts';
 import type { BaofooEventMap } from '../../src/baofoo/events/baofoo-events.ts';
 import { OnBaofooEvent, type BaofooDeliveryContext } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
 import { outboxRow } from '../../src/baofoo/events/outbox-row.ts';
@@ -93,7 +94,7 @@ describe('per-listener delivery settings (attempts, backoff, timeout) over the m
     plans.set(event.eventId, plan);
     await commitOutboxRows(db.url, [outboxRow(event)]);
     await until(
-      async () => (await query<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM baofoo_event_deliveries WHERE event_id = $1 AND status IN ('delivered', 'dead')`, [event.eventId]))[0].n === 4,
+      async () => (await query<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM ${DELIVERY_OUTCOMES} WHERE event_id = $1 AND status IN ('delivered', 'dead')`, [event.eventId]))[0].n === 4,
       30_000,
       `the final records of event ${event.eventId}`,
     );
@@ -102,7 +103,7 @@ describe('per-listener delivery settings (attempts, backoff, timeout) over the m
 
   const callsOf = (event: PaidEvent, listener: string) => calls.filter((c) => c.eventId === event.eventId && c.listener === `Fulfilment.${listener}`);
   const recordOf = async (event: PaidEvent, listener: string) =>
-    (await query<{ status: string; attempts: number; last_error: string | null }>(db.url, `SELECT status, attempts, last_error FROM baofoo_event_deliveries WHERE event_id = $1 AND listener = $2`, [event.eventId, `Fulfilment.${listener}`]))[0];
+    (await query<{ status: string; attempts: number; last_error: string | null }>(db.url, `SELECT status, attempts, last_error FROM ${DELIVERY_OUTCOMES} WHERE event_id = $1 AND listener = $2`, [event.eventId, `Fulfilment.${listener}`]))[0];
 
   it('dead-letters a listener with attempts: 2 after its second failure, while the module allows 3', async () => {
     const event = await deliver({ 'Fulfilment.twoAttempts': { fail: Infinity } });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Inject, Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
+import { DELIVERY_OUTCOMES } from '../../src/baofoo/events/delivery-outcomes.ts';
 import type { BaofooEventMap } from '../../src/baofoo/events/baofoo-events.ts';
 import { OnBaofooEvent, type BaofooDeliveryContext } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
 import { baofooEvent, outboxRow } from '../../src/baofoo/events/outbox-row.ts';
@@ -104,7 +105,7 @@ describe('listeners that fail', () => {
     expect(attemptsOf('PaymentListeners.steady', event.eventId)).toEqual([1]);
     const records = await query<{ listener: string; status: string; attempts: number; last_error: string | null }>(
       db.url,
-      `SELECT listener, status, attempts, last_error FROM baofoo_event_deliveries WHERE event_id = $1 ORDER BY listener`,
+      `SELECT listener, status, attempts, last_error FROM ${DELIVERY_OUTCOMES} WHERE event_id = $1 ORDER BY listener`,
       [event.eventId],
     );
     expect(records).toEqual([
@@ -147,7 +148,7 @@ describe('listeners that fail', () => {
     expect(replayed).toEqual([expect.objectContaining({ eventId: dead.eventId, listener: 'PaymentListeners.broken', attempts: maxAttempts, replays: 0 })]);
     expect(attemptsOf('PaymentListeners.broken', dead.eventId).at(-1)).toBe(1);
     await app.relay.settled();
-    const [record] = await query<{ status: string; replays: number }>(db.url, `SELECT status, replays FROM baofoo_event_deliveries WHERE event_id = $1 AND listener = 'PaymentListeners.broken'`, [dead.eventId]);
+    const [record] = await query<{ status: string; replays: number }>(db.url, `SELECT status, replays FROM ${DELIVERY_OUTCOMES} WHERE event_id = $1 AND listener = 'PaymentListeners.broken'`, [dead.eventId]);
     expect(record).toEqual({ status: 'delivered', replays: 1 });
     expect(recorder.of('PaymentListeners.steady').length).toBe(steadyBefore);
     expect((await app.monitor.snapshot()).deadLetters).toBe(1);
@@ -174,7 +175,7 @@ describe('listeners that fail', () => {
 
     expect(io.stdout.at(-1)).toBe('1 dead-lettered delivery replayed');
     expect(await app.admin.listDeadLetters()).toEqual([]);
-    const [record] = await query<{ status: string }>(db.url, `SELECT status FROM baofoo_event_deliveries WHERE event_id = $1 AND listener = 'PaymentListeners.broken'`, [remaining.eventId]);
+    const [record] = await query<{ status: string }>(db.url, `SELECT status FROM ${DELIVERY_OUTCOMES} WHERE event_id = $1 AND listener = 'PaymentListeners.broken'`, [remaining.eventId]);
     expect(record.status).toBe('delivered');
     expect((await app.monitor.snapshot()).deadLetters).toBe(0);
   });
@@ -201,7 +202,7 @@ describe('listeners that fail', () => {
 
     const [record] = await query<{ status: string; attempts: number; last_error: string }>(
       db.url,
-      `SELECT status, attempts, last_error FROM baofoo_event_deliveries WHERE event_id = $1 AND listener = 'PaymentListeners.slow'`,
+      `SELECT status, attempts, last_error FROM ${DELIVERY_OUTCOMES} WHERE event_id = $1 AND listener = 'PaymentListeners.slow'`,
       [event.eventId],
     );
     expect(record).toEqual({ status: 'delivered', attempts: 2, last_error: expect.stringContaining('the listener did not settle within 1000 ms') });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Inject, Injectable } from '@nestjs/common';
+import { DELIVERY_OUTCOMES } from '../../src/baofoo/events/delivery-outcomes.ts';
 import type { BaofooEventMap } from '../../src/baofoo/events/baofoo-events.ts';
 import { OnBaofooEvent, type BaofooDeliveryContext } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -116,7 +117,7 @@ describe('the outbox after a process died', () => {
     expect(log.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: expect.stringMatching(/abandoning them, their events will be delivered again/) }));
     await survivor.relay.settled();
     await survivor.relay.stop();
-    const records = await query<{ attempts: number; n: number }>(db.url, `SELECT attempts, count(*)::int AS n FROM baofoo_event_deliveries WHERE status = 'delivered' AND event_id = ANY($1::uuid[]) GROUP BY attempts`,
+    const records = await query<{ attempts: number; n: number }>(db.url, `SELECT attempts, count(*)::int AS n FROM ${DELIVERY_OUTCOMES} WHERE status = 'delivered' AND event_id = ANY($1::uuid[]) GROUP BY attempts`,
       [rows.map((r) => r.event_id)],
     );
     // The dead pass was rolled back: the survivor's delivery is the first attempt on record.
@@ -152,7 +153,7 @@ describe('the outbox after a process died', () => {
       (await query<{ at: Date }>(db.url, `SELECT max(next_attempt_at) AS at FROM baofoo_outbox WHERE event_id = ANY($1::uuid[])`, [eventIds]))[0].at.getTime();
     // The fast listener's outcomes are on record before the process dies; the hanging one's never are.
     const recorded = async () => query<{ listener: string; status: string; attempts: number; n: number }>(db.url,
-      `SELECT listener, status, attempts, count(*)::int AS n FROM baofoo_event_deliveries WHERE event_id = ANY($1::uuid[]) GROUP BY listener, status, attempts ORDER BY listener`,
+      `SELECT listener, status, attempts, count(*)::int AS n FROM ${DELIVERY_OUTCOMES} WHERE event_id = ANY($1::uuid[]) GROUP BY listener, status, attempts ORDER BY listener`,
       [eventIds],
     );
     for (let polls = 0; (await recorded()).length === 0; polls++) if (polls > 500) throw new Error('the fast listener was never recorded');

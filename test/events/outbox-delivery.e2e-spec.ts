@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
+import { DELIVERY_OUTCOMES } from '../../src/baofoo/events/delivery-outcomes.ts';
 import { OnBaofooEvent } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
 import { outboxEntry } from '../../src/baofoo/events/outbox-entry.ts';
 import pg from 'pg';
@@ -52,13 +53,19 @@ describe('the outbox relay delivering committed events', () => {
     expect(ledger.lagMs).toBeGreaterThanOrEqual(0);
     expect(recorder.of('@OnEvent')[0].payload).toEqual(event);
     await app!.relay.stop();
-    const records = await query<{ listener: string; status: string; attempts: number }>(db.url, 'SELECT listener, status, attempts FROM baofoo_event_deliveries WHERE event_id = $1 ORDER BY listener', [event.eventId]);
+    const records = await query<{ listener: string; status: string; attempts: number }>(db.url, `SELECT listener, status, attempts FROM ${DELIVERY_OUTCOMES} WHERE event_id = $1 ORDER BY listener`, [event.eventId]);
     expect(records).toEqual([
       { listener: 'LedgerListener.onPaid', status: 'delivered', attempts: 1 },
       { listener: 'mailer', status: 'delivered', attempts: 1 },
     ]);
-    const [row] = await query<{ delivered: boolean; attempts: number }>(db.url, 'SELECT delivered_at IS NOT NULL AS delivered, attempts FROM baofoo_outbox WHERE event_id = $1', [event.eventId]);
-    expect(row).toEqual({ delivered: true, attempts: 1 });
+    // The listener that settled first is on record at once (a crash must not run it again); the last one, delivered at its first call, is only named on the outbox row.
+    const [row] = await query<{ delivered: boolean; attempts: number; first_try: string[]; records: number }>(
+      db.url,
+      `SELECT delivered_at IS NOT NULL AS delivered, attempts, first_try_listeners AS first_try, (SELECT count(*)::int FROM baofoo_event_deliveries d WHERE d.event_id = o.event_id) AS records
+         FROM baofoo_outbox o WHERE event_id = $1`,
+      [event.eventId],
+    );
+    expect(row).toEqual({ delivered: true, attempts: 1, first_try: [expect.stringMatching(/^(LedgerListener\.onPaid|mailer)$/)], records: 1 });
     const health = await monitor.snapshot();
     expect(health).toMatchObject({ pending: 0, oldestPendingAgeMs: null, deadLetters: 0 });
     expect(health.lagP99Ms).toEqual(expect.any(Number));

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
+import { DELIVERY_OUTCOMES } from '../../src/baofoo/events/delivery-outcomes.ts';
 import type { BaofooEventMap } from '../../src/baofoo/events/baofoo-events.ts';
 import { OnBaofooEvent } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
 import { outboxRow } from '../../src/baofoo/events/outbox-row.ts';
@@ -81,7 +82,7 @@ describe('a dead letter replayed while its event is still being delivered', () =
 
   const deliveries = async (eventId: string) =>
     Object.fromEntries(
-      (await query<{ listener: string; status: string }>(db.url, `SELECT listener, status FROM baofoo_event_deliveries WHERE event_id = $1`, [eventId])).map((r) => [r.listener, r.status]),
+      (await query<{ listener: string; status: string }>(db.url, `SELECT listener, status FROM ${DELIVERY_OUTCOMES} WHERE event_id = $1`, [eventId])).map((r) => [r.listener, r.status]),
     );
 
   it('runs the replayed listener again, once, and calls the other one no second time', async () => {

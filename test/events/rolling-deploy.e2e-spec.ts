@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { formBody, successFields } from '../notifications/notification-support.ts';
+import { DELIVERY_OUTCOMES } from '../../src/baofoo/events/delivery-outcomes.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { query } from './outbox-test-app.ts';
 
@@ -149,7 +150,7 @@ describe('an instance SIGTERMed mid-storm beside a second one', () => {
     // Each effect once, except the at-least-once window: a call abandoned at the shutdown may have finished its effect too.
     expect(events.filter((e) => e.claims === 1 && e.n !== 1)).toEqual([]);
     expect(events.filter((e) => (e.n ?? 0) > e.claims)).toEqual([]);
-    const records = await query<{ status: string; n: number }>(db.url, `SELECT status, count(*)::int AS n FROM baofoo_event_deliveries WHERE listener = 'storm.fulfilment' GROUP BY status`);
+    const records = await query<{ status: string; n: number }>(db.url, `SELECT status, count(*)::int AS n FROM ${DELIVERY_OUTCOMES} WHERE listener = 'storm.fulfilment' GROUP BY status`);
     expect(records).toEqual([{ status: 'delivered', n: ORDERS }]);
     await survivor.child.kill('SIGTERM');
     expect(await survivor.exited).toBe('SIGTERM');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Inject, Injectable } from '@nestjs/common';
+import { DELIVERY_OUTCOMES } from '../../src/baofoo/events/delivery-outcomes.ts';
 import type { BaofooEventMap } from '../../src/baofoo/events/baofoo-events.ts';
 import { OnBaofooEvent, type BaofooDeliveryContext } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
 import { outboxRow } from '../../src/baofoo/events/outbox-row.ts';
@@ -84,7 +85,7 @@ describe('a slow listener', () => {
     await recorder.until(() => recorder.eventIds('sometimes-slow').has(slow.event_id), DEADLINE_MS, 'the slow event');
     await app.relay.settled();
     expect(await query(db.url, 'SELECT event_id FROM baofoo_outbox WHERE delivered_at IS NULL')).toEqual([]);
-    const records = await query<{ status: string; attempts: number; n: number }>(db.url, 'SELECT status, attempts, count(*)::int AS n FROM baofoo_event_deliveries GROUP BY status, attempts');
+    const records = await query<{ status: string; attempts: number; n: number }>(db.url, `SELECT status, attempts, count(*)::int AS n FROM ${DELIVERY_OUTCOMES} GROUP BY status, attempts`);
     expect(records).toEqual([{ status: 'delivered', attempts: 1, n: 41 }]);
   });
 });

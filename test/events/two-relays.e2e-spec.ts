@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Inject, Injectable } from '@nestjs/common';
+import { DELIVERY_OUTCOMES } from '../../src/baofoo/events/delivery-outcomes.ts';
 import type { BaofooEventMap } from '../../src/baofoo/events/baofoo-events.ts';
 import { OnBaofooEvent, type BaofooDeliveryContext } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -73,7 +74,7 @@ describe('two app instances on one database', () => {
     for (const name of ['one', 'two']) expect(recorder.calls.filter((c) => c.app === name).length).toBeGreaterThan(0);
     const [outbox] = await query<{ undelivered: number }>(db.url, 'SELECT count(*) FILTER (WHERE delivered_at IS NULL)::int AS undelivered FROM baofoo_outbox');
     expect(outbox.undelivered).toBe(0);
-    const records = await query<{ status: string; attempts: number; n: number }>(db.url, 'SELECT status, attempts, count(*)::int AS n FROM baofoo_event_deliveries GROUP BY status, attempts');
+    const records = await query<{ status: string; attempts: number; n: number }>(db.url, `SELECT status, attempts, count(*)::int AS n FROM ${DELIVERY_OUTCOMES} GROUP BY status, attempts`);
     expect(records).toEqual([{ status: 'delivered', attempts: 1, n: listeners.length * total }]);
   }, 4 * DEADLINE_MS);
 });

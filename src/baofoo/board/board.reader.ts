@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BaofooDatabase } from '../database/baofoo-database.ts';
+import { DELIVERY_OUTCOMES } from '../events/delivery-outcomes.ts';
 import { bridgeBacklogSql, bridgeOldestSql } from '../metrics/gauge-sql.ts';
 import { OrderStoryReader, type OrderLedger, type StoredOrder } from '../orders/order-story.reader.ts';
 
@@ -71,7 +72,7 @@ export const BOARD_SQL = {
   events: `SELECT event_id::text AS "eventId", order_id::text AS "orderId", type, created_at AS "createdAt", delivered_at AS "deliveredAt", attempts, payload->>'source' AS source
       FROM baofoo_outbox WHERE order_id = ANY($1::bigint[]) ORDER BY id LIMIT 200`,
   deliveries: `SELECT event_id::text AS "eventId", listener, status, attempts, last_error AS "lastError", delivered_at AS "deliveredAt", dead_at AS "deadAt", replays
-      FROM baofoo_event_deliveries WHERE event_id = ANY($1::uuid[]) ORDER BY id LIMIT 1000`,
+      FROM ${DELIVERY_OUTCOMES} WHERE event_id = ANY($1::uuid[]) ORDER BY first_attempt_at, listener LIMIT 1000`,
 } as const;
 
 // The page shows at most this many ledger rows of a TransID (a refusal flood naming it must not make the page huge).

@@ -7,6 +7,7 @@ import { BaofooOutboxWakeAfterCommit1764330000000 } from './migrations/176433000
 import { BaofooAdditionalInfoMismatchOnce1764340000000 } from './migrations/1764340000000-baofoo-additional-info-mismatch-once.ts';
 import { BaofooSchemaVersion1764350000000 } from './migrations/1764350000000-baofoo-schema-version.ts';
 import { BaofooBridge1764360000000 } from './migrations/1764360000000-baofoo-bridge.ts';
+import { BaofooFirstTryDeliveries1764370000000 } from './migrations/1764370000000-baofoo-first-try-deliveries.ts';
 import { BaofooOutboxIndexes1764380000000 } from './migrations/1764380000000-baofoo-outbox-indexes.ts';
 import { migrationVersion } from './schema-version.ts';
 
@@ -21,6 +22,7 @@ export const BAOFOO_MIGRATIONS = [
   BaofooAdditionalInfoMismatchOnce1764340000000,
   BaofooSchemaVersion1764350000000,
   BaofooBridge1764360000000,
+  BaofooFirstTryDeliveries1764370000000,
   BaofooOutboxIndexes1764380000000,
 ];
 

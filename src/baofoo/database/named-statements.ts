@@ -23,6 +23,7 @@ export const STATEMENT_NAMES = [
   'baofoo_outbox_claim',
   'baofoo_outbox_deliveries',
   'baofoo_outbox_finish',
+  'baofoo_outbox_finish_recorded',
   'baofoo_bridge_claim',
   'baofoo_bridge_mark',
 ] as const;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DeliveryState } from './delivery-plan.ts';
-import { EventDelivery, type DeliveryStore, type FinishedEvent } from './event-delivery.ts';
+import { EventDelivery, type DeliveryStore } from './event-delivery.ts';
 import type { RegisteredListener } from './event-listener-registry.service.ts';
-import type { ClaimedEvent, EventDeliveryWrite } from './outbox-store.ts';
+import type { ClaimedEvent, EventDeliveryWrite, FinishedEvent } from './outbox-store.ts';
 import type { OutboxRow } from './outbox-row.ts';
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from './delivery-settings.ts';
 
@@ -60,7 +60,7 @@ function setup(listeners: RegisteredListener[], o: { abort?: AbortController } =
 const noRecords = new Map<string, DeliveryState>();
 
 describe('EventDelivery', () => {
-  it('sends the last successful outcome with the finish, the others on their own before it', async () => {
+  it('sends the last successful outcome with the finish as a first try (no record), the others on their own before it', async () => {
     let releaseSlow!: () => void;
     const slow = new Promise<void>((resolve) => {
       releaseSlow = resolve;
@@ -74,9 +74,33 @@ describe('EventDelivery', () => {
     await expect(delivering).resolves.toBe('delivered');
     expect(store.writes).toEqual([
       { op: 'record', write: expect.objectContaining({ listener: 'fast', status: 'delivered', attempts: 1 }) },
-      { op: 'finish', event: { id: '7', claims: 1, done: true, deliveries: [expect.objectContaining({ listener: 'slow', status: 'delivered', attempts: 1, eventId: claimed().eventId, eventType: 'baofoo.payment.succeeded' })] } },
+      {
+        op: 'finish',
+        event: {
+          id: '7',
+          claims: 1,
+          done: true,
+          deliveries: [],
+          firstTry: expect.objectContaining({ listener: 'slow', status: 'delivered', attempts: 1, eventId: claimed().eventId, eventType: 'baofoo.payment.succeeded' }),
+        },
+      },
     ]);
     expect(emitted).toEqual(['baofoo.payment.succeeded']);
+  });
+
+  // A replayed dead letter starts again at attempt 1, but its row must turn delivered.
+  it.each([
+    ['a success after a failure', 1, 2],
+    ['a replayed dead letter that succeeds at its fresh first attempt', 0, 1],
+  ])('finishes %s with its record, never as a first try', async (_, recordedAttempts, attempt) => {
+    const { store, delivery } = setup([listener('recovers')]);
+    const states = new Map<string, DeliveryState>([['recovers', { listener: 'recovers', status: 'failed', attempts: recordedAttempts, due: true }]]);
+
+    await expect(delivery.deliver(claimed(2), states, performance.now())).resolves.toBe('delivered');
+
+    expect(store.writes).toEqual([
+      { op: 'finish', event: { id: '7', claims: 2, done: true, deliveries: [expect.objectContaining({ listener: 'recovers', status: 'delivered', attempts: attempt })], firstTry: null } },
+    ]);
   });
 
   it('records a failure before the finish, which leaves the event in the queue, and writes the success that would be held first', async () => {
@@ -97,7 +121,7 @@ describe('EventDelivery', () => {
         expect.objectContaining({ listener: 'b-works', status: 'delivered' }),
       ]),
     );
-    expect(store.writes.at(-1)).toEqual({ op: 'finish', event: { id: '7', claims: 1, done: false, deliveries: [] } });
+    expect(store.writes.at(-1)).toEqual({ op: 'finish', event: { id: '7', claims: 1, done: false, deliveries: [], firstTry: null } });
     expect(logged).toEqual([expect.stringContaining('listener a-fails failed on event')]);
   });
 
@@ -124,7 +148,7 @@ describe('EventDelivery', () => {
     expect(report).toHaveLength(1);
     expect(report[0].type).toBe('baofoo.delivery.dead_lettered');
     expect(report[0].payload).toMatchObject({ orderId: '1', transId: 'T1', deadLetter: { eventId: claimed().eventId, listener: 'gives-up', attempts: 2 } });
-    expect(finish).toEqual({ op: 'finish', event: { id: '7', claims: 2, done: true, deliveries: [] } });
+    expect(finish).toEqual({ op: 'finish', event: { id: '7', claims: 2, done: true, deliveries: [], firstTry: null } });
     // A retry is not told to fire-and-forget subscribers again.
     expect(emitted).toEqual([]);
     expect(logged).toEqual([expect.stringContaining('listener gives-up gave up on event')]);

@@ -4,15 +4,8 @@ import { deadLetterEvent } from './dead-letter-event.ts';
 import { planDelivery, settleDelivery, type DeliveryState, type DeliveryWrite, type DueListener, type ListenerResult } from './delivery-plan.ts';
 import type { RegisteredListener } from './event-listener-registry.service.ts';
 import { callListener, describeFailure } from './listener-call.ts';
-import type { ClaimedEvent, EventClaim, EventDeliveryWrite } from './outbox-store.ts';
+import type { ClaimedEvent, EventDeliveryWrite, FinishedEvent } from './outbox-store.ts';
 import { outboxRow, type OutboxRow } from './outbox-row.ts';
-
-/** The end of a claim: `done` takes the event out of the queue, else it sleeps until its earliest retry. */
-export interface FinishedEvent extends EventClaim {
-  done: boolean;
-  /** Outcomes not yet on record, written by the statement that finishes the event. */
-  deliveries: EventDeliveryWrite[];
-}
 
 /** Where a delivery writes; every write names the event's claim or concerns its outcome records. */
 export interface DeliveryStore {
@@ -48,7 +41,9 @@ export interface EventDeliveryParts {
  * own timeout, cut short by the relay's stop), puts each outcome on
  * record as soon as it settled (a dead letter with its report event), then
  * ends the claim. The last listener to succeed is not recorded on its own:
- * its outcome goes with the statement that finishes the event.
+ * its outcome goes with the statement that finishes the event, as no record
+ * at all when it is the listener's first call and first outcome (the outbox
+ * row names it).
  */
 export class EventDelivery {
   constructor(private readonly parts: EventDeliveryParts) {}
@@ -86,7 +81,7 @@ export class EventDelivery {
     const done = !plan.waiting && writes.every((w) => w !== null && w.status !== 'failed');
     // An unfinished event's retry time is read from its records: they must all be written first.
     if (held && !done) await store.record(held);
-    await store.finish({ id: event.id, claims: event.claims, done, deliveries: held && done ? [held] : [] });
+    await store.finish({ id: event.id, claims: event.claims, done, ...finishWrites(done ? held : null, states) });
     return done ? 'delivered' : 'unfinished';
   }
 
@@ -127,6 +122,16 @@ export class EventDelivery {
       this.parts.logger.error(`an @OnEvent('${event.type}') subscriber threw on event ${event.eventId}: ${describeFailure(e, 500)}`);
     }
   }
+}
+
+/**
+ * Where the finish writes the held outcome: a listener's first call and first
+ * outcome needs no record (the outbox row names it); any other (a retry, a
+ * replayed dead letter, whose row must turn `delivered`) is a record.
+ */
+function finishWrites(held: EventDeliveryWrite | null, states: ReadonlyMap<string, DeliveryState>): Pick<FinishedEvent, 'deliveries' | 'firstTry'> {
+  if (held === null) return { deliveries: [], firstTry: null };
+  return held.attempts === 1 && !states.has(held.listener) ? { deliveries: [], firstTry: held } : { deliveries: [held], firstTry: null };
 }
 
 function deliveryRow(event: ClaimedEvent, write: DeliveryWrite): EventDeliveryWrite {

@@ -50,6 +50,15 @@ export class OutboxEventEntity {
   @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
   nextAttemptAt!: Date;
 
+  /**
+   * Listeners delivered at their first call, with no `baofoo_event_deliveries`
+   * row: named by the statement that finished the event (null until then).
+   * The other outcomes (failures, retries, dead letters, those settled before
+   * the finish) are rows.
+   */
+  @Column({ name: 'first_try_listeners', type: 'varchar', length: 200, array: true, nullable: true })
+  firstTryListeners!: string[] | null;
+
   /** Times a relay claimed this event (a claim whose relay died counts too). */
   @Column({ type: 'integer', default: 0 })
   attempts!: number;

@@ -6,7 +6,7 @@ import { BatchedWriter } from '../common/batched-writer.ts';
 import { BaofooObservation, UNOBSERVED } from '../common/observation/baofoo-observation.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { BaofooDatabase } from '../database/baofoo-database.ts';
-import { EventDelivery, type DeliveryStore, type FinishedEvent } from './event-delivery.ts';
+import { EventDelivery, type DeliveryStore } from './event-delivery.ts';
 import { EventListenerRegistry } from './event-listener-registry.service.ts';
 import { LagWindow } from './lag-window.ts';
 import { LeaseHeartbeat } from './lease-heartbeat.ts';
@@ -23,6 +23,7 @@ import {
   renewLeases,
   saveDeliveries,
   type EventDeliveryWrite,
+  type FinishedEvent,
 } from './outbox-store.ts';
 import { OutboxSignal } from './outbox-signal.ts';
 import { OutboxWakeup } from './outbox-wakeup.ts';
@@ -52,7 +53,8 @@ import { OutboxWakeup } from './outbox-wakeup.ts';
  *
  * An event whose listeners all succeeded is finished in the same statement
  * that records the last of their outcomes, so under steady load a pass costs
- * two statements (claim, finish) for all the events it took.
+ * two statements (claim, finish) for all the events it took; a listener that
+ * succeeded at its first call is named on the outbox row, with no record.
  *
  * This class is the lifecycle: it wires the roles (`OutboxClaimScheduler`:
  * when to claim; `OutboxClaimer`: the claim loop; `EventDelivery`: one
@@ -161,7 +163,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const db = this.database.derive({ poolSize: tuning.connections, poolMin: 1, statementTimeoutMs: 10_000, connectTimeoutMs: 10_000, answerWithinMs: 20_000 }, 'baofoo-outbox');
     // Outcomes that settle while a write runs share the next one: one statement per burst, not per listener.
     const records = new BatchedWriter<EventDeliveryWrite>((writes) => saveDeliveries(db, writes));
-    const finishes = new BatchedWriter<FinishedEvent>((events) => finishEvents(db, events, events.flatMap((e) => e.deliveries)));
+    const finishes = new BatchedWriter<FinishedEvent>((events) => finishEvents(db, events));
     // A renewal later than the next beat is no use: it gives up then, and the next beat tries again.
     const beatMs = Math.max(1, Math.floor(tuning.leaseMs / 3));
     const heartbeat = new LeaseHeartbeat(

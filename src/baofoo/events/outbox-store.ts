@@ -1,5 +1,6 @@
 import type { BaofooTransaction } from '../database/baofoo-database.ts';
 import { named } from '../database/named-statements.ts';
+import { DELIVERY_OUTCOMES } from './delivery-outcomes.ts';
 import type { DeliveryState, DeliveryWrite } from './delivery-plan.ts';
 import { outboxInsertStatement, type OutboxRow } from './outbox-row.ts';
 
@@ -85,11 +86,11 @@ export async function claimDueEvents(db: Sql, limit: number, leaseMs: number, sk
   }));
 }
 
-/** The listeners' records of these events, by event id then listener. */
+/** The listeners' outcomes on record of these events (rows and first tries), by event id then listener. */
 export async function loadDeliveryStates(db: Sql, eventIds: readonly string[]): Promise<Map<string, Map<string, DeliveryState>>> {
   const rows = await db.query<{ event_id: string; listener: string; status: DeliveryState['status']; attempts: number; due: boolean }>(
     `SELECT event_id, listener, status, attempts, coalesce(next_attempt_at <= now(), false) AS due
-       FROM baofoo_event_deliveries WHERE event_id = ANY($1::uuid[])`,
+       FROM ${DELIVERY_OUTCOMES} WHERE event_id = ANY($1::uuid[])`,
     [eventIds],
   );
   const byEvent = new Map<string, Map<string, DeliveryState>>();
@@ -106,9 +107,13 @@ export interface EventDeliveryWrite extends DeliveryWrite {
   eventType: string;
 }
 
-// Parameters $1–$7: one array per column of the outcomes (deliveryParams). Each outcome reads the clock
-// once (t.at), so a retry's next_attempt_at is its last_attempt_at plus exactly the backoff it drew.
-const DELIVERIES_UPSERT = `INSERT INTO baofoo_event_deliveries AS d
+/**
+ * Parameters $1–$7: one array per column of the outcomes (deliveryParams). Each outcome reads the clock
+ * once (t.at), so a retry's next_attempt_at is its last_attempt_at plus exactly the backoff it drew.
+ * `only`: a WHERE on the outcomes (`u`) to leave some out.
+ */
+function deliveriesUpsert(only = ''): string {
+  return `INSERT INTO baofoo_event_deliveries AS d
             (event_id, event_type, listener, status, attempts, last_error, next_attempt_at, delivered_at, dead_at, first_attempt_at, last_attempt_at)
      SELECT u.event_id, u.event_type, u.listener, u.status, u.attempts, u.last_error,
             CASE WHEN u.status = 'failed' THEN t.at + u.delay_ms * interval '1 millisecond' END,
@@ -117,7 +122,7 @@ const DELIVERIES_UPSERT = `INSERT INTO baofoo_event_deliveries AS d
             t.at, t.at
        FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::text[], $7::int[])
          AS u(event_id, event_type, listener, status, attempts, last_error, delay_ms)
-       CROSS JOIN LATERAL (SELECT clock_timestamp() AS at) t
+       CROSS JOIN LATERAL (SELECT clock_timestamp() AS at) t ${only}
      ON CONFLICT (event_id, listener) DO UPDATE SET
             status = EXCLUDED.status,
             attempts = EXCLUDED.attempts,
@@ -128,6 +133,14 @@ const DELIVERIES_UPSERT = `INSERT INTO baofoo_event_deliveries AS d
             last_attempt_at = EXCLUDED.last_attempt_at
       -- A delivered outcome is final: a relay that lost its lease must not turn it back into a failure.
       WHERE d.status <> 'delivered'`;
+}
+
+const DELIVERIES_UPSERT = deliveriesUpsert();
+
+// A first try of a claim no longer current, as a record, unless the claim that took the event named the listener as its own first try.
+const STALE_FIRST_TRIES_UPSERT = deliveriesUpsert(
+  `WHERE NOT EXISTS (SELECT 1 FROM baofoo_outbox o WHERE o.event_id = u.event_id AND u.listener = ANY(o.first_try_listeners))`,
+);
 
 function deliveryParams(writes: readonly EventDeliveryWrite[]): unknown[] {
   return [
@@ -147,30 +160,62 @@ export async function saveDeliveries(db: Sql, writes: readonly EventDeliveryWrit
   await db.query(named('baofoo_outbox_deliveries', DELIVERIES_UPSERT), deliveryParams(writes));
 }
 
+/** The end of a claim: `done` takes the event out of the queue, else it sleeps until its earliest retry. */
+export interface FinishedEvent extends EventClaim {
+  done: boolean;
+  /** Outcomes not yet on record, written as delivery records by the statement that finishes the event. */
+  deliveries: readonly EventDeliveryWrite[];
+  /**
+   * A listener delivered at its first call with no record before: a finished
+   * event names it in `first_try_listeners` instead of writing a record.
+   */
+  firstTry: EventDeliveryWrite | null;
+}
+
 /**
- * Ends a claim of each event, and records `deliveries` (outcomes not yet on
- * record) in the same statement: a finished event leaves the queue; an
- * unfinished one sleeps until its earliest listener retry is due, read from
- * its records, so an unfinished event's outcomes must already be written.
- * An event claimed again since (this relay lost its lease) is left to that
- * claim; the outcomes are recorded all the same, they are facts.
+ * The finish's UPDATE, its parameters from `$from` on (one entry per event). A
+ * claim no longer current changes nothing; RETURNING names those that were.
  */
-export async function finishEvents(db: Sql, events: readonly (EventClaim & { done: boolean })[], deliveries: readonly EventDeliveryWrite[] = []): Promise<void> {
-  if (events.length === 0) return;
-  await db.query(
-    named(
-      'baofoo_outbox_finish',
-      `WITH recorded AS (${DELIVERIES_UPSERT})
-     UPDATE baofoo_outbox o
+function finishUpdate(from: number): string {
+  return `UPDATE baofoo_outbox o
         SET delivered_at = CASE WHEN u.done THEN clock_timestamp() END,
             next_attempt_at = CASE WHEN u.done THEN o.next_attempt_at ELSE coalesce(
               (SELECT min(d.next_attempt_at) FROM baofoo_event_deliveries d WHERE d.event_id = o.event_id AND d.status = 'failed'),
-              clock_timestamp() + interval '1 second') END
-       FROM unnest($8::bigint[], $9::int[], $10::bool[]) AS u(id, claims, done)
-      WHERE o.id = u.id AND o.attempts = u.claims`,
-    ),
-    [...deliveryParams(deliveries), ...claimParams(events), events.map((e) => e.done)],
-  );
+              clock_timestamp() + interval '1 second') END,
+            first_try_listeners = CASE WHEN u.first_try IS NULL THEN o.first_try_listeners
+              ELSE array_append(o.first_try_listeners, u.first_try) END
+       FROM unnest($${from}::bigint[], $${from + 1}::int[], $${from + 2}::bool[], $${from + 3}::varchar[]) AS u(id, claims, done, first_try)
+      WHERE o.id = u.id AND o.attempts = u.claims
+  RETURNING o.id`;
+}
+
+/**
+ * Ends a claim of each event in one statement: a finished event leaves the
+ * queue; an unfinished one sleeps until its earliest listener retry is due,
+ * read from its records, so an unfinished event's outcomes must already be
+ * written. Outcomes not yet on record go with it: first-try ones into the
+ * outbox row's `first_try_listeners` (no record: what most events end with
+ * costs no row), the others into records, in the same statement (a second
+ * named text, so no text depends on the data).
+ * An event claimed again since (this relay lost its lease, or ops replayed
+ * a dead letter) is left to that claim; its outcomes are recorded all the
+ * same, they are facts: a first-try one as a record, after the finish.
+ */
+export async function finishEvents(db: Sql, events: readonly FinishedEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const deliveries = events.flatMap((e) => e.deliveries);
+  const finish = [...claimParams(events), events.map((e) => e.done), events.map((e) => e.firstTry?.listener ?? null)];
+  const finished =
+    deliveries.length === 0
+      ? await db.query<{ id: string }>(named('baofoo_outbox_finish', finishUpdate(1)), finish)
+      : await db.query<{ id: string }>(named('baofoo_outbox_finish_recorded', `WITH recorded AS (${DELIVERIES_UPSERT}) ${finishUpdate(8)}`), [
+          ...deliveryParams(deliveries),
+          ...finish,
+        ]);
+  const current = new Set(finished.map((r) => String(r.id)));
+  const stale = events.flatMap((e) => (e.firstTry && !current.has(e.id) ? [e.firstTry] : []));
+  // Plain text, not a named statement: it runs only after a lost claim.
+  if (stale.length > 0) await db.query(STALE_FIRST_TRIES_UPSERT, deliveryParams(stale));
 }
 
 /**

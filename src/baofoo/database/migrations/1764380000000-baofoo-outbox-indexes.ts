@@ -45,6 +45,6 @@ export class BaofooOutboxIndexes1764380000000 implements MigrationInterface {
     await q.query(`ALTER INDEX "baofoo_payment_orders_member_id_trans_id" RENAME TO "baofoo_payment_orders_merchant_trans_id"`);
     await q.query(`CREATE INDEX "baofoo_outbox_unbridged_order" ON "baofoo_outbox" ("order_id", "id") WHERE "bridged_at" IS NULL`);
     await q.query(`CREATE INDEX "baofoo_outbox_undelivered" ON "baofoo_outbox" ("id") WHERE "delivered_at" IS NULL`);
-    await q.query(schemaVersionSql(1764360000000));
+    await q.query(schemaVersionSql(1764370000000));
   }
 }
