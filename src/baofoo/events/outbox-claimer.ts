@@ -40,7 +40,10 @@ export interface OutboxClaimerParts {
  * free, leaving out the events it is still delivering, loads the delivery
  * records of events claimed before, and hands each event to its delivery,
  * which finishes on its own. It keeps the deliveries in flight, and the
- * claims of those a stop cut short, for the relay to hand back.
+ * claims of those a stop cut short, for the relay to hand back. Slots can be
+ * reserved for events written in this process already claimed (claim at
+ * birth): a claim leaves them free, and the events, once adopted, are
+ * delivered as if this claimer had claimed them.
  */
 export class OutboxClaimer {
   private readonly inFlight = new Map<string, Promise<void>>();
