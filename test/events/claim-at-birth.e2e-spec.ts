@@ -45,7 +45,7 @@ describe('events claimed at birth', () => {
   it('delivers the event of a notification this process settled with no claim statement, as a first claim', async () => {
     const order = await pendingOrder(t, 10000);
     const answer = await deliverNotification(t.app.getHttpServer(), '/baofoo/notify', signedNotification({ transId: order.transId, result: 'success', factMoney: 10000, succTime: '20261125120000' }));
-    expect(answer.text).toBe('OK');
+    expect(answer.body).toBe('OK');
     const [{ event_id: eventId, order_id: orderId }] = await query<{ event_id: string; order_id: string }>(
       db.url,
       `SELECT event_id, order_id::text FROM baofoo_outbox WHERE trans_id = $1 AND type = 'baofoo.payment.succeeded'`,
