@@ -72,6 +72,21 @@ describe('OutboxClaimer reservations (claim at birth)', () => {
     expect(claimer.deliveries).toBe(4);
   });
 
+  it('grants no slot while events may be waiting in the queue (the last claim took all it could), until a claim leaves some slot unused', async () => {
+    const { claimer, limits, end } = claimerOver([event('1'), event('2'), event('3')], 2);
+    await claimer.pass();
+    expect(claimer.reserve(1)).toBe(0);
+
+    end('1');
+    end('2');
+    await claimer.settled();
+    expect(claimer.reserve(1)).toBe(0);
+
+    await claimer.pass();
+    expect(limits).toEqual([2, 2]);
+    expect(claimer.reserve(1)).toBe(1);
+  });
+
   it('delivers an adopted event as a first claim, holding its lease, with no claim and no records to load; it then frees its slot', async () => {
     const { claimer, limits, delivered, loaded, held, end } = claimerOver([], 2);
     expect(claimer.reserve(2)).toBe(2);

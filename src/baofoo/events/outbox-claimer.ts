@@ -109,10 +109,12 @@ export class OutboxClaimer {
    * Promises up to `count` delivery slots to events a writer of this process
    * is about to insert already leased to this relay (claimed at birth); the
    * slots granted, 0 once stopped. Every slot granted comes back through
-   * `adopt` or `giveBack`.
+   * `adopt` or `giveBack`. None while the last claim took all it could: events
+   * may be waiting in the queue, and they go first (new events taking every
+   * freed slot would leave them waiting, the oldest longest).
    */
   reserve(count: number): number {
-    const granted = this.stopped ? 0 : Math.max(0, Math.min(count, this.freeSlots()));
+    const granted = this.stopped || this.saturated ? 0 : Math.max(0, Math.min(count, this.freeSlots()));
     this.reserved += granted;
     return granted;
   }
