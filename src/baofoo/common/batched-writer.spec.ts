@@ -1,4 +1,4 @@
-import { describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { BatchedWriter } from './batched-writer.ts';
 
 describe('BatchedWriter', () => {
@@ -42,33 +42,5 @@ describe('BatchedWriter', () => {
     await Promise.all(all);
 
     expect(sizes).toEqual([1, 2, 2]);
-  });
-
-  it('with gapMs, starts writes at least that far apart, the items of the gap sharing one', async () => {
-    jest.useFakeTimers({ now: 0 });
-    try {
-      const writes: [number, number[]][] = [];
-      const writer = new BatchedWriter<number>(async (items) => void writes.push([Date.now(), items]), 1000, 20);
-
-      const first = writer.add(1);
-      await first;
-      await jest.advanceTimersByTimeAsync(5);
-      const rest = [writer.add(2), writer.add(3)];
-      await jest.advanceTimersByTimeAsync(14);
-      expect(writes).toEqual([[0, [1]]]);
-      await jest.advanceTimersByTimeAsync(1);
-      await Promise.all(rest);
-      await jest.advanceTimersByTimeAsync(100);
-      const late = writer.add(4);
-      await late;
-
-      expect(writes).toEqual([
-        [0, [1]],
-        [20, [2, 3]],
-        [120, [4]],
-      ]);
-    } finally {
-      jest.useRealTimers();
-    }
   });
 });

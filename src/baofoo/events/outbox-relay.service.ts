@@ -168,9 +168,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const db = this.database.derive({ poolSize: tuning.connections, poolMin: 1, statementTimeoutMs: 10_000, connectTimeoutMs: 10_000, answerWithinMs: 20_000 }, 'baofoo-outbox');
     // Outcomes that settle while a write runs share the next one: one statement per burst, not per listener.
     const records = new BatchedWriter<EventDeliveryWrite>((writes) => saveDeliveries(db, writes));
-    // Finishes at most once per claim gap: events born claimed arrive one by one, not a claim's worth at a time, and a
-    // finish each would cost a commit each (the listeners have run; only the mark waits, well within the lease).
-    const finishes = new BatchedWriter<FinishedEvent>((events) => finishEvents(db, events, events.flatMap((e) => e.deliveries)), 1000, tuning.minClaimGapMs);
+    const finishes = new BatchedWriter<FinishedEvent>((events) => finishEvents(db, events, events.flatMap((e) => e.deliveries)));
     // A renewal later than the next beat is no use: it gives up then, and the next beat tries again.
     const beatMs = Math.max(1, Math.floor(tuning.leaseMs / 3));
     const heartbeat = new LeaseHeartbeat(

@@ -28,9 +28,7 @@ export interface OutboxTuning {
    * (claim, finish) per event; waiting
    * this long lets the events of the gap share one pass (issue 13: 20 ms cut
    * PostgreSQL's CPU by 38 % at 300 notifications/s) while adding at most
-   * this much to the delivery lag, far inside the 1 s lag target. Also the
-   * least time between two finish statements: events born claimed are
-   * delivered one by one, and their finishes share one statement per gap.
+   * this much to the delivery lag, far inside the 1 s lag target.
    */
   minClaimGapMs: number;
 }
