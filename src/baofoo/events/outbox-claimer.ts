@@ -40,11 +40,18 @@ export interface OutboxClaimerParts {
  * free, leaving out the events it is still delivering, loads the delivery
  * records of events claimed before, and hands each event to its delivery,
  * which finishes on its own. It keeps the deliveries in flight, and the
- * claims of those a stop cut short, for the relay to hand back.
+ * claims of those a stop cut short, for the relay to hand back. Slots can be
+ * reserved for events written in this process already claimed (claim at
+ * birth): a claim leaves them free, and the events, once adopted, are
+ * delivered as if this claimer had claimed them.
  */
 export class OutboxClaimer {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly abandoned: EventClaim[] = [];
+  /** Hands-back of events born leased to a claimer that stopped before adopting them. */
+  private readonly releasing = new Set<Promise<void>>();
+  /** Slots promised to events being written with a lease to this relay (see `reserve`). */
+  private reserved = 0;
   /** The last claim took as many events as it could: more may be waiting for a free slot. */
   private saturated = false;
   private stopped = false;
@@ -58,6 +65,11 @@ export class OutboxClaimer {
     return this.delivered;
   }
 
+  /** Slots promised to events being written now. */
+  get reservedSlots(): number {
+    return this.reserved;
+  }
+
   /** Deliveries in flight now. */
   get deliveries(): number {
     return this.inFlight.size;
@@ -69,7 +81,7 @@ export class OutboxClaimer {
     try {
       for (;;) {
         claimStarts();
-        const limit = Math.min(limits.concurrency - this.inFlight.size, limits.batchSize);
+        const limit = Math.min(this.freeSlots(), limits.batchSize);
         this.saturated = limit <= 0;
         if (limit <= 0 || this.stopped) break;
         const events = await store.claim(limit, [...this.inFlight.keys()]);
@@ -93,6 +105,42 @@ export class OutboxClaimer {
     }
   }
 
+  /**
+   * Promises up to `count` delivery slots to events a writer of this process
+   * is about to insert already leased to this relay (claimed at birth); the
+   * slots granted, 0 once stopped. Every slot granted comes back through
+   * `adopt` or `giveBack`. None while the last claim took all it could: events
+   * may be waiting in the queue, and they go first (new events taking every
+   * freed slot would leave them waiting, the oldest longest).
+   */
+  reserve(count: number): number {
+    const granted = this.stopped || this.saturated ? 0 : Math.max(0, Math.min(count, this.freeSlots()));
+    this.reserved += granted;
+    return granted;
+  }
+
+  /** Slots promised by `reserve` whose events were not inserted (lost race, dropped row, failed statement). */
+  giveBack(count: number): void {
+    this.reserved -= count;
+  }
+
+  /**
+   * Events inserted leased to this relay, their statement committed: each
+   * takes its reserved slot and is delivered like a first claim, with no claim
+   * statement. A claimer stopped meanwhile hands them back to the queue.
+   */
+  adopt(events: readonly ClaimedEvent[]): void {
+    this.reserved -= events.length;
+    // Its own claim can have taken an event already, when the commit came after the lease ran out.
+    const fresh = events.filter((e) => !this.inFlight.has(e.id));
+    if (this.stopped) {
+      this.handBack(fresh);
+      return;
+    }
+    const adoptedAt = performance.now();
+    for (const event of fresh) this.start(event, new Map(), adoptedAt);
+  }
+
   /** No claim from now on; a claim statement under way hands its events back. */
   stop(): void {
     this.stopped = true;
@@ -100,12 +148,26 @@ export class OutboxClaimer {
 
   /** Resolves when the deliveries in flight now have ended. */
   async settled(): Promise<void> {
-    await Promise.all(this.inFlight.values());
+    await Promise.all([...this.inFlight.values(), ...this.releasing]);
   }
 
   /** The claims of the deliveries a stop cut short, to hand back (each taken once). */
   takeAbandoned(): EventClaim[] {
     return this.abandoned.splice(0);
+  }
+
+  private freeSlots(): number {
+    return this.parts.limits.concurrency - this.inFlight.size - this.reserved;
+  }
+
+  private handBack(events: readonly ClaimedEvent[]): void {
+    if (events.length === 0) return;
+    // A hand-back that fails costs time only: the lease runs out and another relay claims them.
+    const release: Promise<void> = this.parts.store
+      .release(events)
+      .catch((e: unknown) => this.parts.logger.warn(`outbox relay stopped before delivering ${events.length} event(s) written leased to it, and could not hand them back (their leases will run out): ${describeFailure(e, 300)}`))
+      .finally(() => this.releasing.delete(release));
+    this.releasing.add(release);
   }
 
   private start(event: ClaimedEvent, states: ReadonlyMap<string, DeliveryState>, claimedAt: number): void {

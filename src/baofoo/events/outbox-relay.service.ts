@@ -44,7 +44,14 @@ import { OutboxWakeup } from './outbox-wakeup.ts';
  * again and only the listeners with no outcome on record are called again.
  * Every write to a claimed event names its claim (`EventClaim`).
  *
- * Claims run when a writer of this process committed events (`OutboxSignal`),
+ * An event a writer of this process commits while this relay has a slot
+ * free is born claimed: the writer reserved the slot (`OutboxSignal.reserve`),
+ * inserted the row with this relay's lease, and hands it over once committed;
+ * it is delivered from memory, with no claim statement. Its lease is held
+ * and lapses like a claimed one's, so a relay that dies before delivering it
+ * leaves it to the next claim.
+ *
+ * Claims run when a writer of this process committed events it did not hand over (`OutboxSignal`),
  * when a NOTIFY from a process without a relay arrives, when a delivery slot
  * frees up after a claim that found more than it could take (all at most once
  * per `minClaimGapMs` of the tuning), and every `outbox.pollIntervalMs`
@@ -217,7 +224,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     await this.emitterReady?.waitUntilReady().catch(() => undefined);
     const run = this.run;
     if (this.stopped || !run) return;
-    this.detachSignal = this.signal.attach(() => run.scheduler.wakeSoon());
+    this.detachSignal = this.signal.attach({
+      wake: () => run.scheduler.wakeSoon(),
+      reserve: (count) => run.claimer.reserve(count),
+      adopt: (events) => run.claimer.adopt(events),
+      giveBack: (count) => run.claimer.giveBack(count),
+      leaseMs: this.tuning.leaseMs,
+    });
     this.wakeup = new OutboxWakeup(() => this.database.listenSettings('baofoo-outbox-listen'), () => run.scheduler.wakeSoon(), this.tuning.reconnectMs, this.logger);
     this.wakeup.start();
     run.scheduler.wake();
@@ -225,7 +238,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Gives the deliveries in flight `shutdownGraceMs`, then cuts their listener calls short and hands their events back. */
   private async finishDeliveries(run: RelayRun): Promise<void> {
-    if (run.claimer.deliveries === 0) return;
+    // Hand-backs of events adopted after the stop need the pool too.
+    if (run.claimer.deliveries === 0) return run.claimer.settled();
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
       run.claimer.settled().then(() => true),

@@ -29,6 +29,8 @@ export interface OutboxRow {
   order_id: string | null;
   trans_id: string | null;
   payload: BaofooEvent;
+  /** Set on a row inserted already claimed by this process's relay (`OutboxReservation`): its lease, in ms. */
+  lease_ms?: number;
 }
 
 /** The row that records `event` in the outbox; write it in the same transaction (ideally the same statement) as the change it reports. */
@@ -43,14 +45,19 @@ export function outboxRow(event: BaofooEvent): OutboxRow {
  * `WITH changed AS (UPDATE … RETURNING id)`, `{ onlyIf: 'changed' }` inserts
  * only when the UPDATE matched, `{ orderIdFrom: 'changed' }` also fills the
  * order id, column and payload, from it). Once the statement has committed,
- * the writer wakes the relays with `OutboxSignal.committed()`.
+ * the writer hands the rows it leased to its relay (`OutboxReservation`) and
+ * wakes the relays for the others with `OutboxSignal.committed()`.
  */
 export function outboxInsertSql(rows: readonly OutboxRow[], params: SqlParams, guard: InsertGuard = {}): string {
-  const { from, where } = guardedFrom(params.add(rowsJson(rows)), 'e', 'event_id uuid, type varchar, order_id bigint, trans_id varchar, payload jsonb', guard);
+  const { from, where } = guardedFrom(params.add(rowsJson(rows)), 'e', 'event_id uuid, type varchar, order_id bigint, trans_id varchar, payload jsonb, lease_ms int', guard);
   const orderId = guard.orderIdFrom ? `${guard.orderIdFrom}.id` : 'e.order_id';
   const payload = guard.orderIdFrom ? `e.payload || jsonb_build_object('orderId', ${orderId}::text)` : 'e.payload';
-  return `INSERT INTO baofoo_outbox (event_id, type, order_id, trans_id, payload)
-  SELECT e.event_id, e.type, ${orderId}, e.trans_id, ${payload}
+  // A leased row is born claimed, as the relay's claim would leave it (its first claim, the lease from now):
+  // the relay delivers it from memory, and it comes back to the queue by itself if that relay dies.
+  return `INSERT INTO baofoo_outbox (event_id, type, order_id, trans_id, payload, next_attempt_at, attempts)
+  SELECT e.event_id, e.type, ${orderId}, e.trans_id, ${payload},
+    CASE WHEN e.lease_ms IS NULL THEN now() ELSE clock_timestamp() + e.lease_ms * interval '1 millisecond' END,
+    CASE WHEN e.lease_ms IS NULL THEN 0 ELSE 1 END
   FROM ${from}${where}`;
 }
 

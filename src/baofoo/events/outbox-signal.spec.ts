@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { Logger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { OUTBOX_CHANNEL } from './outbox.constants.ts';
+import type { LocalRelay } from './outbox-reservation.ts';
 import { OutboxSignal } from './outbox-signal.ts';
 
 /** A database that records each statement and answers when the test says so. */
@@ -23,6 +24,11 @@ class HeldDatabase {
   }
 }
 
+/** A relay with no slot to spare: it takes wake-ups only. */
+function wakingOnly(wake: () => void): LocalRelay {
+  return { wake, reserve: () => 0, adopt: () => undefined, giveBack: () => undefined, leaseMs: 10_000 };
+}
+
 describe('OutboxSignal', () => {
   let db: HeldDatabase;
   let signal: OutboxSignal;
@@ -39,7 +45,7 @@ describe('OutboxSignal', () => {
 
   it('wakes the relay of its own process and sends no NOTIFY while one is attached', () => {
     let wakes = 0;
-    signal.attach(() => (wakes += 1));
+    signal.attach(wakingOnly(() => (wakes += 1)));
 
     signal.committed();
     signal.committed();
@@ -68,7 +74,7 @@ describe('OutboxSignal', () => {
   it('wakes the relay, and notifies, outside the committing caller’s async context, so nothing they start inherits its deadline', () => {
     const deadline = new AsyncLocalStorage<string>();
     const seen: (string | undefined)[] = [];
-    const detach = signal.attach(() => seen.push(deadline.getStore()));
+    const detach = signal.attach(wakingOnly(() => seen.push(deadline.getStore())));
     const notifying = new OutboxSignal({ query: async () => (seen.push(deadline.getStore()), []) } as never, { minClaimGapMs: 20 });
 
     deadline.run('request deadline', () => {
@@ -82,7 +88,7 @@ describe('OutboxSignal', () => {
 
   it('notifies the other processes again once the relay of its own process has detached', () => {
     let wakes = 0;
-    const detach = signal.attach(() => (wakes += 1));
+    const detach = signal.attach(wakingOnly(() => (wakes += 1)));
     signal.committed();
 
     detach();

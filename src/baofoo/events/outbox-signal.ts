@@ -3,10 +3,14 @@ import { AsyncResource } from 'node:async_hooks';
 import { BaofooDatabase } from '../database/baofoo-database.ts';
 import { describeFailure } from './listener-call.ts';
 import { BAOFOO_OUTBOX_TUNING, DEFAULT_OUTBOX_TUNING, OUTBOX_CHANNEL, type OutboxTuning } from './outbox.constants.ts';
+import { OutboxReservation, type LocalRelay } from './outbox-reservation.ts';
 
 /**
- * Wakes the relays once a writer's statement that added outbox events has
- * committed. The relay running in this process is called directly; when
+ * Connects the writers of this process to its relay. A writer reserves
+ * delivery slots before its statement (`reserve`) and inserts those events
+ * already claimed, for the relay to deliver with no claim statement (see
+ * `OutboxReservation`). It wakes the relays once a statement that added
+ * other events has committed. The relay running in this process is called directly; when
  * there is none (`outbox.enabled = false`, the CLI, a stopped relay) the
  * relays of other processes hear a NOTIFY, sent outside any transaction and
  * at most once per `minClaimGapMs`.
@@ -23,7 +27,7 @@ import { BAOFOO_OUTBOX_TUNING, DEFAULT_OUTBOX_TUNING, OUTBOX_CHANNEL, type Outbo
 @Injectable()
 export class OutboxSignal {
   private readonly logger = new Logger('BaofooOutbox');
-  private local: (() => void) | null = null;
+  private local: LocalRelay | null = null;
   private notifying = false;
   private pending = false;
   private warned = false;
@@ -33,18 +37,30 @@ export class OutboxSignal {
     @Optional() @Inject(BAOFOO_OUTBOX_TUNING) private readonly tuning: Pick<OutboxTuning, 'minClaimGapMs'> = DEFAULT_OUTBOX_TUNING,
   ) {}
 
-  /** The relay of this process takes the wake-ups from now on; the returned function hands them back. */
-  attach(wake: () => void): () => void {
-    const bound = AsyncResource.bind(wake);
+  /** The relay of this process takes the wake-ups and the events born claimed from now on; the returned function hands them back. */
+  attach(relay: LocalRelay): () => void {
+    // Deliveries of adopted events, like wake-ups, start in the relay's context.
+    const bound: LocalRelay = { ...relay, wake: AsyncResource.bind(relay.wake), adopt: AsyncResource.bind(relay.adopt) };
     this.local = bound;
     return () => {
       if (this.local === bound) this.local = null;
     };
   }
 
-  /** Outbox events were committed just now. */
+  /**
+   * Reserves delivery slots of the relay of this process for up to `count`
+   * events a writer is about to insert, to insert them already claimed; null
+   * when there is no relay here or no slot free (they go through the queue).
+   */
+  reserve(count: number): OutboxReservation | null {
+    const relay = this.local;
+    const slots = relay && count > 0 ? relay.reserve(count) : 0;
+    return slots > 0 ? new OutboxReservation(relay!, slots) : null;
+  }
+
+  /** Outbox events that no relay adopted were committed just now. */
   committed(): void {
-    if (this.local) this.local();
+    if (this.local) this.local.wake();
     else this.notifyOthers();
   }
 

@@ -10,6 +10,7 @@ import type { Fen } from '../protocol/money.ts';
 import type { OrderStatus } from './order-status.ts';
 import type { LedgerEntry } from '../notifications/ledger-entry.ts';
 import type { OutboxEntry } from '../events/outbox-entry.ts';
+import type { InsertedOutboxRow } from '../events/outbox-reservation.ts';
 import { OutboxSignal } from '../events/outbox-signal.ts';
 import {
   recordStatement,
@@ -180,9 +181,11 @@ export class PaymentOrderRepository {
   }
 
   private async transitionNow(change: OrderChange, ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<boolean> {
-    const { text, params } = settlementStatement((p) => transitionUpdateSql(change, p), ledger, events);
-    const rows: { changed: number }[] = await this.db.query(named('baofoo_transition', text), params);
-    return this.wroteEvents(rows[0].changed === 1, events);
+    const rows = await this.withEvents<{ changed: number }>(events.length, (lease) => {
+      const { text, params } = settlementStatement((p) => transitionUpdateSql(change, p), ledger, lease(events));
+      return this.db.query(named('baofoo_transition', text), params);
+    });
+    return rows[0].changed === 1;
   }
 
   /**
@@ -195,17 +198,23 @@ export class PaymentOrderRepository {
   }
 
   private async settleOne({ settlement, ledger, events }: PendingSettlementWrite): Promise<boolean> {
-    const { text, params } = settlementStatement((p) => settlePendingUpdateSql(settlement, p), ledger, events, true);
-    const rows: { changed: number }[] = await this.db.query(named('baofoo_settle_pending', text), params);
-    return this.wroteEvents(rows[0].changed === 1, events);
+    const rows = await this.withEvents<{ changed: number }>(events.length, (lease) => {
+      const { text, params } = settlementStatement((p) => settlePendingUpdateSql(settlement, p), ledger, lease(events), true);
+      return this.db.query(named('baofoo_settle_pending', text), params);
+    });
+    return rows[0].changed === 1;
   }
 
   /** One statement for several settlements of different orders; each answer is known once it committed. */
   private async settleMany(batch: PendingSettlementWrite[]): Promise<boolean[]> {
-    const { text, params } = settlePendingBatchStatement(batch);
-    const rows: { idx: number }[] = await this.db.query(named('baofoo_settle_pending_batch', text), params);
+    const rows = await this.withEvents<{ idx: number }>(
+      batch.reduce((n, w) => n + w.events.length, 0),
+      (lease) => {
+        const { text, params } = settlePendingBatchStatement(batch.map((w) => ({ ...w, events: lease(w.events) })));
+        return this.db.query(named('baofoo_settle_pending_batch', text), params);
+      },
+    );
     const won = new Set(rows.map((r) => r.idx));
-    this.wroteEvents(won.size > 0, batch.flatMap((w, idx) => (won.has(idx) ? w.events : [])));
     return batch.map((_, idx) => won.has(idx));
   }
 
@@ -215,15 +224,32 @@ export class PaymentOrderRepository {
   }
 
   private async recordNow(ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<boolean> {
-    const { text, params } = recordStatement(ledger, events);
-    await this.db.query(named('baofoo_record', text), params);
-    return this.wroteEvents(true, events);
+    await this.withEvents(events.length, (lease) => {
+      const { text, params } = recordStatement(ledger, lease(events));
+      return this.db.query(named('baofoo_record', text), params);
+    });
+    return true;
   }
 
-  /** Passes `changed` through, after waking the relays when the committed statement wrote events. */
-  private wroteEvents(changed: boolean, events: readonly OutboxEntry[]): boolean {
-    if (changed && events.length > 0) this.signal.committed();
-    return changed;
+  /**
+   * Runs a statement that may insert `count` events (one row per event it
+   * inserted, with its `InsertedOutboxRow` columns). Those it inserts while
+   * the relay of this process has slots free are born claimed and handed to
+   * it once committed; the relays are woken for the others.
+   */
+  private async withEvents<R>(count: number, run: (lease: (events: readonly OutboxEntry[]) => readonly OutboxEntry[]) => Promise<(R & Partial<InsertedOutboxRow>)[]>): Promise<R[]> {
+    const births = this.signal.reserve(count);
+    let rows: (R & Partial<InsertedOutboxRow>)[];
+    try {
+      rows = await run((events) => (births ? births.lease(events) : events));
+    } catch (e) {
+      births?.failed();
+      throw e;
+    }
+    const inserted = rows.filter((r): r is R & InsertedOutboxRow => r.outbox_id != null);
+    const adopted = births ? births.committed(inserted) : 0;
+    if (inserted.length > adopted) this.signal.committed();
+    return rows;
   }
 
   /** Claims up to `limit` PENDING (or REVIEW awaiting money) orders (of `memberId`, when given) due at `now` for an order query, leasing each for `leaseSeconds`. */

@@ -12,6 +12,9 @@ import type { OrderStatus, SettlementSource } from './order-status.ts';
  * committed or none). Each builder asks `SqlParams` for its placeholders.
  */
 
+// The inserted events, for the writer to hand those born claimed to its relay (`InsertedOutboxRow`).
+const OUTBOX_RETURNING = `RETURNING id AS outbox_id, event_id, order_id`;
+
 /** One state change, applied only if the order still has the version and a status it was decided on. */
 export interface OrderChange {
   orderId: string;
@@ -160,8 +163,9 @@ export interface PendingSettlementWrite {
  * The fast path for several settlements of different orders in one statement
  * (group commit): each order is updated as `settlePendingUpdateSql` would,
  * and each settlement's ledger row and events are inserted only with its own
- * updated row (matched by its place in the batch, `idx`). Returns one row
- * `{ idx }` per settlement that won. The text is the same for any batch size.
+ * updated row (matched by its place in the batch, `idx`). Returns a row
+ * `{ idx }` per settlement that won, one per event it inserted (with the
+ * event's `InsertedOutboxRow` columns). The text is the same for any batch size.
  */
 export function settlePendingBatchStatement(batch: readonly PendingSettlementWrite[]): SqlStatement {
   const p = new SqlParams();
@@ -202,8 +206,8 @@ export function settlePendingBatchStatement(batch: readonly PendingSettlementWri
   );
   const text = `WITH changed AS (${update}),
   ledger AS (${ledger} RETURNING id),
-  outbox AS (${events} RETURNING id)
-  SELECT idx FROM changed`;
+  outbox AS (${events} ${OUTBOX_RETURNING})
+  SELECT c.idx, o.outbox_id, o.event_id, o.order_id FROM changed c LEFT JOIN outbox o ON o.order_id = c.id`;
   return { text, params: p.values };
 }
 
@@ -211,7 +215,8 @@ export function settlePendingBatchStatement(batch: readonly PendingSettlementWri
  * `update` (a builder above) with the ledger row and events that belong to
  * it, inserted only when the UPDATE matched. `orderIdFromUpdate`: the rows
  * take their order id from the updated row (the fast path knows no id yet).
- * The statement returns `changed`, 1 when the UPDATE won. A transition may
+ * The statement returns `changed`, 1 when the UPDATE won, on one row per
+ * event inserted (with its `InsertedOutboxRow` columns), or one row. A transition may
  * carry an AdditionalInfo flag the order already raised (a late result): that
  * copy is dropped. The fast path settles only a PENDING order whose echoed
  * AdditionalInfo matches, so it never carries one and keeps the plain insert.
@@ -227,16 +232,16 @@ export function settlementStatement(
   const once = orderIdFromUpdate ? '' : ` ${ONCE_PER_ORDER_CONFLICT}`;
   const text = `WITH changed AS (${update(p)}),
   ledger AS (${ledgerInsertSql(ledger, p, guard)} RETURNING id),
-  outbox AS (${outboxInsertSql(events, p, guard)}${once} RETURNING id)
-  SELECT (SELECT count(*) FROM changed)::int AS changed`;
+  outbox AS (${outboxInsertSql(events, p, guard)}${once} ${OUTBOX_RETURNING})
+  SELECT c.changed, o.outbox_id, o.event_id, o.order_id FROM (SELECT count(*)::int AS changed FROM changed) c LEFT JOIN outbox o ON true`;
   return { text, params: p.values };
 }
 
-/** A ledger row and events that change no order (duplicates, rejections, anomalies, mismatches). */
+/** A ledger row and events that change no order (duplicates, rejections, anomalies, mismatches); one row per event inserted, or one row. */
 export function recordStatement(ledger: LedgerEntry | null, events: readonly OutboxEntry[]): SqlStatement {
   const p = new SqlParams();
   const text = `WITH ledger AS (${ledgerInsertSql(ledger, p)} RETURNING id),
-  outbox AS (${outboxInsertSql(events, p)} ON CONFLICT DO NOTHING RETURNING id)
-  SELECT (SELECT count(*) FROM ledger)::int AS ledger`;
+  outbox AS (${outboxInsertSql(events, p)} ON CONFLICT DO NOTHING ${OUTBOX_RETURNING})
+  SELECT c.ledger, o.outbox_id, o.event_id, o.order_id FROM (SELECT count(*)::int AS ledger FROM ledger) c LEFT JOIN outbox o ON true`;
   return { text, params: p.values };
 }
