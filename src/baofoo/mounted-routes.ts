@@ -17,6 +17,10 @@ function join(prefix: string, path: string): string {
   return `${base}${path}`;
 }
 
+function routeKeys(paths: Record<MountedRoute, string>): Record<MountedRoute, string> {
+  return { notification: routeKey(paths.notification), page: routeKey(paths.page) };
+}
+
 /**
  * The paths the module's routes are served at, global prefix included: the
  * signed ReturnUrl and PageUrl must name them exactly, or the gateway's
@@ -27,6 +31,8 @@ function join(prefix: string, path: string): string {
 @Injectable()
 export class MountedRoutes implements OnModuleInit {
   private mounted?: Record<MountedRoute, string>;
+  /** The mounted paths' route keys, made with them: `routeOf` runs for every request the server receives. */
+  private mountedKeys?: Record<MountedRoute, string>;
 
   constructor(
     @Inject(BAOFOO_OPTIONS) private readonly options: ResolvedBaofooOptions,
@@ -36,6 +42,7 @@ export class MountedRoutes implements OnModuleInit {
 
   onModuleInit(): void {
     this.mounted = this.resolve();
+    this.mountedKeys = routeKeys(this.mounted);
   }
 
   /** The notification route (ReturnUrl) as served. */
@@ -51,8 +58,9 @@ export class MountedRoutes implements OnModuleInit {
   /** Which of the module's routes a request URL is for, if any. */
   routeOf(url: string): MountedRoute | undefined {
     const key = routeKey(url);
-    if (key === routeKey(this.notificationPath)) return 'notification';
-    if (key === routeKey(this.pagePath)) return 'page';
+    const mounted = this.mountedKeys ?? routeKeys(this.resolve());
+    if (key === mounted.notification) return 'notification';
+    if (key === mounted.page) return 'page';
     return undefined;
   }
 

@@ -46,7 +46,7 @@ export class NotificationIntake implements OnModuleInit {
       void readRequestBody(req, maxBodyBytes, readTimeoutMs).then((body) => {
         // A sender that went away mid-body left nobody to answer and nothing verifiable.
         if (body.outcome === 'aborted') return;
-        markTaken(req, { ...body, contentType });
+        markTaken(req, { bytes: body.bytes, outcome: body.outcome, contentType });
         if (body.outcome !== 'complete') res.setHeader('Connection', 'close');
         dispatch();
       });

@@ -41,14 +41,21 @@ export function sourceOf(s: Settlement): SettlementSource {
   return s.news.source;
 }
 
+/** Field by field, not `...s.evidence`: on Node 20 a spread among other fields costs a new hidden class per call. */
 export function settlementLedger(order: OrderRow, d: Decision, s: Settlement): LedgerEntry {
   const transition = d.kind === 'transition';
+  const e = s.evidence;
   return {
     orderId: order.id || null,
     memberId: order.memberId,
     terminalId: order.terminalId,
     transId: order.transId,
-    ...s.evidence,
+    sourceIp: e.sourceIp,
+    method: e.method,
+    fields: e.fields,
+    rawBody: e.rawBody,
+    keyId: e.keyId,
+    httpStatus: e.httpStatus,
     verdict: d.verdict,
     reasonCode: transition ? d.reasonCode : d.additionalInfoMismatch ? 'ADDITIONAL_INFO_MISMATCH' : null,
     reason: d.reason,

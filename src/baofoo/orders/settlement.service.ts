@@ -49,7 +49,8 @@ export class SettlementService {
 
   /** `known`: the order as the caller already read it (a reconciliation claim), saving the first read. */
   async settle(s: Settlement, known?: OrderRow): Promise<SettleResult> {
-    if (!known && (await this.settleIfPending(s))) return this.fastPathResult(s);
+    const settled = known ? null : await this.settleIfPending(s);
+    if (settled) return settled;
     let order = known ?? (await this.orders.findByTransId(s.memberId, s.transId));
     for (let race = 0; race < MAX_RACES; race++) {
       if (!order) return { kind: 'unknown' };
@@ -88,15 +89,17 @@ export class SettlementService {
    * AdditionalInfo matches, settled without reading the order first (one round
    * trip instead of two). Decided on the order as the statement's WHERE
    * requires it to be, so the ledger row and events are the ones the general
-   * path would write.
+   * path would write. Null when the news does not fit it or the order was not
+   * PENDING; else the result, with the order as the statement required it to be
+   * (no id).
    */
-  private async settleIfPending(s: Settlement): Promise<boolean> {
+  private async settleIfPending(s: Settlement): Promise<SettleResult | null> {
     const news = s.news;
-    if ('giveUp' in news || 'resolve' in news || !news.succeeded || news.paidMoney <= 0 || s.terminalId === null) return false;
+    if ('giveUp' in news || 'resolve' in news || !news.succeeded || news.paidMoney <= 0 || s.terminalId === null) return null;
     const assumed = this.assumedPending(s);
     const decision = decide(assumed, news, this.rules);
-    if (decision.kind !== 'transition' || decision.to !== 'PAID' || decision.reason !== null) return false;
-    return this.orders.settlePending(
+    if (decision.kind !== 'transition' || decision.to !== 'PAID' || decision.reason !== null) return null;
+    const settled = await this.orders.settlePending(
       {
         memberId: s.memberId,
         transId: s.transId,
@@ -111,6 +114,7 @@ export class SettlementService {
       // The statement fills in the order id (column and payload) from the row it updated.
       transitionEvents(assumed, decision, s, this.clock()),
     );
+    return settled ? { kind: 'changed', order: assumed, decision } : null;
   }
 
   private assumedPending(s: Settlement): OrderRow {
@@ -129,11 +133,5 @@ export class SettlementService {
       additionalInfo: news.additionalInfo ?? '',
       createdAt: new Date(0),
     };
-  }
-
-  private fastPathResult(s: Settlement): SettleResult {
-    const order = this.assumedPending(s);
-    const decision = decide(order, s.news, this.rules) as Transition;
-    return { kind: 'changed', order, decision };
   }
 }

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { encodeText, type BaofooCharset } from './charset.ts';
 
 /**
@@ -48,9 +48,11 @@ export function paymentRequestSigningString(f: PaymentRequestSigned, key: string
 
 const RESULT_FIELDS = ['MemberID', 'TerminalID', 'TransID', 'Result', 'ResultDesc', 'FactMoney', 'AdditionalInfo', 'SuccTime'] as const;
 
-/** `MemberID=…~|~TerminalID=…~|~…~|~SuccTime=…~|~Md5Sign=key` */
+/** `MemberID=…~|~TerminalID=…~|~…~|~SuccTime=…~|~Md5Sign=key` (concatenated: it is built for every notification). */
 export function paymentResultSigningString(f: PaymentResultSigned, key: string): string {
-  return [...RESULT_FIELDS.map((name) => `${name}=${f[name]}`), `Md5Sign=${key}`].join('~|~');
+  let text = '';
+  for (const name of RESULT_FIELDS) text += `${name}=${f[name]}~|~`;
+  return `${text}Md5Sign=${key}`;
 }
 
 /** `MemberID|TerminalID|TransID|key` */
@@ -65,7 +67,8 @@ export function queryAnswerSigningString(f: QueryAnswerSigned, key: string): str
 
 /** Lower-case hex MD5 of the string encoded in the configured charset. */
 export function md5Hex(signingString: string, charset: BaofooCharset = 'utf-8'): string {
-  return createHash('md5').update(encodeText(signingString, charset)).digest('hex');
+  // One-shot hash: no Hash object per signature, and UTF-8 text needs no Buffer (hash encodes strings as UTF-8).
+  return hash('md5', charset === 'utf-8' ? signingString : encodeText(signingString, charset), 'hex');
 }
 
 const HEX32 = /^[0-9a-fA-F]{32}$/;
