@@ -93,4 +93,5 @@ DROP INDEX "baofoo_payment_orders_trans_id";
 DROP INDEX "baofoo_notification_ledger_order_id";
 DROP INDEX "baofoo_payment_orders_status_updated";
 CREATE INDEX "baofoo_payment_orders_status_updated" ON "baofoo_payment_orders" ("status", "updated_at") WHERE "status" IN ('PENDING', 'REVIEW');
+ALTER TABLE "baofoo_outbox" SET (fillfactor = 50);
 UPDATE "baofoo_schema_version" SET "version" = 1764380000000;

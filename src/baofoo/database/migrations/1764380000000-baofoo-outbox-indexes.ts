@@ -17,6 +17,9 @@ import { schemaVersionSql } from '../schema-version.ts';
  * `baofoo_notification_ledger_order_id` took an entry per ledger row for it.
  * Every reader of `baofoo_payment_orders_status_updated` asks for open orders
  * (PENDING, REVIEW): partial, it takes no entry when an order settles.
+ * Outbox pages are left half empty (fillfactor 50) so that a row's finish
+ * fits on the row's own page: PostgreSQL then logs only the changed bytes of
+ * the new version (prefix/suffix compression), not the payload once more.
  */
 export class BaofooOutboxIndexes1764380000000 implements MigrationInterface {
   name = 'BaofooOutboxIndexes1764380000000';
@@ -32,10 +35,12 @@ export class BaofooOutboxIndexes1764380000000 implements MigrationInterface {
     await q.query(`DROP INDEX "baofoo_notification_ledger_order_id"`);
     await q.query(`DROP INDEX "baofoo_payment_orders_status_updated"`);
     await q.query(`CREATE INDEX "baofoo_payment_orders_status_updated" ON "baofoo_payment_orders" ("status", "updated_at") WHERE "status" IN ('PENDING', 'REVIEW')`);
+    await q.query(`ALTER TABLE "baofoo_outbox" SET (fillfactor = 50)`);
     await q.query(schemaVersionSql(1764380000000));
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE "baofoo_outbox" RESET (fillfactor)`);
     await q.query(`DROP INDEX "baofoo_payment_orders_status_updated"`);
     await q.query(`CREATE INDEX "baofoo_payment_orders_status_updated" ON "baofoo_payment_orders" ("status", "updated_at")`);
     await q.query(`CREATE INDEX "baofoo_notification_ledger_order_id" ON "baofoo_notification_ledger" ("order_id")`);
