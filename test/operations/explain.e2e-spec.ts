@@ -46,11 +46,13 @@ describe(`Query plans on ${ORDERS.toLocaleString('en')} orders`, () => {
     return { query: async (sql: string | { text: string }, params: unknown[]) => (into.push(await plan(typeof sql === 'string' ? sql : sql.text, params)), rows) } as unknown as BaofooDatabase;
   }
 
-  function expectIndexed(planNodes: PlanNode[], relation: string, index?: string): void {
+  /** `index`: the index the plan must read, or indexes of which it must read one (equally good ones the planner chooses between). */
+  function expectIndexed(planNodes: PlanNode[], relation: string, index?: string | string[]): void {
     const scans = planNodes.filter((n) => n['Relation Name'] === relation && n['Node Type'].endsWith('Scan'));
     expect(scans.length).toBeGreaterThan(0);
     for (const scan of scans) expect(scan['Node Type']).not.toBe('Seq Scan');
-    if (index) expect(planNodes.some((n) => n['Index Name'] === index)).toBe(true);
+    const wanted = typeof index === 'string' ? [index] : index;
+    if (wanted) expect(planNodes.map((n) => n['Index Name']).filter((name) => name !== undefined && wanted.includes(name))).not.toHaveLength(0);
   }
 
   beforeAll(async () => {
@@ -162,7 +164,8 @@ describe(`Query plans on ${ORDERS.toLocaleString('en')} orders`, () => {
   });
 
   it('plans every lookup of a metrics scrape on an index: no pass over the orders', async () => {
-    expectIndexed(await plan(openOrdersSql(), []), 'baofoo_payment_orders', 'baofoo_payment_orders_status_updated');
+    // Both partial indexes on the open statuses hold exactly the open orders; which one the planner reads varies with the sample.
+    expectIndexed(await plan(openOrdersSql(), []), 'baofoo_payment_orders', ['baofoo_payment_orders_status_updated', 'baofoo_payment_orders_due_query']);
     expectIndexed(await plan(dueOrdersSql('$1'), [NOW]), 'baofoo_payment_orders', 'baofoo_payment_orders_due_query');
     expectIndexed(await plan(outboxBacklogSql(), []), 'baofoo_outbox', 'baofoo_outbox_due');
     expectIndexed(await plan(outboxOldestSql(), []), 'baofoo_outbox', 'baofoo_outbox_due');

@@ -11,7 +11,7 @@ export const OPEN_STATUSES = ['PENDING', 'REVIEW'] as const;
 
 export type OpenStatus = (typeof OPEN_STATUSES)[number];
 
-/** Exact counts of the open statuses, on the (status, updated_at) index: as many index entries as open orders. */
+/** Exact counts of the open statuses, on a partial index of the open orders: as many index entries as open orders. */
 export function openOrdersSql(): string {
   return `SELECT coalesce(jsonb_object_agg(status, n), '{}'::jsonb) FROM (
     SELECT status, count(*)::int AS n FROM baofoo_payment_orders WHERE status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')}) GROUP BY status) s`;
