@@ -14,10 +14,9 @@ import type { InsertedOutboxRow } from '../events/outbox-reservation.ts';
 import { OutboxSignal } from '../events/outbox-signal.ts';
 import {
   recordStatement,
-  settlementStatement,
   settlePendingBatchStatement,
-  settlePendingUpdateSql,
-  transitionUpdateSql,
+  settlePendingStatement,
+  transitionStatement,
   type OrderChange,
   type PendingSettlement,
   type PendingSettlementWrite,
@@ -182,7 +181,7 @@ export class PaymentOrderRepository {
 
   private async transitionNow(change: OrderChange, ledger: LedgerEntry | null, events: readonly OutboxEntry[]): Promise<boolean> {
     const rows = await this.withEvents<{ changed: number }>(events.length, (lease) => {
-      const { text, params } = settlementStatement((p) => transitionUpdateSql(change, p), ledger, lease(events));
+      const { text, params } = transitionStatement(change, ledger, lease(events));
       return this.db.query(named('baofoo_transition', text), params);
     });
     return rows[0].changed === 1;
@@ -199,7 +198,7 @@ export class PaymentOrderRepository {
 
   private async settleOne({ settlement, ledger, events }: PendingSettlementWrite): Promise<boolean> {
     const rows = await this.withEvents<{ changed: number }>(events.length, (lease) => {
-      const { text, params } = settlementStatement((p) => settlePendingUpdateSql(settlement, p), ledger, lease(events), true);
+      const { text, params } = settlePendingStatement(settlement, ledger, lease(events));
       return this.db.query(named('baofoo_settle_pending', text), params);
     });
     return rows[0].changed === 1;
