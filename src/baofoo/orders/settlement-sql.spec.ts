@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { SqlParams } from '../database/sql-params.ts';
 import { outboxEntry } from '../events/outbox-entry.ts';
 import type { LedgerEntry } from '../notifications/ledger-entry.ts';
-import { ledgerInsertSql, recordStatement, settlementStatement, settlePendingBatchStatement, settlePendingUpdateSql, transitionUpdateSql, type OrderChange, type PendingSettlement } from './settlement-sql.ts';
+import { ledgerInsertSql, recordStatement, settlePendingBatchStatement, settlePendingStatement, settlePendingUpdateSql, transitionStatement, transitionUpdateSql, type OrderChange, type PendingSettlement } from './settlement-sql.ts';
 
 const LEDGER: LedgerEntry = {
   orderId: '7',
@@ -104,9 +104,9 @@ describe('ledgerInsertSql', () => {
   });
 });
 
-describe('settlementStatement', () => {
+describe('transitionStatement and settlePendingStatement', () => {
   it('numbers the UPDATE, ledger and outbox parameters in one sequence and inserts only when the UPDATE matched', () => {
-    const { text, params } = settlementStatement((p) => transitionUpdateSql(CHANGE, p), LEDGER, [EVENT]);
+    const { text, params } = transitionStatement(CHANGE, LEDGER, [EVENT]);
 
     expect(text).toMatch(/^WITH changed AS \(UPDATE baofoo_payment_orders/);
     expect(text.match(/WHERE EXISTS \(SELECT 1 FROM changed\)/g)).toHaveLength(2);
@@ -118,7 +118,7 @@ describe('settlementStatement', () => {
   });
 
   it('drops a copy of a once-per-order event (the AdditionalInfo flag of a late result) on that unique index only, never another conflict', () => {
-    const { text } = settlementStatement((p) => transitionUpdateSql(CHANGE, p), LEDGER, [EVENT]);
+    const { text } = transitionStatement(CHANGE, LEDGER, [EVENT]);
 
     expect(text).toContain(
       `ON CONFLICT (order_id, type, (payload->>'reason')) WHERE type IN ('baofoo.payment.anomaly', 'baofoo.notification.additional_info_mismatch') DO NOTHING RETURNING id`,
@@ -127,7 +127,7 @@ describe('settlementStatement', () => {
   });
 
   it('takes the order id of ledger and events from the updated row on the fast path', () => {
-    const { text } = settlementStatement((p) => settlePendingUpdateSql(PENDING, p), { ...LEDGER, orderId: null }, [EVENT], true);
+    const { text } = settlePendingStatement(PENDING, { ...LEDGER, orderId: null }, [EVENT]);
 
     expect(text).toContain('SELECT changed.id, l.member_id');
     expect(text).toContain("changed.id, e.trans_id, e.payload || jsonb_build_object('orderId', changed.id::text)");
