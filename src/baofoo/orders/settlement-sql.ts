@@ -16,12 +16,15 @@ import type { OrderStatus, SettlementSource } from './order-status.ts';
  * A statement's text is kept from its first build: it never depends on the
  * values (rows travel as jsonb recordsets), and handing named() and pg the
  * same string lets both compare it by reference, not character by character
- * (~2 KB, twice a statement). The builders still run, for the parameters.
+ * (~2 KB, twice a statement). The builders still run, for the parameters;
+ * a build whose text differs in length from the first throws.
  */
 const builtTexts = new Map<string, string>();
 
 function kept(kind: string, text: string): string {
   const first = builtTexts.get(kind);
+  // A text that came to depend on the values would almost surely change length: fail loudly rather than run the first one.
+  if (first !== undefined && first.length !== text.length) throw new Error(`the ${kind} statement's text changed with its values; it must not`);
   if (first !== undefined) return first;
   builtTexts.set(kind, text);
   return text;
