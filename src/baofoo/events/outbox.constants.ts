@@ -48,5 +48,5 @@ export const DEFAULT_OUTBOX_TUNING: OutboxTuning = {
   connections: 3,
   reconnectMs: 1000,
   minClaimGapMs: 20,
-  finishLingerMs: 20,
+  finishLingerMs: 50,
 };
