@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DeliveryState } from './delivery-plan.ts';
-import { EventDelivery, type DeliveryStore } from './event-delivery.ts';
+import { EventDelivery, type DeliveryStore, type QueuedFinish } from './event-delivery.ts';
 import type { RegisteredListener } from './event-listener-registry.service.ts';
 import type { ClaimedEvent, EventDeliveryWrite, FinishedEvent } from './outbox-store.ts';
 import type { OutboxRow } from './outbox-row.ts';
@@ -20,8 +20,12 @@ class FakeStore implements DeliveryStore {
     this.writes.push({ op: 'deadLetter', write, report });
   }
 
-  async finish(event: FinishedEvent): Promise<void> {
+  /** What the finish's write does; written at once unless a test says otherwise. */
+  written: Promise<void> = Promise.resolve();
+
+  async finish(event: FinishedEvent): Promise<QueuedFinish> {
     this.writes.push({ op: 'finish', event });
+    return { written: this.written };
   }
 }
 
@@ -71,7 +75,7 @@ describe('EventDelivery', () => {
     await new Promise((resolve) => setImmediate(resolve));
     releaseSlow();
 
-    await expect(delivering).resolves.toBe('delivered');
+    await expect(delivering).resolves.toMatchObject({ end: 'delivered' });
     expect(store.writes).toEqual([
       { op: 'record', write: expect.objectContaining({ listener: 'fast', status: 'delivered', attempts: 1 }) },
       {
@@ -96,7 +100,7 @@ describe('EventDelivery', () => {
     const { store, delivery } = setup([listener('recovers')]);
     const states = new Map<string, DeliveryState>([['recovers', { listener: 'recovers', status: 'failed', attempts: recordedAttempts, due: true }]]);
 
-    await expect(delivery.deliver(claimed(2), states, performance.now())).resolves.toBe('delivered');
+    await expect(delivery.deliver(claimed(2), states, performance.now())).resolves.toMatchObject({ end: 'delivered' });
 
     expect(store.writes).toEqual([
       { op: 'finish', event: { id: '7', claims: 2, done: true, deliveries: [expect.objectContaining({ listener: 'recovers', status: 'delivered', attempts: attempt })], firstTry: null } },
@@ -111,7 +115,7 @@ describe('EventDelivery', () => {
       listener('b-works'),
     ]);
 
-    await expect(delivery.deliver(claimed(), noRecords, performance.now())).resolves.toBe('unfinished');
+    await expect(delivery.deliver(claimed(), noRecords, performance.now())).resolves.toMatchObject({ end: 'unfinished' });
 
     const ops = store.writes.map((w) => w.op);
     expect(ops.at(-1)).toBe('finish');
@@ -139,7 +143,7 @@ describe('EventDelivery', () => {
     );
     const states = new Map<string, DeliveryState>([['gives-up', { listener: 'gives-up', status: 'failed', attempts: 1, due: true }]]);
 
-    await expect(delivery.deliver(claimed(2), states, performance.now())).resolves.toBe('delivered');
+    await expect(delivery.deliver(claimed(2), states, performance.now())).resolves.toMatchObject({ end: 'delivered' });
 
     expect(store.writes).toHaveLength(2);
     const [dead, finish] = store.writes;
@@ -204,8 +208,25 @@ describe('EventDelivery', () => {
     await new Promise((resolve) => setImmediate(resolve));
     abort.abort();
 
-    await expect(delivering).resolves.toBe('abandoned');
+    await expect(delivering).resolves.toMatchObject({ end: 'abandoned' });
     expect(store.writes).toEqual([{ op: 'record', write: expect.objectContaining({ listener: 'done-before', status: 'delivered' }) }]);
     expect(emitted).toEqual([]);
+  });
+
+  it('ends once its finish is queued, handing over the write instead of waiting for it', async () => {
+    const { store, delivery } = setup([listener('only')]);
+    let write!: () => void;
+    store.written = new Promise<void>((resolve) => (write = resolve));
+
+    const result = await delivery.deliver(claimed(), noRecords, performance.now());
+
+    expect(result.end).toBe('delivered');
+    expect(store.writes.map((w) => w.op)).toEqual(['finish']);
+    let written = false;
+    void result.written.then(() => (written = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toBe(false);
+    write();
+    await result.written;
   });
 });

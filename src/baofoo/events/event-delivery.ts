@@ -13,8 +13,16 @@ export interface DeliveryStore {
   record(write: EventDeliveryWrite): Promise<void>;
   /** A dead letter and the events that report it, committed together. */
   deadLetter(write: EventDeliveryWrite, report: readonly OutboxRow[]): Promise<void>;
-  /** Ends the claim (finishes may share a statement). */
-  finish(event: FinishedEvent): Promise<void>;
+  /**
+   * Queues the statement that ends the claim (finishes may share a statement);
+   * resolves once it is queued, with the write to wait for.
+   */
+  finish(event: FinishedEvent): Promise<QueuedFinish>;
+}
+
+/** A finish queued for writing: `written` resolves once its statement has run (rejects if it failed). */
+export interface QueuedFinish {
+  written: Promise<void>;
 }
 
 /**
@@ -23,6 +31,15 @@ export interface DeliveryStore {
  * mid-call, nothing finished, the claim is to be handed back.
  */
 export type DeliveryEnd = 'delivered' | 'unfinished' | 'abandoned';
+
+/**
+ * How a delivery ended once its listeners settled and its finish was queued:
+ * its slot is free from then on, while the finish (shared with others) is
+ * written; `written` is resolved at once for an abandoned one (nothing to finish).
+ */
+export interface DeliveryResult extends QueuedFinish {
+  end: DeliveryEnd;
+}
 
 export interface EventDeliveryParts {
   listenersFor(type: string): readonly RegisteredListener[];
@@ -40,15 +57,16 @@ export interface EventDeliveryParts {
  * What one claimed event's delivery does: calls each due listener (with its
  * own timeout, cut short by the relay's stop), puts each outcome on
  * record as soon as it settled (a dead letter with its report event), then
- * ends the claim. The last listener to succeed is not recorded on its own:
- * its outcome goes with the statement that finishes the event, as no record
- * at all when it is the listener's first call and first outcome (the outbox
- * row names it).
+ * queues the finish that ends the claim and hands its write back: the
+ * event's delivery slot need not wait for that statement. The last listener
+ * to succeed is not recorded on its own: its outcome goes with the statement
+ * that finishes the event, as no record at all when it is the listener's
+ * first call and first outcome (the outbox row names it).
  */
 export class EventDelivery {
   constructor(private readonly parts: EventDeliveryParts) {}
 
-  async deliver(event: ClaimedEvent, states: ReadonlyMap<string, DeliveryState>, claimedAt: number): Promise<DeliveryEnd> {
+  async deliver(event: ClaimedEvent, states: ReadonlyMap<string, DeliveryState>, claimedAt: number): Promise<DeliveryResult> {
     const { signal, store } = this.parts;
     const listeners = this.parts.listenersFor(event.type);
     const plan = planDelivery(
@@ -75,14 +93,14 @@ export class EventDelivery {
         return write;
       }),
     );
-    if (signal.aborted) return 'abandoned';
+    if (signal.aborted) return { end: 'abandoned', written: Promise.resolve() };
     // Fire-and-forget subscribers hear an event on its first claim only: a retry of one listener must not replay it to them.
     if (event.claims === 1) this.emit(payload);
     const done = !plan.waiting && writes.every((w) => w !== null && w.status !== 'failed');
     // An unfinished event's retry time is read from its records: they must all be written first.
     if (held && !done) await store.record(held);
-    await store.finish({ id: event.id, claims: event.claims, done, ...finishWrites(done ? held : null, states) });
-    return done ? 'delivered' : 'unfinished';
+    const { written } = await store.finish({ id: event.id, claims: event.claims, done, ...finishWrites(done ? held : null, states) });
+    return { end: done ? 'delivered' : 'unfinished', written };
   }
 
   private async call(event: ClaimedEvent, payload: BaofooEvent, listener: RegisteredListener, due: DueListener, lagNow: () => number): Promise<ListenerResult> {
@@ -135,7 +153,16 @@ function finishWrites(held: EventDeliveryWrite | null, states: ReadonlyMap<strin
 }
 
 function deliveryRow(event: ClaimedEvent, write: DeliveryWrite): EventDeliveryWrite {
-  return { ...write, eventId: event.eventId, eventType: event.type };
+  // Field by field, not a spread: on Node 20 a spread plus added fields builds a new hidden class, about 1 µs a row.
+  return {
+    listener: write.listener,
+    status: write.status,
+    attempts: write.attempts,
+    lastError: write.lastError,
+    delayMs: write.delayMs,
+    eventId: event.eventId,
+    eventType: event.type,
+  };
 }
 
 function firstLine(text: string | null): string {

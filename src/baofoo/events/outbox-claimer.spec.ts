@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { DeliveryEnd } from './event-delivery.ts';
+import type { DeliveryEnd, DeliveryResult } from './event-delivery.ts';
 import { OutboxClaimer, type ClaimStore } from './outbox-claimer.ts';
 import type { ClaimedEvent, EventClaim } from './outbox-store.ts';
 
@@ -14,7 +14,9 @@ function claimerOver(due: ClaimedEvent[], concurrency = 4) {
   const delivered: ClaimedEvent[] = [];
   const loaded: string[][] = [];
   const held: string[] = [];
-  const ends = new Map<string, (end: DeliveryEnd) => void>();
+  const ends = new Map<string, (result: DeliveryResult) => void>();
+  const warned: string[] = [];
+  const refills: number[] = [];
   const store: ClaimStore = {
     claim: async (limit) => {
       limits.push(limit);
@@ -33,13 +35,15 @@ function claimerOver(due: ClaimedEvent[], concurrency = 4) {
     limits: { batchSize: 10, concurrency, pollIntervalMs: 1000 },
     deliver: (e) => {
       delivered.push(e);
-      return new Promise<DeliveryEnd>((resolve) => ends.set(e.id, resolve));
+      return new Promise<DeliveryResult>((resolve) => ends.set(e.id, resolve));
     },
     leases: { hold: (c) => held.push(c.id), drop: () => undefined },
-    refill: () => undefined,
-    logger: { log: () => undefined, warn: () => undefined },
+    refill: () => refills.push(1),
+    logger: { log: () => undefined, warn: (m: string) => warned.push(m) },
   });
-  return { claimer, limits, released, delivered, loaded, held, end: (id: string) => ends.get(id)!('delivered') };
+  /** Ends a delivery, its finish queued with the given write (written at once by default). */
+  const end = (id: string, written: Promise<void> = Promise.resolve(), how: DeliveryEnd = 'delivered') => ends.get(id)!({ end: how, written });
+  return { claimer, limits, released, delivered, loaded, held, warned, refills, end };
 }
 
 describe('OutboxClaimer reservations (claim at birth)', () => {
@@ -131,5 +135,74 @@ describe('OutboxClaimer reservations (claim at birth)', () => {
     expect(delivered).toEqual([]);
     expect(released.map((r) => r.map((c) => c.id))).toEqual([['8', '9']]);
     expect(claimer.reservedSlots).toBe(0);
+  });
+});
+
+describe('OutboxClaimer delivery slots', () => {
+  /** A finish write the test completes or fails. */
+  function pendingWrite() {
+    let write!: () => void;
+    let fail!: (e: Error) => void;
+    const written = new Promise<void>((resolve, reject) => {
+      write = resolve;
+      fail = reject;
+    });
+    return { written, write, fail };
+  }
+
+  it('frees a slot once the finish is queued, while settled() still waits for the finish to be written', async () => {
+    const { claimer, limits, end } = claimerOver([event('1'), event('2'), event('3')], 2);
+    await claimer.pass();
+    expect(claimer.deliveries).toBe(2);
+    const finish = pendingWrite();
+
+    end('1', finish.written);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(claimer.deliveries).toBe(1);
+    await claimer.pass();
+    expect(limits).toEqual([2, 1]);
+    end('2');
+    end('3');
+    let settled = false;
+    const settling = claimer.settled().then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    expect(claimer.deliveredCount).toBe(2);
+
+    finish.write();
+    await settling;
+    expect(claimer.deliveredCount).toBe(3);
+  });
+
+  it('counts no delivery whose finish failed, and warns once for the outage', async () => {
+    const { claimer, warned, end } = claimerOver([event('1'), event('2')], 2);
+    await claimer.pass();
+    const first = pendingWrite();
+    const second = pendingWrite();
+
+    end('1', first.written);
+    end('2', second.written);
+    first.fail(new Error('database gone'));
+    second.fail(new Error('database gone'));
+    await claimer.settled();
+
+    expect(claimer.deliveries).toBe(0);
+    expect(claimer.deliveredCount).toBe(0);
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toContain('could not record the delivery of event e-1');
+  });
+
+  it('asks for a refill when half the slots are free after a claim that took all it could, without waiting for the finishes', async () => {
+    const { claimer, refills, end } = claimerOver([event('1'), event('2'), event('3'), event('4'), event('5')], 4);
+    await claimer.pass();
+
+    end('1', pendingWrite().written);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(refills).toEqual([]);
+    end('2', pendingWrite().written);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(refills).toEqual([1]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { DeliveryState } from './delivery-plan.ts';
-import type { DeliveryEnd } from './event-delivery.ts';
+import type { DeliveryResult } from './event-delivery.ts';
 import { describeFailure } from './listener-call.ts';
 import type { ClaimedEvent, EventClaim } from './outbox-store.ts';
 
@@ -26,8 +26,8 @@ export interface ClaimLimits {
 export interface OutboxClaimerParts {
   store: ClaimStore;
   limits: ClaimLimits;
-  /** Delivers one claimed event (`EventDelivery`). */
-  deliver(event: ClaimedEvent, states: ReadonlyMap<string, DeliveryState>, claimedAt: number): Promise<DeliveryEnd>;
+  /** Delivers one claimed event (`EventDelivery`): resolves once its finish is queued, with the finish's write. */
+  deliver(event: ClaimedEvent, states: ReadonlyMap<string, DeliveryState>, claimedAt: number): Promise<DeliveryResult>;
   /** Keeps the claims in delivery leased (`LeaseHeartbeat`). */
   leases: { hold(claim: EventClaim): void; drop(id: string): void };
   /** Half the slots are free after a claim that took all it could: more events may be waiting. */
@@ -39,14 +39,20 @@ export interface OutboxClaimerParts {
  * The claim loop: claims due events with a lease while delivery slots are
  * free, leaving out the events it is still delivering, loads the delivery
  * records of events claimed before, and hands each event to its delivery,
- * which finishes on its own. It keeps the deliveries in flight, and the
+ * which finishes on its own. A delivery's slot is free once its listeners
+ * settled and its finish is queued: the finish may wait to share a
+ * statement, and the event keeps its lease meanwhile, so no claim can take
+ * it. It keeps the deliveries in flight, and the
  * claims of those a stop cut short, for the relay to hand back. Slots can be
  * reserved for events written in this process already claimed (claim at
  * birth): a claim leaves them free, and the events, once adopted, are
  * delivered as if this claimer had claimed them.
  */
 export class OutboxClaimer {
-  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Events holding a delivery slot. */
+  private readonly inFlight = new Set<string>();
+  /** Every delivery not ended yet, its finish's write included. */
+  private readonly ending = new Set<Promise<void>>();
   private readonly abandoned: EventClaim[] = [];
   /** Hands-back of events born leased to a claimer that stopped before adopting them. */
   private readonly releasing = new Set<Promise<void>>();
@@ -84,7 +90,7 @@ export class OutboxClaimer {
         const limit = Math.min(this.freeSlots(), limits.batchSize);
         this.saturated = limit <= 0;
         if (limit <= 0 || this.stopped) break;
-        const events = await store.claim(limit, [...this.inFlight.keys()]);
+        const events = await store.claim(limit, [...this.inFlight]);
         this.saturated = events.length === limit;
         const claimedAt = performance.now();
         if (this.stopped) {
@@ -146,9 +152,9 @@ export class OutboxClaimer {
     this.stopped = true;
   }
 
-  /** Resolves when the deliveries in flight now have ended. */
+  /** Resolves when the deliveries in flight now have ended, their finishes written (and those queued now). */
   async settled(): Promise<void> {
-    await Promise.all([...this.inFlight.values(), ...this.releasing]);
+    await Promise.all([...this.ending, ...this.releasing]);
   }
 
   /** The claims of the deliveries a stop cut short, to hand back (each taken once). */
@@ -171,25 +177,30 @@ export class OutboxClaimer {
   }
 
   private start(event: ClaimedEvent, states: ReadonlyMap<string, DeliveryState>, claimedAt: number): void {
-    const { limits, leases } = this.parts;
-    const delivery = this.parts
+    const ended: Promise<void> = this.parts
       .deliver(event, states, claimedAt)
-      .then((end) => {
-        if (end === 'delivered') this.delivered += 1;
+      .finally(() => this.free(event.id))
+      .then(async ({ end, written }) => {
         if (end === 'abandoned') this.abandoned.push({ id: event.id, claims: event.claims });
+        await written;
+        if (end === 'delivered') this.delivered += 1;
       })
       .catch((e: unknown) => {
         // The claim's lease brings the event back; outcomes already recorded are kept.
         if (!this.stopped) this.warnOnce(`outbox relay could not record the delivery of event ${event.eventId} (${event.type}); it is retried when its lease ends: ${describeFailure(e, 500)}`);
       })
-      .finally(() => {
-        this.inFlight.delete(event.id);
-        leases.drop(event.id);
-        // Refill once half the slots are free, and only when events were left behind: one claim per several events.
-        if (this.saturated && this.inFlight.size <= limits.concurrency / 2) this.parts.refill();
-      });
-    this.inFlight.set(event.id, delivery);
-    leases.hold(event);
+      .finally(() => this.ending.delete(ended));
+    this.inFlight.add(event.id);
+    this.ending.add(ended);
+    this.parts.leases.hold(event);
+  }
+
+  /** The delivery's listeners settled and its finish is queued (or it failed): its slot takes another event. */
+  private free(id: string): void {
+    this.inFlight.delete(id);
+    this.parts.leases.drop(id);
+    // Refill once half the slots are free, and only when events were left behind: one claim per several events.
+    if (this.saturated && this.inFlight.size <= this.parts.limits.concurrency / 2) this.parts.refill();
   }
 
   // One warning per outage, not one per poll.

@@ -116,7 +116,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     await this.wakeup?.listeningOnce;
   }
 
-  /** Resolves when the claim and the deliveries running now have settled: what their listeners did is then on record. */
+  /** Resolves when the claim and the deliveries running now have settled: what their listeners did is then on record, their finishes written. */
   async settled(): Promise<void> {
     await this.run?.scheduler.settled();
     await this.run?.claimer.settled();
@@ -156,6 +156,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       await this.finishDeliveries(run);
     } finally {
+      // Finishes queued by the deliveries that ended are written before the pool goes, not left to their linger.
+      await run.finishes.flush();
       await run.heartbeat.stop();
       await run.db.end();
     }
@@ -170,7 +172,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const db = this.database.derive({ poolSize: tuning.connections, poolMin: 1, statementTimeoutMs: 10_000, connectTimeoutMs: 10_000, answerWithinMs: 20_000 }, 'baofoo-outbox');
     // Outcomes that settle while a write runs share the next one: one statement per burst, not per listener.
     const records = new BatchedWriter<EventDeliveryWrite>((writes) => saveDeliveries(db, writes));
-    const finishes = new BatchedWriter<FinishedEvent>((events) => finishEvents(db, events));
+    // Finishes linger a little for company: an event's slot does not wait for its finish, so only the statement count feels it.
+    const finishes = new BatchedWriter<FinishedEvent>((events) => finishEvents(db, events), { lingerMs: tuning.finishLingerMs });
     // A renewal later than the next beat is no use: it gives up then, and the next beat tries again.
     const beatMs = Math.max(1, Math.floor(tuning.leaseMs / 3));
     const heartbeat = new LeaseHeartbeat(
@@ -188,7 +191,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         }),
       finish: async (event) => {
         await heartbeat.release(event.id);
-        await finishes.add(event);
+        return { written: finishes.add(event) };
       },
     };
     const abort = new AbortController();
@@ -216,7 +219,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       logger: this.logger,
     });
     const scheduler = new OutboxClaimScheduler((claimStarts) => this.observation.observer.relayPass(() => claimer.pass(claimStarts)), { pollIntervalMs: this.options.outbox.pollIntervalMs, minClaimGapMs: tuning.minClaimGapMs });
-    return { db, heartbeat, abort, claimer, scheduler };
+    return { db, finishes, heartbeat, abort, claimer, scheduler };
   }
 
   private async begin(): Promise<void> {
@@ -259,6 +262,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
 interface RelayRun {
   db: BaofooDatabase;
+  finishes: BatchedWriter<FinishedEvent>;
   heartbeat: LeaseHeartbeat;
   abort: AbortController;
   claimer: OutboxClaimer;

@@ -31,6 +31,13 @@ export interface OutboxTuning {
    * this much to the delivery lag, far inside the 1 s lag target.
    */
   minClaimGapMs: number;
+  /**
+   * How long the first finish of a quiet period waits before it is written,
+   * in ms, so the finishes of the events delivered meanwhile share its
+   * statement. The event's delivery slot is free meanwhile (it keeps its
+   * lease); under load (a finish being written, a full batch) there is no wait.
+   */
+  finishLingerMs: number;
 }
 
 export const DEFAULT_OUTBOX_TUNING: OutboxTuning = {
@@ -41,4 +48,5 @@ export const DEFAULT_OUTBOX_TUNING: OutboxTuning = {
   connections: 3,
   reconnectMs: 1000,
   minClaimGapMs: 20,
+  finishLingerMs: 50,
 };
