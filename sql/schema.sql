@@ -86,7 +86,7 @@ UPDATE "baofoo_schema_version" SET "version" = 1764370000000;
 -- BaofooOutboxIndexes1764380000000
 DROP INDEX "baofoo_outbox_undelivered";
 DROP INDEX "baofoo_outbox_unbridged_order";
-CREATE UNIQUE INDEX "baofoo_payment_orders_trans_id_member_id" ON "baofoo_payment_orders" ("trans_id", "member_id");
+CREATE UNIQUE INDEX IF NOT EXISTS "baofoo_payment_orders_trans_id_member_id" ON "baofoo_payment_orders" ("trans_id", "member_id");
 DROP INDEX "baofoo_payment_orders_merchant_trans_id";
 ALTER INDEX "baofoo_payment_orders_trans_id_member_id" RENAME TO "baofoo_payment_orders_merchant_trans_id";
 DROP INDEX "baofoo_payment_orders_trans_id";

@@ -27,8 +27,8 @@ export class BaofooOutboxIndexes1764380000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX "baofoo_outbox_undelivered"`);
     await q.query(`DROP INDEX "baofoo_outbox_unbridged_order"`);
-    // Built before the old one goes, so that no moment is without the unique rule.
-    await q.query(`CREATE UNIQUE INDEX "baofoo_payment_orders_trans_id_member_id" ON "baofoo_payment_orders" ("trans_id", "member_id")`);
+    // Built before the old one goes, so that no moment is without the unique rule; a DBA may have built it CONCURRENTLY beforehand.
+    await q.query(`CREATE UNIQUE INDEX IF NOT EXISTS "baofoo_payment_orders_trans_id_member_id" ON "baofoo_payment_orders" ("trans_id", "member_id")`);
     await q.query(`DROP INDEX "baofoo_payment_orders_merchant_trans_id"`);
     await q.query(`ALTER INDEX "baofoo_payment_orders_trans_id_member_id" RENAME TO "baofoo_payment_orders_merchant_trans_id"`);
     await q.query(`DROP INDEX "baofoo_payment_orders_trans_id"`);
