@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Inject, Injectable } from '@nestjs/common';
 import type { BaofooEventMap } from '../../src/baofoo/events/baofoo-events.ts';
 import { OnBaofooEvent, type BaofooDeliveryContext } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
-import { baofooEvent, outboxRow } from '../../src/baofoo/events/outbox-row.ts';
+import { outboxRow } from '../../src/baofoo/events/outbox-row.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { commitOutboxRows, paidEvent, query, startOutboxApp, until, type OutboxApp } from './outbox-test-app.ts';
+import { commitOutboxRows, failedEvent, paidEvent, query, startOutboxApp, until, type OutboxApp } from './outbox-test-app.ts';
 
 /** Generous: only a hang misses it. */
 const DEADLINE_MS = 20_000;
@@ -92,20 +92,7 @@ describe('delivery records kept only for what needs remembering', () => {
 
   it('replays a dead letter to its listener alone: a first try named on the outbox row is not run again', async () => {
     const audit = app.module.get(Audit);
-    const event = baofooEvent('baofoo.payment.failed', {
-      orderId: '9',
-      transId: 'T2025112500000000009',
-      memberId: '100000178',
-      terminalId: '10000001',
-      orderMoney: 100,
-      factMoney: null,
-      status: 'FAILED',
-      previousStatus: 'PENDING',
-      source: 'notification',
-      resultDesc: '0013',
-      succTime: null,
-      reason: null,
-    });
+    const event = failedEvent();
     await commitOutboxRows(db.url, [outboxRow(event)]);
     expect(await finished(event.eventId)).toEqual({ firstTry: ['Audit.note'], records: [expect.objectContaining({ status: 'dead', attempts: 1 })] });
 

@@ -4,13 +4,13 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { DELIVERY_OUTCOMES } from '../../src/baofoo/events/delivery-outcomes.ts';
 import type { BaofooEventMap } from '../../src/baofoo/events/baofoo-events.ts';
 import { OnBaofooEvent, type BaofooDeliveryContext } from '../../src/baofoo/events/on-baofoo-event.decorator.ts';
-import { baofooEvent, outboxRow } from '../../src/baofoo/events/outbox-row.ts';
+import { outboxRow } from '../../src/baofoo/events/outbox-row.ts';
 import { runReplayDeadLetters } from '../../src/cli/commands/replay-dead-letters.command.ts';
 import { memoryIo } from '../../src/cli/cli-io.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { DeliveryRecorder } from './delivery-recorder.ts';
 import { CapturedLog } from '../support/captured-log.ts';
-import { commitOutboxRows, paidEvent, query, startOutboxApp, type OutboxApp } from './outbox-test-app.ts';
+import { commitOutboxRows, failedEvent, paidEvent, query, startOutboxApp, type OutboxApp } from './outbox-test-app.ts';
 import { APP_NAME, RECORDER, recorderProviders } from './recording-listeners.ts';
 
 /** Which listeners currently work: ops "fix" one by flipping it. */
@@ -181,20 +181,7 @@ describe('listeners that fail', () => {
   });
 
   it('counts a listener that outlives the listener timeout as a failed attempt and calls it again', async () => {
-    const event = baofooEvent('baofoo.payment.failed', {
-      orderId: '9',
-      transId: 'T2025112500000000009',
-      memberId: '100000178',
-      terminalId: '10000001',
-      orderMoney: 100,
-      factMoney: null,
-      status: 'FAILED',
-      previousStatus: 'PENDING',
-      source: 'notification',
-      resultDesc: '0013',
-      succTime: null,
-      reason: null,
-    });
+    const event = failedEvent();
 
     await commitOutboxRows(db.url, [outboxRow(event)]);
     await recorder.until(() => attemptsOf('PaymentListeners.slow', event.eventId).length === 2);

@@ -99,6 +99,24 @@ export function paidEvent(overrides: { orderMoney?: number; transId?: string } =
   });
 }
 
+/** A payment-failed event of order 9 (the gateway's 0013), as the notification writer would build it. */
+export function failedEvent() {
+  return baofooEvent('baofoo.payment.failed', {
+    orderId: '9',
+    transId: 'T2025112500000000009',
+    memberId: '100000178',
+    terminalId: '10000001',
+    orderMoney: 100,
+    factMoney: null,
+    status: 'FAILED',
+    previousStatus: 'PENDING',
+    source: 'notification',
+    resultDesc: '0013',
+    succTime: null,
+    reason: null,
+  });
+}
+
 /**
  * Commits outbox rows as a writer in a process without a relay does: the
  * inserts, then a NOTIFY outside the transaction; `notify: false` leaves the
