@@ -85,8 +85,9 @@ export class OrderViewService {
     const [ledger, events, fulfilments] = await Promise.all([
       this.dataSource.query(
         `SELECT id, received_at, method, source_ip, verdict, reason_code, from_status, to_status, http_status
-           FROM baofoo_notification_ledger WHERE order_id = $1 ORDER BY id`,
-        [r.id],
+           FROM baofoo_notification_ledger WHERE trans_id = $2 AND order_id = $1 ORDER BY id`,
+        // By TransID first: the ledger's index for an order's rows (it has none on order_id).
+        [r.id, r.trans_id],
       ) as Promise<
         {
           id: string;
