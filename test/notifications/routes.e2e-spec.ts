@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
@@ -50,6 +51,15 @@ describe.each(ADAPTERS.flatMap((adapter) => BUILDS.map(([how, baofoo]) => [adapt
     const res = await request(app.getHttpServer()).post('/baofoo/notify/s3cr3t').type('form').send(n.body);
     expect([res.status, res.text]).toEqual([200, 'OK']);
     expect(await orderState(app.get(DataSource), order.transId)).toMatchObject({ status: 'PAID', version: 2 });
+  });
+
+  it('answers a notification in plain text without an ETag, so an If-None-Match never turns it into an empty 304', async () => {
+    const { order } = await app.get(PaymentService).createPayment({ orderMoney: 100, payId: '3002' });
+    const n = signedNotification({ transId: order.transId, result: 'success', factMoney: 100 });
+    // The weak ETag Express's send would give the body OK: length in hex, then SHA-1 in base64, cut to 27 characters.
+    const okTag = `W/"2-${createHash('sha1').update('OK').digest('base64').slice(0, 27)}"`;
+    const res = await request(app.getHttpServer()).get(`/baofoo/notify/s3cr3t${n.query}`).set('If-None-Match', okTag);
+    expect([res.status, res.text, res.headers['content-type'], res.headers.etag]).toEqual([200, 'OK', 'text/plain; charset=utf-8', undefined]);
   });
 
   it('does not answer on the default notification and page paths', async () => {

@@ -1,3 +1,5 @@
+import { ServerResponse } from 'node:http';
+
 /**
  * What Express's Response and Fastify's Reply both offer: the module's routes
  * answer through it, so they serve the same bytes on either adapter.
@@ -8,6 +10,19 @@ export interface TextReply {
   send(body: string): unknown;
 }
 
+/**
+ * Express's Response is Node's own: it is answered directly. Its `send` would
+ * hash the body for an ETag (and answer 304 to a matching If-None-Match, which
+ * no notification wants) and hand Node a Buffer, which Node queues as a chunk
+ * of its own rather than joining it to the headers. Fastify sends no ETag.
+ */
 export function sendText(res: TextReply, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
+  if (res instanceof ServerResponse) {
+    res.statusCode = status;
+    res.setHeader('Content-Type', contentType);
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(body);
+    return;
+  }
   res.status(status).type(contentType).send(body);
 }
