@@ -12,9 +12,9 @@ export interface TextReply {
 
 /**
  * Express's Response is Node's own: it is answered directly. Its `send` would
- * hash the body for an ETag (and answer 304 to a matching If-None-Match, which
- * no notification wants) and hand Node a Buffer, which Node queues as a chunk
- * of its own rather than joining it to the headers. Fastify sends no ETag.
+ * hash every body for an ETag (and answer 304 to a matching If-None-Match,
+ * which no notification wants) and copy it into a Buffer first, about 25 µs
+ * an answer. Fastify sends no ETag.
  */
 export function sendText(res: TextReply, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
   if (res instanceof ServerResponse) {
