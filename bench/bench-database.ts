@@ -28,12 +28,17 @@ export interface BenchDatabase {
    * ALTER SYSTEM and a reload. Returns what the server then reports.
    */
   setDurability(d: Durability): Promise<string>;
+  /** VACUUM ANALYZE of the module's tables, so a paced window starts without the dead rows of the run before it. */
+  vacuum(): Promise<void>;
+  /** Autovacuum and autoanalyze runs on the module's tables so far (they land in whatever window they happen to fall in). */
+  autovacuumRuns(): Promise<number>;
   /** The postmaster's pid, when the instance is ours. */
   postmasterPid(): Promise<number | null>;
   stop(): Promise<void>;
 }
 
 const DB_NAME = 'baofoo_bench';
+const TABLES = 'baofoo_event_deliveries, baofoo_outbox, baofoo_notification_ledger, baofoo_payment_orders';
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
@@ -121,7 +126,7 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
     embedded: !external,
     statements,
     reset: async () => {
-      await admin.query(`${ADMIN_MARK} TRUNCATE baofoo_event_deliveries, baofoo_outbox, baofoo_notification_ledger, baofoo_payment_orders RESTART IDENTITY`);
+      await admin.query(`${ADMIN_MARK} TRUNCATE ${TABLES} RESTART IDENTITY`);
       await admin.query(`${ADMIN_MARK} CHECKPOINT`).catch(() => undefined);
     },
     seed: async (prefix, count) => {
@@ -133,6 +138,17 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
         [BENCH_MERCHANT.memberId, BENCH_MERCHANT.terminalId, prefix, BENCH_ORDER_MONEY, count],
       );
       await admin.query(`${ADMIN_MARK} VACUUM ANALYZE baofoo_payment_orders`);
+    },
+    vacuum: async () => {
+      await admin.query(`${ADMIN_MARK} VACUUM ANALYZE ${TABLES}`);
+    },
+    autovacuumRuns: async () => {
+      await admin.query(`${ADMIN_MARK} SELECT pg_stat_clear_snapshot()`);
+      const { rows } = await admin.query(
+        `${ADMIN_MARK} SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0)::int AS n FROM pg_stat_user_tables WHERE relname = ANY(string_to_array($1, ', '))`,
+        [TABLES],
+      );
+      return rows[0].n as number;
     },
     setDurability: async (d) => {
       if (!external) {

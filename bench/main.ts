@@ -166,6 +166,9 @@ async function measureServer(db: BenchDatabase, name: ServerName, withPaced: boo
     );
     const paced: ServerRun['paced'] = {};
     for (const [key, rate] of rates) {
+      // Every server's closed loop leaves dead rows whose autovacuum would otherwise land in some paced window and not another.
+      await db.vacuum();
+      const autovacuumsBefore = await db.autovacuumRuns();
       // At a steady rate the relay cannot batch as it does at saturation: its cost per notification shows here.
       const pacedMeter = await startCostMeter(db, server.pid);
       server.mark();
@@ -174,12 +177,14 @@ async function measureServer(db: BenchDatabase, name: ServerName, withPaced: boo
       const { cpuTicks, rate: _rate, ...latency } = p;
       const pacedCost = await pacedMeter.finish(p.requests, cpuTicks);
       const window = await server.stats();
+      const autovacuums = (await db.autovacuumRuns()) - autovacuumsBefore;
       const lag = spec.outbox ? percentile(deliveries(window).lagsMs, 99) : null;
       paced[key] = { ...latency, ...pacedCost, outboxLagP99Ms: lag, loop: window.loop };
       log(
         `${name} paced ${rate} req/s: p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, max ${p.maxMs} ms, achieved ${p.achievedRps} req/s, non-OK ${p.nonOk}, send lag p99 ${p.sendLagP99Ms} ms; ` +
           `CPU µs/notification server ${pacedCost.cpu.serverUs} PostgreSQL ${pacedCost.cpu.postgresUs ?? '—'}; ${pacedCost.db.statementsPerNotification ?? '—'} statements` +
           (lag === null ? '' : `; outbox lag p99 ${lag} ms`) +
+          `; ${autovacuums} autovacuum/autoanalyze runs` +
           (window.loop ? `; event-loop delay p99 ${window.loop.delayP99Ms ?? '—'} ms, GC ${window.loop.gcPauseMsPerS ?? '—'} ms/s` : ''),
       );
     }
