@@ -12,6 +12,9 @@ import { outboxInsertStatement, type OutboxRow } from './outbox-row.ts';
 
 type Sql = BaofooTransaction;
 
+/** How many events are undelivered, on the partial due index (its predicate is theirs): the backlog every reader counts. */
+export const UNDELIVERED_COUNT_SQL = `SELECT count(*)::int FROM baofoo_outbox WHERE delivered_at IS NULL`;
+
 /**
  * One claim of one event: the row's claim counter (`attempts`) as the claim
  * left it. Every write a relay makes to the row after its claim names it, and

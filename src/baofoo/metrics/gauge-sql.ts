@@ -1,3 +1,5 @@
+import { UNDELIVERED_COUNT_SQL } from '../events/outbox-store.ts';
+
 /*
  * The scrape's SQL, one bounded lookup per gauge: every scan reaches only the
  * rows its gauge counts (open orders, due orders, undelivered events, dead
@@ -39,7 +41,7 @@ export function dueOrdersSql(now: string): string {
 
 /** Undelivered events, on the partial due index (its predicate is theirs). */
 export function outboxBacklogSql(): string {
-  return `SELECT count(*)::int FROM baofoo_outbox WHERE delivered_at IS NULL`;
+  return UNDELIVERED_COUNT_SQL;
 }
 
 /** Age of the oldest undelivered event in seconds (0 when none), on the same index. */
