@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { SlotList } from '../common/slot-list.ts';
 
 /**
  * Ends keep-alive on the HTTP server once the app shuts down. A gateway (or a
@@ -21,7 +22,7 @@ export class KeepAliveDrain implements OnModuleInit, BeforeApplicationShutdown {
   private server: Server | null = null;
   private draining = false;
   /** Answers not yet finished: those whose headers are still unwritten get `Connection: close` when the drain starts. */
-  private readonly open = new Set<ServerResponse>();
+  private readonly open = new SlotList<ServerResponse>();
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
@@ -32,16 +33,16 @@ export class KeepAliveDrain implements OnModuleInit, BeforeApplicationShutdown {
     // First in line, so no handler answers before the header is set.
     server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
       if (this.draining) return closeAfter(res);
-      this.open.add(res);
-      res.once('close', () => this.open.delete(res));
+      const slot = this.open.add(res);
+      res.once('close', () => this.open.remove(slot));
     });
   }
 
   beforeApplicationShutdown(): void {
     if (this.draining) return;
     this.draining = true;
-    for (const res of this.open) closeAfter(res);
-    this.open.clear();
+    // Not cleared: each answer leaves the list as it closes, and a slot is freed only by its own answer.
+    for (const res of this.open.values()) closeAfter(res);
     this.server?.closeIdleConnections?.();
   }
 }
