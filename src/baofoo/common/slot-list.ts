@@ -8,7 +8,7 @@
  * keeps those entries, and everything they reach, alive and promotes them. A
  * `Set` of open responses put ~2.5 KB of every notification into the old
  * generation: 30 MB promoted and ~40 MB of RSS over 12,000 notifications
- * (bench/RESULTS.md, "Speed II: memory"). Here a removed member's slot is
+ * (bench/RESULTS.md, "Speed II: memory"); the relay's deliveries in flight, another 7 MB. Here a removed member's slot is
  * cleared and reused; the array grows only with the peak number of members.
  */
 export class SlotList<T> {

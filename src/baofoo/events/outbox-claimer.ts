@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { DeliveryState } from './delivery-plan.ts';
 import type { DeliveryResult } from './event-delivery.ts';
+import { SlotList } from '../common/slot-list.ts';
 import { describeFailure } from './listener-call.ts';
 import type { ClaimedEvent, EventClaim } from './outbox-store.ts';
 
@@ -52,7 +53,7 @@ export class OutboxClaimer {
   /** Events holding a delivery slot. */
   private readonly inFlight = new Set<string>();
   /** Every delivery not ended yet, its finish's write included. */
-  private readonly ending = new Set<Promise<void>>();
+  private readonly ending = new SlotList<Promise<void>>();
   private readonly abandoned: EventClaim[] = [];
   /** Hands-back of events born leased to a claimer that stopped before adopting them. */
   private readonly releasing = new Set<Promise<void>>();
@@ -154,7 +155,7 @@ export class OutboxClaimer {
 
   /** Resolves when the deliveries in flight now have ended, their finishes written (and those queued now). */
   async settled(): Promise<void> {
-    await Promise.all([...this.ending, ...this.releasing]);
+    await Promise.all([...this.ending.values(), ...this.releasing]);
   }
 
   /** The claims of the deliveries a stop cut short, to hand back (each taken once). */
@@ -177,6 +178,7 @@ export class OutboxClaimer {
   }
 
   private start(event: ClaimedEvent, states: ReadonlyMap<string, DeliveryState>, claimedAt: number): void {
+    let slot = -1;
     const ended: Promise<void> = this.parts
       .deliver(event, states, claimedAt)
       .finally(() => this.free(event.id))
@@ -189,9 +191,9 @@ export class OutboxClaimer {
         // The claim's lease brings the event back; outcomes already recorded are kept.
         if (!this.stopped) this.warnOnce(`outbox relay could not record the delivery of event ${event.eventId} (${event.type}); it is retried when its lease ends: ${describeFailure(e, 500)}`);
       })
-      .finally(() => this.ending.delete(ended));
+      .finally(() => this.ending.remove(slot));
     this.inFlight.add(event.id);
-    this.ending.add(ended);
+    slot = this.ending.add(ended);
     this.parts.leases.hold(event);
   }
 
