@@ -7,9 +7,10 @@
  * sits in the old generation, each scavenge until the next full collection
  * keeps those entries, and everything they reach, alive and promotes them. A
  * `Set` of open responses put ~2.5 KB of every notification into the old
- * generation: 30 MB promoted and ~40 MB of RSS over 12,000 notifications
- * (bench/RESULTS.md, "Speed II: memory"); the relay's deliveries in flight, another 7 MB. Here a removed member's slot is
- * cleared and reused; the array grows only with the peak number of members.
+ * generation (30 MB promoted, ~40 MB of RSS over 12,000 notifications), the
+ * relay's `Set` of deliveries in flight another 7 MB (bench/RESULTS.md,
+ * "Speed II: memory"). Here a removed member's slot is cleared and reused; the
+ * array grows only with the peak number of members.
  */
 export class SlotList<T> {
   private readonly slots: (T | undefined)[] = [];
