@@ -35,7 +35,7 @@ import {
  * subset flag writes results/partial.* and leaves latest.* and RESULTS.md alone.
  */
 
-const SERVER_NAMES = ['floor', 'sgfloor', 'naive', 'express', 'fastify'] as const;
+const SERVER_NAMES = ['floor', 'sgfloor', 'naive', 'nest-express', 'nest-fastify', 'express', 'fastify'] as const;
 type ServerName = (typeof SERVER_NAMES)[number];
 const SUBSET_FLAGS = ['--only', '--no-paced', '--no-fsync-off', '--no-storm', '--no-soak', '--requests'];
 
@@ -79,6 +79,8 @@ const SERVERS: Record<ServerName, ServerSpec> = {
   floor: { script: './servers/floor-server.js', path: '/', letter: 'F', outbox: false },
   sgfloor: { script: './servers/same-guarantees-floor-server.js', path: '/', letter: 'G', outbox: true },
   naive: { script: './servers/naive-server.js', path: '/notify', letter: 'N', outbox: false },
+  'nest-express': { script: './servers/framework-floor-server.js', path: '/baofoo/notify', letter: 'X', env: { ADAPTER: 'express' }, outbox: false },
+  'nest-fastify': { script: './servers/framework-floor-server.js', path: '/baofoo/notify', letter: 'Y', env: { ADAPTER: 'fastify' }, outbox: false },
   express: { script: './servers/module-server.js', path: '/baofoo/notify', letter: 'E', env: { ADAPTER: 'express' }, outbox: true },
   fastify: { script: './servers/module-server.js', path: '/baofoo/notify', letter: 'Z', env: { ADAPTER: 'fastify' }, outbox: true },
 };
@@ -111,7 +113,9 @@ async function launch(db: BenchDatabase, name: ServerName): Promise<ServerHandle
   const s = SERVERS[name];
   const profile = (name === 'express' || name === 'fastify') && flags.has('--cpu-prof');
   // --expose-gc only lets the soak ask for a full collection outside its measured window.
-  const execArgv = ['--expose-gc', ...(profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [])];
+  // BENCH_SERVER_NODE_ARGS (e.g. "--trace-gc") goes to every server under test, for looking into one.
+  const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const execArgv = ['--expose-gc', ...(profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : []), ...extra];
   return startServer(s.script, { DATABASE_URL: db.url, POOL_SIZE: String(POOL_SIZE), ...s.env }, execArgv);
 }
 
@@ -224,6 +228,7 @@ function passFigures(durability: string, runs: Partial<Record<ServerName, Server
     floor: runs.floor?.figures ?? null,
     sameGuaranteesFloor: runs.sgfloor?.figures ?? null,
     naive: runs.naive?.figures ?? null,
+    framework: { express: runs['nest-express']?.figures ?? null, fastify: runs['nest-fastify']?.figures ?? null },
     express,
     fastify,
     fastestAdapter,
@@ -375,6 +380,7 @@ async function main(): Promise<void> {
       floor: h.floor,
       sameGuaranteesFloor: h.sameGuaranteesFloor,
       naive: h.naive,
+      framework: h.framework,
       module: fastestBlock?.module ?? null,
       fastestAdapter: fastest,
       express: h.express,

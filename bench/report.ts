@@ -59,12 +59,19 @@ export interface AdapterBlock {
   paced: Partial<Record<PacedRate, PacedFigures>>;
 }
 
+/** Nest + TypeORM on each adapter with the floor's check and UPDATE: what the module on that adapter cannot go below. */
+export interface FrameworkFloors {
+  express: ServerFigures | null;
+  fastify: ServerFigures | null;
+}
+
 export interface PassFigures {
   /** As PostgreSQL reported it for this pass. */
   durability: string;
   floor: ServerFigures | null;
   sameGuaranteesFloor: ServerFigures | null;
   naive: ServerFigures | null;
+  framework: FrameworkFloors;
   express: AdapterBlock | null;
   fastify: AdapterBlock | null;
   fastestAdapter: 'express' | 'fastify' | null;
@@ -126,6 +133,7 @@ export interface BenchResults {
   floor: ServerFigures | null;
   sameGuaranteesFloor: ServerFigures | null;
   naive: ServerFigures | null;
+  framework: FrameworkFloors;
   /** The module on the fastest adapter. */
   module: ServerFigures | null;
   fastestAdapter: 'express' | 'fastify' | null;
@@ -148,11 +156,13 @@ const BENCH_DIR = fileURLToPath(new URL('../../bench/', import.meta.url));
 const HISTORY_ENTRIES = 10;
 const ENTRY_MARK = '<!-- run -->';
 
-function serverRows(p: { floor: ServerFigures | null; sameGuaranteesFloor: ServerFigures | null; naive: ServerFigures | null; express: AdapterBlock | null; fastify: AdapterBlock | null }): string[] {
+function serverRows(p: Pick<PassFigures, 'floor' | 'sameGuaranteesFloor' | 'naive' | 'framework' | 'express' | 'fastify'>): string[] {
   const rows: [string, ServerFigures | null | undefined][] = [
     ['floor (node:http + 1 UPDATE)', p.floor],
     ['same-guarantees floor (node:http, 1 prepared settle + ledger + outbox, minimal relay)', p.sameGuaranteesFloor],
     ['naive (Nest + TypeORM findOne/save)', p.naive],
+    ['framework floor on Express (Nest + TypeORM, body parser, 1 UPDATE)', p.framework?.express],
+    ['framework floor on Fastify (Nest + TypeORM, body parser, 1 UPDATE)', p.framework?.fastify],
     ['module on Express', p.express?.module],
     ['module on Fastify', p.fastify?.module],
   ];
