@@ -21,15 +21,16 @@ import {
 } from './report.ts';
 
 /*
- * `npm run bench`: the floor, the same-guarantees floor, the naive handler
- * and the module on Express and on Fastify, each in its own process on one
+ * `npm run bench`: the floor, the same-guarantees floor, the naive handler,
+ * the framework floors (Nest + TypeORM alone on each adapter) and the module
+ * on Express and on Fastify, each in its own process on one
  * PostgreSQL, loaded from another process. First at production durability
  * (closed loop, then open loop at 100 and 300 req/s), then the closed loop
  * again with fsync off; then the duplicate storm and the soak against the
  * module on the faster adapter.
  *
  * Flags: --quick (short runs, for trying the bench itself); --only a,b (servers:
- * floor, sgfloor, naive, express, fastify); --no-paced, --no-fsync-off,
+ * floor, sgfloor, naive, nest-express, nest-fastify, express, fastify); --no-paced, --no-fsync-off,
  * --no-storm, --no-soak; --requests N (closed-loop count); --cpu-prof
  * (profiles module servers into bench/results/profiles). A run with any
  * subset flag writes results/partial.* and leaves latest.* and RESULTS.md alone.
