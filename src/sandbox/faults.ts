@@ -32,77 +32,73 @@ export interface SandboxFaults {
   queryGarbage?: boolean;
 }
 
-const KEYS = new Set([
-  'dropNotification',
-  'duplicates',
-  'delayMs',
-  'outOfOrder',
-  'corruptSignature',
-  'extraFields',
-  'charset',
-  'notifyTiming',
-  'notifyMethod',
-  'queryDelayMs',
-  'queryStatus',
-  'queryGarbage',
-]);
+/** What one switch must be, and how an error says so. */
+interface Rule {
+  readonly ok: (value: unknown) => boolean;
+  readonly must: string;
+  /** A number: a command line or a variable gives it as text, to read as one before it is checked. */
+  readonly number?: true;
+}
 
-/** Checks faults that come from JSON (environment, HTTP) as well as from code; throws a TypeError. */
-export function validateFaults(input: unknown): SandboxFaults {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new TypeError('faults must be an object');
-  const f = input as Record<string, unknown>;
-  const bad = (name: string, rule: string) => new TypeError(`faults.${name} ${rule}`);
-  for (const name of Object.keys(f)) if (!KEYS.has(name)) throw bad(name, 'is not a known fault');
-  const out: SandboxFaults = {};
-  for (const name of ['dropNotification', 'corruptSignature', 'queryGarbage'] as const) {
-    if (f[name] === undefined) continue;
-    if (typeof f[name] !== 'boolean') throw bad(name, 'must be true or false');
-    out[name] = f[name];
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const yesNo: Rule = { ok: (v) => typeof v === 'boolean', must: 'must be true or false' };
+const ms: Rule = { ok: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, must: 'must be a non-negative number of ms', number: true };
+const wholeFrom = (low: number, high: number, must: string): Rule => ({ ok: (v) => Number.isInteger(v) && (v as number) >= low && (v as number) <= high, must, number: true });
+const oneOf = (values: readonly string[], must: string): Rule => ({ ok: (v) => values.includes(v as string), must });
+
+/** Every switch but extraFields (a map, checked field by field), in the order errors are looked for. */
+const RULES: Readonly<Record<Exclude<keyof SandboxFaults, 'extraFields'>, Rule>> = {
+  dropNotification: yesNo,
+  corruptSignature: yesNo,
+  queryGarbage: yesNo,
+  delayMs: ms,
+  queryDelayMs: ms,
+  duplicates: wholeFrom(1, 50, 'must be an integer from 1 to 50'),
+  queryStatus: wholeFrom(400, 599, 'must be an HTTP error status (400-599)'),
+  outOfOrder: oneOf(['failure-after-success', 'failure-before-success'], "must be 'failure-after-success' or 'failure-before-success'"),
+  charset: oneOf(CHARSETS, `must be one of ${CHARSETS.join(', ')}`),
+  notifyTiming: oneOf(['with-browser', 'before-browser', 'after-browser'], "must be 'with-browser', 'before-browser' or 'after-browser'"),
+  notifyMethod: oneOf(['POST', 'GET'], 'must be POST or GET'),
+};
+
+/** The switches that are numbers. */
+export const NUMBER_FAULTS: readonly (keyof SandboxFaults)[] = (Object.keys(RULES) as (keyof typeof RULES)[]).filter((name) => RULES[name].number);
+
+/**
+ * How an error names what is wrong: the whole input (no fault), one switch, or
+ * one field of extraFields (`fault` 'extraFields'). By default their JSON path
+ * under `faults`, as a body or an option has them; a command line names the
+ * flag or variable the user set instead.
+ */
+export type FaultNames = (fault?: string, field?: string) => string;
+
+const jsonPath: FaultNames = (fault, field) => ['faults', fault, field].filter((part) => part !== undefined).join('.');
+
+/** Checks faults that come from JSON (environment, HTTP) as well as from code; throws a TypeError naming the culprit by `names`. */
+export function validateFaults(input: unknown, names: FaultNames = jsonPath): SandboxFaults {
+  const bad = (must: string, fault?: string, field?: string) => new TypeError(`${names(fault, field)} ${must}`);
+  if (!isRecord(input)) throw bad('must be an object');
+  for (const name of Object.keys(input)) if (!Object.hasOwn(RULES, name) && name !== 'extraFields') throw bad('is not a known fault', name);
+  const out: Record<string, unknown> = {};
+  for (const [name, rule] of Object.entries(RULES)) {
+    if (input[name] === undefined) continue;
+    if (!rule.ok(input[name])) throw bad(rule.must, name);
+    out[name] = input[name];
   }
-  for (const name of ['delayMs', 'queryDelayMs'] as const) {
-    if (f[name] === undefined) continue;
-    const v = f[name];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(name, 'must be a non-negative number of ms');
-    out[name] = v;
-  }
-  if (f.duplicates !== undefined) {
-    if (!Number.isInteger(f.duplicates) || (f.duplicates as number) < 1 || (f.duplicates as number) > 50) throw bad('duplicates', 'must be an integer from 1 to 50');
-    out.duplicates = f.duplicates as number;
-  }
-  if (f.queryStatus !== undefined) {
-    if (!Number.isInteger(f.queryStatus) || (f.queryStatus as number) < 400 || (f.queryStatus as number) > 599) throw bad('queryStatus', 'must be an HTTP error status (400-599)');
-    out.queryStatus = f.queryStatus as number;
-  }
-  if (f.outOfOrder !== undefined) {
-    if (f.outOfOrder !== 'failure-after-success' && f.outOfOrder !== 'failure-before-success') throw bad('outOfOrder', "must be 'failure-after-success' or 'failure-before-success'");
-    out.outOfOrder = f.outOfOrder;
-  }
-  if (f.charset !== undefined) {
-    if (!CHARSETS.includes(f.charset as BaofooCharset)) throw bad('charset', `must be one of ${CHARSETS.join(', ')}`);
-    out.charset = f.charset as BaofooCharset;
-  }
-  if (f.notifyTiming !== undefined) {
-    if (!['with-browser', 'before-browser', 'after-browser'].includes(f.notifyTiming as string)) throw bad('notifyTiming', "must be 'with-browser', 'before-browser' or 'after-browser'");
-    out.notifyTiming = f.notifyTiming as SandboxFaults['notifyTiming'];
-  }
-  if (f.notifyMethod !== undefined) {
-    if (f.notifyMethod !== 'POST' && f.notifyMethod !== 'GET') throw bad('notifyMethod', 'must be POST or GET');
-    out.notifyMethod = f.notifyMethod;
-  }
-  if (f.extraFields !== undefined) {
-    const extras = f.extraFields;
-    if (typeof extras !== 'object' || extras === null || Array.isArray(extras)) throw bad('extraFields', 'must be an object of strings');
+  if (input.extraFields !== undefined) {
+    const extras = input.extraFields;
+    if (!isRecord(extras)) throw bad('must be an object of strings', 'extraFields');
     const copy: Record<string, string> = {};
     for (const [name, value] of Object.entries(extras)) {
-      if (typeof value !== 'string') throw bad(`extraFields.${name}`, 'must be a string');
+      if (typeof value !== 'string') throw bad('must be a string', 'extraFields', name);
       if ((PAYMENT_RESULT_FIELDS as readonly string[]).includes(name) || !/^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(name)) {
-        throw bad(`extraFields.${name}`, 'must be a new field name, not one of the nine signed fields');
+        throw bad('must be a new field name, not one of the nine signed fields', 'extraFields', name);
       }
       copy[name] = value;
     }
     out.extraFields = Object.freeze(copy);
   }
-  return out;
+  return out as SandboxFaults;
 }
 
 /** Later layers win, switch by switch. */

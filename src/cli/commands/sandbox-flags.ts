@@ -1,3 +1,5 @@
+import { BOOLEAN_SPELLINGS, readVariable } from '../../baofoo/config/env-variables.ts';
+import { NUMBER_FAULTS, type FaultNames } from '../../sandbox/faults.ts';
 import { PUBLISHED_TEST_MERCHANT, validateFaults, type SandboxFaults, type SandboxMerchant, type SandboxOptions } from '../../sandbox/index.ts';
 import type { CliEnv } from '../cli-env.ts';
 import { CliFailure } from '../cli-failure.ts';
@@ -69,21 +71,25 @@ function flagValue(values: SandboxArgs, env: CliEnv, flag: SandboxFlag): string 
   if (given !== undefined) return given;
   const fromEnv = flag.env ? env[flag.env]?.trim() : undefined;
   if (!fromEnv) return undefined;
-  return flag.value ? fromEnv : fromEnv === 'true';
+  if (flag.value) return fromEnv;
+  const on = readVariable('bool', fromEnv);
+  if (typeof on !== 'boolean') throw new CliFailure(`${flag.env} must be ${BOOLEAN_SPELLINGS}, not ${JSON.stringify(fromEnv)}`, true);
+  return on;
 }
 
-const where = (flag: SandboxFlag) => `--${flag.name}${flag.env ? ` (${flag.env})` : ''}`;
+/** What the user set for a flag, as an error names it: the flag if given, else its variable. */
+const where = (values: SandboxArgs, flag: SandboxFlag) => (values[flag.name] === undefined && flag.env) || `--${flag.name}`;
 
-function wholeNumber(text: string, flag: SandboxFlag): number {
-  if (!/^[0-9]+$/.test(text.trim())) throw new CliFailure(`${where(flag)} ${text} is not a whole number`, true);
+function wholeNumber(text: string, values: SandboxArgs, flag: SandboxFlag): number {
+  if (!/^[0-9]+$/.test(text.trim())) throw new CliFailure(`${where(values, flag)} ${text} is not a whole number`, true);
   return Number(text.trim());
 }
 
-function json(text: string, flag: SandboxFlag): unknown {
+function json(text: string, values: SandboxArgs, flag: SandboxFlag): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new CliFailure(`${where(flag)} is not valid JSON`, true);
+    throw new CliFailure(`${where(values, flag)} is not valid JSON`, true);
   }
 }
 
@@ -99,11 +105,12 @@ function merchantsFrom(values: SandboxArgs, env: CliEnv): SandboxMerchant[] | un
   if (values.charset !== undefined) throw new CliFailure('--charset needs --member-id, --terminal-id and --key', true);
   const list = flagValue(values, env, flag('merchants'));
   if (list === undefined) return undefined;
-  const merchants = json(list as string, flag('merchants'));
-  if (!Array.isArray(merchants)) throw new CliFailure(`${where(flag('merchants'))} must be a JSON array`, true);
+  const merchants = json(list as string, values, flag('merchants'));
+  if (!Array.isArray(merchants)) throw new CliFailure(`${where(values, flag('merchants'))} must be a JSON array`, true);
   return merchants as SandboxMerchant[];
 }
 
+/** A fault flag's text as its switch takes it; text that is no number goes on as it is, for validateFaults to refuse by name. */
 function faultValue(f: SandboxFlag, value: string | boolean | string[]): unknown {
   if (typeof value === 'boolean') return value;
   if (Array.isArray(value)) {
@@ -115,23 +122,30 @@ function faultValue(f: SandboxFlag, value: string | boolean | string[]): unknown
       }),
     );
   }
-  return ['duplicates', 'delayMs', 'queryDelayMs', 'queryStatus'].includes(f.fault!) ? wholeNumber(value, f) : value;
+  return NUMBER_FAULTS.includes(f.fault!) ? readVariable('number', value) : value;
+}
+
+/** Names a fault as the user set it: its own flag (`--extra-field TransID`), else its key in --faults or SANDBOX_FAULTS. */
+function faultNames(values: SandboxArgs): FaultNames {
+  return (fault, field) => {
+    const own = FAULT_FLAGS.find((f) => f.fault !== undefined && f.fault === fault && values[f.name] !== undefined);
+    if (own) return field === undefined ? `--${own.name}` : `--${own.name} ${field}`;
+    const json = where(values, flag('faults'));
+    if (fault === undefined) return json;
+    return `${field === undefined ? fault : `${fault}.${field}`} in ${json}`;
+  };
 }
 
 function faultsFrom(values: SandboxArgs, env: CliEnv): SandboxFaults {
-  const base = flagValue(values, env, flag('faults'));
-  const faults = { ...(base === undefined ? {} : (json(base as string, flag('faults')) as object)) } as Record<string, unknown>;
-  for (const f of FAULT_FLAGS.filter((x) => x.fault)) {
-    const value = values[f.name];
-    if (value !== undefined) faults[f.fault!] = faultValue(f, value);
-  }
+  const text = flagValue(values, env, flag('faults')) as string | undefined;
+  const base = text === undefined ? {} : json(text, values, flag('faults'));
+  const fromFlags = Object.fromEntries(FAULT_FLAGS.filter((f) => f.fault && values[f.name] !== undefined).map((f) => [f.fault, faultValue(f, values[f.name]!)]));
+  // The flags win over the JSON; JSON that is no object goes on as it is, for validateFaults to refuse.
+  const faults = typeof base === 'object' && base !== null && !Array.isArray(base) ? { ...base, ...fromFlags } : base;
   try {
-    return validateFaults(faults);
+    return validateFaults(faults, faultNames(values));
   } catch (e) {
-    // validateFaults names the switch (`faults.duplicates …`): name the flag the user typed instead.
-    const message = (e as Error).message;
-    const named = FAULT_FLAGS.find((f) => f.fault && message.startsWith(`faults.${f.fault} `) && values[f.name] !== undefined);
-    throw new CliFailure(named ? message.replace(`faults.${named.fault}`, `--${named.name}`) : `${where(flag('faults'))}: ${message}`, true);
+    throw new CliFailure((e as Error).message, true);
   }
 }
 
@@ -142,15 +156,15 @@ export function sandboxOptionsFrom(values: SandboxArgs, env: CliEnv): SandboxOpt
   const delays = text('retry-delays');
   const queryMinInterval = text('query-min-interval');
   const method = text('notify-method')?.toUpperCase();
-  if (method !== undefined && method !== 'POST' && method !== 'GET') throw new CliFailure(`${where(flag('notify-method'))} must be POST or GET`, true);
+  if (method !== undefined && method !== 'POST' && method !== 'GET') throw new CliFailure(`${where(values, flag('notify-method'))} must be POST or GET`, true);
   return {
-    port: port === undefined ? 3100 : wholeNumber(port, flag('port')),
+    port: port === undefined ? 3100 : wholeNumber(port, values, flag('port')),
     host: text('host') ?? '127.0.0.1',
     merchants: merchantsFrom(values, env),
-    retryDelaysMs: delays?.split(',').map((d) => wholeNumber(d, flag('retry-delays'))),
+    retryDelaysMs: delays?.split(',').map((d) => wholeNumber(d, values, flag('retry-delays'))),
     notifyMethod: method as SandboxOptions['notifyMethod'],
     labelCharset: flagValue(values, env, flag('label-charset')) === true,
-    queryMinIntervalMs: queryMinInterval === undefined ? 0 : wholeNumber(queryMinInterval, flag('query-min-interval')),
+    queryMinIntervalMs: queryMinInterval === undefined ? 0 : wholeNumber(queryMinInterval, values, flag('query-min-interval')),
     faults: faultsFrom(values, env),
   };
 }

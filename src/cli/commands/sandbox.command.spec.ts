@@ -6,6 +6,16 @@ import { runSandbox } from './sandbox.command.ts';
 
 const optionsOf = (args: string[], env: Record<string, string> = {}) => sandboxOptionsFrom(parseCommandArgs(args, SANDBOX_ARGS).values as SandboxArgs, env);
 
+/** The whole message of what optionsOf throws, so a test sees the name it starts with. */
+function refusal(args: string[], env: Record<string, string> = {}): string {
+  try {
+    optionsOf(args, env);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error(`${JSON.stringify(args)} ${JSON.stringify(env)} was accepted`);
+}
+
 describe('baofoo sandbox flags', () => {
   it('default to port 3100 on loopback, the published test merchant and no faults', () => {
     expect(optionsOf([])).toEqual({
@@ -68,13 +78,32 @@ describe('baofoo sandbox flags', () => {
     [['--duplicates', '0'], {}, '--duplicates must be an integer from 1 to 50'],
     [['--query-status', '200'], {}, '--query-status must be an HTTP error status (400-599)'],
     [['--out-of-order', 'sideways'], {}, "--out-of-order must be 'failure-after-success' or 'failure-before-success'"],
-    [['--delay', 'soon'], {}, '--delay soon is not a whole number'],
+    [['--delay', 'soon'], {}, '--delay must be a non-negative number of ms'],
     [['--extra-field', 'BankID'], {}, '--extra-field BankID is not Name=value'],
-    [[], { SANDBOX_PORT: 'http' }, '--port (SANDBOX_PORT) http is not a whole number'],
-    [[], { SANDBOX_FAULTS: '{"duplicate":2}' }, '--faults (SANDBOX_FAULTS): faults.duplicate is not a known fault'],
-    [['--notify-method', 'PUT'], {}, '--notify-method (SANDBOX_NOTIFY_METHOD) must be POST or GET'],
+    [[], { SANDBOX_PORT: 'http' }, 'SANDBOX_PORT http is not a whole number'],
+    [[], { SANDBOX_FAULTS: '{"duplicate":2}' }, 'duplicate in SANDBOX_FAULTS is not a known fault'],
+    [['--notify-method', 'PUT'], {}, '--notify-method must be POST or GET'],
   ])('refuse %j %j naming what the user set', (args, env, message) => {
-    expect(() => optionsOf(args, env)).toThrow(message);
+    expect(refusal(args, env)).toBe(message);
+  });
+
+  it('read SANDBOX_LABEL_CHARSET by the boolean rule of every variable, and refuse a word it does not know by name', () => {
+    expect(optionsOf([], { SANDBOX_LABEL_CHARSET: '1' }).labelCharset).toBe(true);
+    expect(optionsOf([], { SANDBOX_LABEL_CHARSET: ' Yes ' }).labelCharset).toBe(true);
+    expect(optionsOf([], { SANDBOX_LABEL_CHARSET: 'off' }).labelCharset).toBe(false);
+    expect(optionsOf(['--label-charset'], { SANDBOX_LABEL_CHARSET: 'off' }).labelCharset).toBe(true);
+    expect(refusal([], { SANDBOX_LABEL_CHARSET: 'maybe' })).toBe('SANDBOX_LABEL_CHARSET must be true/1/yes/on or false/0/no/off, not "maybe"');
+  });
+
+  it.each<[string, string[], Record<string, string>, string]>([
+    ['its own flag', ['--duplicates', '0'], { SANDBOX_FAULTS: '{"duplicates":0}' }, '--duplicates must be an integer from 1 to 50'],
+    ['its own flag, and the field', ['--extra-field', 'TransID=x'], {}, '--extra-field TransID must be a new field name, not one of the nine signed fields'],
+    ['its key in --faults', ['--faults', '{"duplicates":0}'], { SANDBOX_FAULTS: '{}' }, 'duplicates in --faults must be an integer from 1 to 50'],
+    ['its key and field in --faults', ['--faults', '{"extraFields":{"TransID":"x"}}'], {}, 'extraFields.TransID in --faults must be a new field name, not one of the nine signed fields'],
+    ['its key in SANDBOX_FAULTS', ['--query-status', '503'], { SANDBOX_FAULTS: '{"duplicates":0}' }, 'duplicates in SANDBOX_FAULTS must be an integer from 1 to 50'],
+    ['SANDBOX_FAULTS, when it is no object', ['--duplicates', '2'], { SANDBOX_FAULTS: '[2]' }, 'SANDBOX_FAULTS must be an object'],
+  ])('name a bad fault by where the user set it: %s', (_source, args, env, message) => {
+    expect(refusal(args, env)).toBe(message);
   });
 });
 
