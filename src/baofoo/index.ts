@@ -20,7 +20,7 @@ export { PaymentService, type CreatedPayment } from './payments/payment.service.
 export { CreatePaymentDto } from './payments/create-payment.dto.ts';
 export type { OrderRow } from './orders/payment-order.repository.ts';
 export type { OrderStatus, SettlementSource } from './orders/order-status.ts';
-export { PaymentOrders, OrderLookupError } from './payments/payment-orders.service.ts';
+export { PaymentOrders } from './payments/payment-orders.service.ts';
 export type { GatewayTime, PaymentOrderLedgerEntry, PaymentOrderView } from './payments/payment-order-view.ts';
 
 // Events: what happened to an order, delivered at least once to `@OnBaofooEvent` listeners.
@@ -49,10 +49,11 @@ export { SignatureGuard } from './notifications/signature.guard.ts';
 export { AllowedHostGuard } from './board/allowed-host.guard.ts';
 export { BaofooSigner, type SignatureCheck } from './signing/baofoo-signer.service.ts';
 
-// Errors: each carries a stable `code`.
+// Errors: each carries a stable `code`; those the caller can fix (PaymentRequestError, OrderLookupError) are HttpExceptions answering 4xx.
 export { BaofooError } from './protocol/errors.ts';
 export { BaofooConfigError } from './config/resolve-options.ts';
 export { PaymentRequestError } from './payments/payment.service.ts';
+export { OrderLookupError } from './payments/order-lookup.error.ts';
 export { BaofooDatabaseError, DATABASE_ERRORS } from './database/baofoo-database.ts';
 export { BaofooDatabaseTlsError, DATABASE_TLS_ERRORS } from './database/database-tls.ts';
 export { GatewayQueryError } from './reconciliation/gateway-query.errors.ts';

@@ -1,7 +1,8 @@
-import { Body, Controller, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import type { CreatePaymentDto } from '../../src/baofoo/payments/create-payment.dto.ts';
+import { PaymentOrders } from '../../src/baofoo/payments/payment-orders.service.ts';
 import { PaymentService } from '../../src/baofoo/payments/payment.service.ts';
-import { ADAPTERS, createTestApp, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
+import { ADAPTERS, createTestApp, TEST_MERCHANT, testOptions, type TestApp } from '../support/baofoo-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { tableCounts } from '../notifications/notification-support.ts';
 
@@ -17,7 +18,22 @@ class ShopCheckoutController {
   }
 }
 
-describe.each(ADAPTERS)('a refused payment request through an app controller on %s', (adapter) => {
+/** A shop's order page, as a user writes it: the shopper's TransID straight to `find`, no try/catch. */
+@Controller('orders')
+class ShopOrdersController {
+  constructor(@Inject(PaymentOrders) private readonly orders: PaymentOrders) {}
+
+  @Get(':transId')
+  async order(@Param('transId') transId: string, @Query('memberId') memberId?: string): Promise<{ memberId: string; orderMoney: number }> {
+    const order = await this.orders.find(transId, { memberId });
+    if (!order) throw new NotFoundException();
+    return { memberId: order.memberId, orderMoney: order.orderMoney };
+  }
+}
+
+const SECOND_MERCHANT = { memberId: '100000888', terminalId: '10000888', keys: [{ id: 'k8', secret: 'second-key' }] };
+
+describe.each(ADAPTERS)('a refused payment request or order lookup through an app controller on %s', (adapter) => {
   let db: TestDatabase;
   let t: TestApp;
   let url: string;
@@ -26,8 +42,13 @@ describe.each(ADAPTERS)('a refused payment request through an app controller on 
     db = await createTestDatabase();
     t = await createTestApp(
       db.url,
-      testOptions({ boundDomains: ['shop.example.com'], notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'https://shop.example.com', allowedIps: ['127.0.0.1'] } }),
-      { adapter, controllers: [ShopCheckoutController] },
+      testOptions({
+        boundDomains: ['shop.example.com'],
+        notification: { path: '/baofoo/notify', pagePath: '/baofoo/return', publicBaseUrl: 'https://shop.example.com', allowedIps: ['127.0.0.1'] },
+        // The first merchant stays the default; the second lets two orders share a TransID.
+        merchants: [{ memberId: TEST_MERCHANT.memberId, terminalId: TEST_MERCHANT.terminalId, keys: [{ id: 'k1', secret: TEST_MERCHANT.key }] }, SECOND_MERCHANT],
+      }),
+      { adapter, controllers: [ShopCheckoutController, ShopOrdersController] },
     );
     url = `${await t.app.getUrl()}/checkout`;
   });
@@ -38,6 +59,11 @@ describe.each(ADAPTERS)('a refused payment request through an app controller on 
 
   const post = async (body: Record<string, unknown>) => {
     const res = await fetch(url.replace('[::1]', '127.0.0.1'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  // `path` as the shopper's browser would send it, already encoded.
+  const get = async (path: string) => {
+    const res = await fetch(url.replace('[::1]', '127.0.0.1').replace(/\/checkout$/, `/orders/${path}`));
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
@@ -72,5 +98,40 @@ describe.each(ADAPTERS)('a refused payment request through an app controller on 
     expect(res).toEqual({ status: 409, body: { statusCode: 409, error: 'Conflict', code: 'TRANS_ID_TAKEN', message: `TransID ${transId} is already used`, evidence: { transId } } });
     const rows = await t.dataSource.query(`SELECT order_money::int AS money FROM baofoo_payment_orders WHERE trans_id = $1`, [transId]);
     expect(rows).toEqual([{ money: 100 }]);
+  });
+
+  describe('an order lookup', () => {
+    it('answers 200 for an order of the TransID', async () => {
+      const transId = `LOOK${adapter.toUpperCase()}0001`;
+      expect((await post({ orderMoney: 250, transId })).status).toBe(201);
+      expect(await get(transId)).toEqual({ status: 200, body: { memberId: TEST_MERCHANT.memberId, orderMoney: 250 } });
+    });
+
+    it.each([['short7'], ["x' OR '1'='1"], ['T'.repeat(21)]])('answers 400 TRANS_ID_INVALID, with its message, for %j', async (bad) => {
+      const res = await get(encodeURIComponent(bad));
+      expect(res).toEqual({
+        status: 400,
+        body: { statusCode: 400, error: 'Bad Request', code: 'TRANS_ID_INVALID', message: `a TransID is 8 to 20 letters and digits (spec §2), not ${JSON.stringify(bad)}`, evidence: { transId: JSON.stringify(bad) } },
+      });
+    });
+
+    it('answers 400 MEMBER_ID_INVALID for a MemberID that is not digits, or sent twice', async () => {
+      for (const query of ['memberId=merchant-1', 'memberId=100000178&memberId=100000888']) {
+        const res = await get(`ABCDEFGH12?${query}`);
+        expect(res).toMatchObject({ status: 400, body: { statusCode: 400, error: 'Bad Request', code: 'MEMBER_ID_INVALID' } });
+        expect(res.body.message).toContain('a MemberID is 1 to 20 digits');
+      }
+    });
+
+    it('answers 400 TRANS_ID_AMBIGUOUS, naming the merchants, when two used the TransID, and 200 once the merchant is named', async () => {
+      const transId = `LOOK${adapter.toUpperCase()}BOTH`;
+      expect((await post({ orderMoney: 100, transId })).status).toBe(201);
+      expect((await post({ orderMoney: 200, transId, memberId: SECOND_MERCHANT.memberId })).status).toBe(201);
+
+      const res = await get(transId);
+      expect(res).toMatchObject({ status: 400, body: { statusCode: 400, error: 'Bad Request', code: 'TRANS_ID_AMBIGUOUS', evidence: { transId, merchants: [TEST_MERCHANT.memberId, SECOND_MERCHANT.memberId] } } });
+      expect(res.body.message).toContain('pass { memberId }');
+      expect(await get(`${transId}?memberId=${SECOND_MERCHANT.memberId}`)).toEqual({ status: 200, body: { memberId: SECOND_MERCHANT.memberId, orderMoney: 200 } });
+    });
   });
 });

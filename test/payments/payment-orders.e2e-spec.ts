@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BaofooDatabase } from '../../src/baofoo/database/baofoo-database.ts';
 import { RefusalRecorder } from '../../src/baofoo/notifications/refusal.recorder.ts';
 import { OperationsStore } from '../../src/baofoo/operations/operations.store.ts';
+import { ORDER_LEDGER_LIMIT } from '../../src/baofoo/orders/order-story.reader.ts';
 import { OrderLookupError, PaymentOrders } from '../../src/baofoo/payments/payment-orders.service.ts';
 import { PaymentService } from '../../src/baofoo/payments/payment.service.ts';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/index.ts';
@@ -53,7 +54,7 @@ describe('PaymentOrders.find: an order by TransID with its ledger story, against
   it('answers a paid order: status, fen, merchant, SuccTime in Shanghai and ISO, and a ledger with the signed notification and an unverified refusal', async () => {
     const placed = await placeOrder(shop, sandbox, { orderMoney: 1234 });
     const pending = await orders.find(placed.transId);
-    expect(pending).toMatchObject({ transId: placed.transId, status: 'PENDING', version: 1, orderMoney: 1234, factMoney: null, succTime: null, settledBy: null, settledAt: null, ledger: [] });
+    expect(pending).toMatchObject({ transId: placed.transId, status: 'PENDING', version: 1, orderMoney: 1234, factMoney: null, succTime: null, settledBy: null, settledAt: null, ledger: [], ledgerTruncated: false });
 
     await sandbox.pay(placed.transId);
     expect((await sandbox.waitForDelivery(placed.transId)).outcome).toBe('delivered');
@@ -78,6 +79,7 @@ describe('PaymentOrders.find: an order by TransID with its ledger story, against
       succTime: { text: sent.fields.SuccTime, timeZone: 'Asia/Shanghai', iso: shanghaiIso(sent.fields.SuccTime) },
       settledBy: 'notification',
       createdAt: pending!.createdAt,
+      ledgerTruncated: false,
     });
     expect(paid!.settledAt!.getTime()).toBeGreaterThanOrEqual(paid!.createdAt.getTime());
     expect(paid!.updatedAt.getTime()).toBeGreaterThanOrEqual(paid!.settledAt!.getTime());
@@ -108,6 +110,38 @@ describe('PaymentOrders.find: an order by TransID with its ledger story, against
     ]);
     expect(after!.ledger[0]).toEqual({ ...before!.ledger[0], archived: true });
     expect(after).toMatchObject({ status: 'PAID', version: 2, factMoney: 500 });
+  });
+
+  it(`holds the newest ${ORDER_LEDGER_LIMIT} ledger rows of a flooded TransID, archive included, and says when older ones were left out`, async () => {
+    const flooded = transId('FLOOD');
+    await shop.payments.createPayment({ orderMoney: 300, transId: flooded });
+    // Refusals naming the TransID without an order, row n received n seconds into 2026; row 0, the oldest, in the archive table.
+    const refusals = `'203.0.113.7', 'POST', '', 'rejected', 'SIGNATURE_INVALID', 403`;
+    await shop.dataSource.query(
+      `INSERT INTO baofoo_notification_ledger_archive (id, received_at, trans_id, fields, source_ip, method, raw_body, verdict, reason_code, http_status)
+       SELECT coalesce(max(id), 0) + 1, '2026-01-01T00:00:00Z', $1, '{"n": "0"}', ${refusals} FROM baofoo_notification_ledger_archive`,
+      [flooded],
+    );
+    const flood = (from: number, to: number) =>
+      shop.dataSource.query(
+        `INSERT INTO baofoo_notification_ledger (received_at, trans_id, fields, source_ip, method, raw_body, verdict, reason_code, http_status)
+         SELECT '2026-01-01T00:00:00Z'::timestamptz + make_interval(secs => n), $1, jsonb_build_object('n', n::text), ${refusals} FROM generate_series($2::int, $3::int) AS n`,
+        [flooded, from, to],
+      );
+    const numbers = (from: number, count: number) => Array.from({ length: count }, (_, i) => String(from + i));
+
+    await flood(1, ORDER_LEDGER_LIMIT - 1);
+    const full = await orders.find(flooded);
+    expect(full!.ledgerTruncated).toBe(false);
+    expect(full!.ledger.map((l) => l.fields?.n)).toEqual(numbers(0, ORDER_LEDGER_LIMIT));
+    expect(full!.ledger[0]).toMatchObject({ archived: true, unverified: true });
+
+    await flood(ORDER_LEDGER_LIMIT, ORDER_LEDGER_LIMIT);
+    const cut = await orders.find(flooded);
+    expect(cut!.ledgerTruncated).toBe(true);
+    expect(cut!.ledger.map((l) => l.fields?.n)).toEqual(numbers(1, ORDER_LEDGER_LIMIT));
+    expect(cut!.ledger.some((l) => l.archived)).toBe(false);
+    expect(cut).toMatchObject({ transId: flooded, status: 'PENDING', orderMoney: 300 });
   });
 
   it('answers null for a TransID no order has', async () => {

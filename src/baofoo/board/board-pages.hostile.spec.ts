@@ -40,6 +40,7 @@ const hostileRow = (extra: Record<string, unknown>) => ({
 const story: OrderStory = {
   order: { id: '7', memberId: HOSTILE, transId: HOSTILE, status: 'REVIEW', orderMoney: '1500', factMoney: null, productName: HOSTILE, resultDesc: HOSTILE, settledBy: HOSTILE, reviewReason: HOSTILE, createdAt: AT, [HOSTILE]: HOSTILE } as unknown as StoredOrder,
   ledger: [hostileRow({}), hostileRow({ method: 'OPERATOR', verdict: 'applied', fields: { ResolvedBy: HOSTILE, Why: HOSTILE } })],
+  ledgerTruncated: false,
   events: [{ eventId: HOSTILE, orderId: '7', type: HOSTILE, createdAt: AT, deliveredAt: null, attempts: 1, source: HOSTILE }],
   deliveries: [{ eventId: HOSTILE, listener: HOSTILE, status: HOSTILE, attempts: 1, lastError: HOSTILE, deliveredAt: null, deadAt: AT, replays: 0 }],
 };
@@ -82,5 +83,11 @@ describe('the order story', () => {
     const verified = [...page.matchAll(/class="ledger-row( unverified)?" data-method="[^"]*" data-verified="(true|false)"/g)].map((m) => `${m[1] ?? ''}|${m[2]}`);
     expect(verified).toEqual([' unverified|false', '|true', '|true', '|true']);
     expect(page.match(/class="unverified-label"/g)).toHaveLength(1);
+  });
+
+  it('says when older ledger rows were left out, and only then', () => {
+    const heading = (ledgerTruncated: boolean) => /<h3>Ledger \([^)]*\)<\/h3>/.exec(storyPage(ctx(false), 'T1', [{ ...story, ledgerTruncated }]))![0];
+    expect(heading(true)).toBe('<h3>Ledger (2, the newest: older rows left out)</h3>');
+    expect(heading(false)).toBe('<h3>Ledger (2)</h3>');
   });
 });

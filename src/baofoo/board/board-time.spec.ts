@@ -24,6 +24,7 @@ const overview: Overview = {
 const story: OrderStory = {
   order: { transId: 'T1', status: 'PAID', succTime: '20261130160003', createdAt: AT, updatedAt: LATER } as Partial<OrderStory['order']> as OrderStory['order'],
   ledger: [{ receivedAt: AT, method: 'POST', sourceIp: '127.0.0.1', verdict: 'applied', fields: {}, archived: false } as Partial<OrderStory['ledger'][number]> as OrderStory['ledger'][number]],
+  ledgerTruncated: false,
   events: [{ eventId: 'e', type: 't', createdAt: AT, deliveredAt: LATER, attempts: 1, source: 'notification' }],
   deliveries: [{ eventId: 'e', listener: 'L.m', status: 'delivered', attempts: 1, deliveredAt: LATER, deadAt: null, replays: 0 }],
 };

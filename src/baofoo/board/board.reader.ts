@@ -75,9 +75,6 @@ export const BOARD_SQL = {
       FROM ${DELIVERY_OUTCOMES} WHERE event_id = ANY($1::uuid[]) ORDER BY first_attempt_at, listener LIMIT 1000`,
 } as const;
 
-// The page shows at most this many ledger rows of a TransID (a refusal flood naming it must not make the page huge).
-const LEDGER_LIMIT = 500;
-
 /** The board's SQL, in one place. */
 @Injectable()
 export class BoardReader {
@@ -117,16 +114,16 @@ export class BoardReader {
     return this.story.orders(transId, memberId);
   }
 
-  /** Every order with this TransID (one per merchant) with its whole story; empty when none. */
+  /** Every order with this TransID (one per merchant) with its story (the newest ledger rows, as `PaymentOrders` reads them); empty when none. */
   async stories(transId: string): Promise<OrderStory[]> {
-    const found = await this.story.ledgers(transId, null, LEDGER_LIMIT);
+    const found = await this.story.ledgers(transId, null);
     if (found.length === 0) return [];
     const events = await this.db.query<Record<string, unknown>>(BOARD_SQL.events, [found.map((f) => f.order.id)]);
     const deliveries: Record<string, unknown>[] = events.length ? await this.db.query(BOARD_SQL.deliveries, [events.map((e) => e.eventId)]) : [];
-    return found.map(({ order, ledger }) => {
+    return found.map(({ order, ledger, ledgerTruncated }) => {
       const ownEvents = events.filter((e) => e.orderId === order.id);
       const eventIds = new Set(ownEvents.map((e) => e.eventId));
-      return { order, ledger, events: ownEvents, deliveries: deliveries.filter((d) => eventIds.has(d.eventId)) };
+      return { order, ledger, ledgerTruncated, events: ownEvents, deliveries: deliveries.filter((d) => eventIds.has(d.eventId)) };
     });
   }
 }

@@ -32,7 +32,7 @@ function storySection(ctx: BoardPageContext, s: OrderStory): SafeHtml {
   const o = s.order;
   const resolve = o.status === 'REVIEW' && html`<h3>Resolve</h3>${resolveForm(ctx, o as unknown as ResolvableOrder)}`;
   return html`<section class="story" data-trans-id="${o.transId}" data-member-id="${o.memberId}"><h2>Order ${o.transId} ${status(o.status)}</h2>${fieldsTable(ctx, o)}${resolve}
-<h3>Ledger (${s.ledger.length})</h3>${table(['Received', 'Method', 'Source', 'Verdict', 'Code', 'Change', 'Reason', 'Fields'], s.ledger.map((l) => ledgerRow(ctx, l)), 'No ledger row.', 'ledger-table')}
+<h3>Ledger (${s.ledger.length}${s.ledgerTruncated && ', the newest: older rows left out'})</h3>${table(['Received', 'Method', 'Source', 'Verdict', 'Code', 'Change', 'Reason', 'Fields'], s.ledger.map((l) => ledgerRow(ctx, l)), 'No ledger row.', 'ledger-table')}
 <h3>Events (${s.events.length})</h3>${table(['Event id', 'Type', 'Source', 'Written', 'Delivered', 'Relay passes'], events, 'No event.', 'event-table')}
 <h3>Deliveries (${s.deliveries.length})</h3>${table(['Event id', 'Listener', 'Status', 'Attempts', 'Delivered / dead', 'Replays', 'Last error'], deliveries, 'No delivery record.', 'delivery-table')}</section>`;
 }

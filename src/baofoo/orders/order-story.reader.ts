@@ -53,16 +53,25 @@ export type StoredLedgerRow = {
   archived: boolean;
 };
 
-/** An order with every ledger row that concerns it, oldest first. */
+/**
+ * How many ledger rows of a TransID a story holds at most, the newest: a
+ * refusal flood naming one TransID must not make the board's page or a
+ * `PaymentOrders.find` answer unbounded. `PaymentOrderView.ledger`'s TSDoc names it.
+ */
+export const ORDER_LEDGER_LIMIT = 500;
+
+/** An order with the ledger rows that concern it, oldest first: the newest {@link ORDER_LEDGER_LIMIT} of its TransID. */
 export interface OrderLedger {
   order: StoredOrder;
   ledger: StoredLedgerRow[];
+  /** The TransID has older ledger rows than those in `ledger`, left out. */
+  ledgerTruncated: boolean;
 }
 
 /*
  * Both served by the TransID indexes (test/operations/explain checks the
  * plans on a million orders). $2 of `orders` narrows to one merchant (null:
- * every merchant); $2 of `ledger` bounds the rows (null: all of them).
+ * every merchant); $2 of `ledger` bounds the rows, newest first.
  */
 export const ORDER_STORY_SQL = {
   orders: `SELECT id::text AS id, member_id AS "memberId", terminal_id AS "terminalId", trans_id AS "transId", pay_id AS "payId", status, version,
@@ -77,7 +86,7 @@ export const ORDER_STORY_SQL = {
         UNION ALL
         SELECT id::text, order_id::text, received_at, method, source_ip, verdict, reason_code, reason, from_status, to_status, http_status, key_id, fields, true
         FROM baofoo_notification_ledger_archive WHERE trans_id = $1) l
-      ORDER BY "receivedAt", id::bigint LIMIT $2::int`,
+      ORDER BY "receivedAt" DESC, id::bigint DESC LIMIT $2::int`,
 } as const;
 
 /** Orders by TransID and their ledger, live and archived: what the board's story and `PaymentOrders` read. */
@@ -90,12 +99,15 @@ export class OrderStoryReader {
     return this.db.query(ORDER_STORY_SQL.orders, [transId, memberId]);
   }
 
-  /** Each order with this TransID and its ledger rows (at most `ledgerLimit`, oldest first; null: all); empty when none. */
-  async ledgers(transId: string, memberId: string | null, ledgerLimit: number | null): Promise<OrderLedger[]> {
+  /** Each order with this TransID (or the one of `memberId`) and the newest {@link ORDER_LEDGER_LIMIT} ledger rows of the TransID, oldest first; empty when none. */
+  async ledgers(transId: string, memberId: string | null): Promise<OrderLedger[]> {
     // The ledger query needs only the TransID: one round trip for both, not one after the other.
-    const [orders, ledger] = await Promise.all([this.orders(transId, memberId), this.db.query<StoredLedgerRow>(ORDER_STORY_SQL.ledger, [transId, ledgerLimit])]);
+    // One row more than the limit tells whether older rows were left out.
+    const [orders, newest] = await Promise.all([this.orders(transId, memberId), this.db.query<StoredLedgerRow>(ORDER_STORY_SQL.ledger, [transId, ORDER_LEDGER_LIMIT + 1])]);
     if (orders.length === 0) return [];
+    const ledgerTruncated = newest.length > ORDER_LEDGER_LIMIT;
+    const ledger = newest.slice(0, ORDER_LEDGER_LIMIT).reverse();
     // A refused notification may name the TransID without an order: it belongs to every story of that TransID.
-    return orders.map((order) => ({ order, ledger: ledger.filter((l) => l.orderId === order.id || l.orderId === null) }));
+    return orders.map((order) => ({ order, ledger: ledger.filter((l) => l.orderId === order.id || l.orderId === null), ledgerTruncated }));
   }
 }

@@ -26,13 +26,24 @@ export interface PaymentOrderLedgerEntry extends Omit<StoredLedgerRow, 'id' | 'o
   unverified: boolean;
 }
 
-/** An order found by TransID, with its whole ledger story in time order. Money in integer fen. */
+/** An order found by TransID, with its ledger story in time order. Money in integer fen. */
 export interface PaymentOrderView extends Omit<StoredOrder, 'id' | 'orderMoney' | 'factMoney' | 'succTime'> {
   orderMoney: Fen;
   /** What was paid (FactMoney / succMoney), once known. */
   factMoney: Fen | null;
   succTime: GatewayTime | null;
+  /**
+   * The ledger rows of the TransID, oldest first: at most the newest 500 (the
+   * operator board's cap), so that a flood of refused notifications naming the
+   * TransID cannot make the answer unbounded.
+   */
   ledger: PaymentOrderLedgerEntry[];
+  /**
+   * True when the TransID has more ledger rows than `ledger` holds: the
+   * oldest were left out (typically after a flood of refusals naming it).
+   * The order's own fields (status, amounts, who settled it) are complete either way.
+   */
+  ledgerTruncated: boolean;
 }
 
 function ledgerEntry({ id: _id, orderId: _orderId, ...row }: StoredLedgerRow): PaymentOrderLedgerEntry {
@@ -40,7 +51,7 @@ function ledgerEntry({ id: _id, orderId: _orderId, ...row }: StoredLedgerRow): P
 }
 
 /** An order and its ledger as `PaymentOrders` answers them; SuccTime read in `timeZone`. */
-export function paymentOrderView({ order, ledger }: OrderLedger, timeZone: string): PaymentOrderView {
+export function paymentOrderView({ order, ledger, ledgerTruncated }: OrderLedger, timeZone: string): PaymentOrderView {
   const { id: _id, orderMoney, factMoney, succTime, ...rest } = order;
   return {
     ...rest,
@@ -48,5 +59,6 @@ export function paymentOrderView({ order, ledger }: OrderLedger, timeZone: strin
     factMoney: readFen(factMoney),
     succTime: succTime === null ? null : { text: succTime, timeZone, iso: isTradeTime(succTime) ? tradeTimeIso(succTime, timeZone) : null },
     ledger: ledger.map(ledgerEntry),
+    ledgerTruncated,
   };
 }
