@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { baofooPostgresOptions } from '../../src/baofoo/database/postgres-options.ts';
 import { signedSuccess } from '../bench-signing.ts';
+import { createOnAdapter } from './nest-on-adapter.ts';
 import { env, runServer } from './server-harness.ts';
 
 /*
@@ -41,15 +40,8 @@ class FrameworkFloorController {
 })
 class FrameworkFloorModule {}
 
-async function createApp() {
-  const adapter = env('ADAPTER');
-  if (adapter === 'express') return NestFactory.create(FrameworkFloorModule, { logger: ['error'] });
-  if (adapter === 'fastify') return NestFactory.create(FrameworkFloorModule, new FastifyAdapter(), { logger: ['error'] });
-  throw new Error(`ADAPTER ${adapter}: express or fastify`);
-}
-
 await runServer(async () => {
-  const app = await createApp();
+  const app = await createOnAdapter(FrameworkFloorModule);
   await app.listen(0, '127.0.0.1');
   return { port: (app.getHttpServer().address() as AddressInfo).port, close: () => app.close() };
 });

@@ -1,7 +1,5 @@
 import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +8,7 @@ import { OutboxRelay } from '../../src/baofoo/events/outbox-relay.service.ts';
 import { BaofooBridgeModule } from '../../src/baofoo/bridge/baofoo-bridge.module.ts';
 import { BaofooObservation } from '../../src/baofoo/common/observation/baofoo-observation.ts';
 import { ConfirmBatches } from './confirm-batches.ts';
+import { createOnAdapter } from './nest-on-adapter.ts';
 import { env, runServer } from './server-harness.ts';
 import { benchBaofooOptions } from '../bench-signing.ts';
 
@@ -50,15 +49,9 @@ class ModuleAppModule {}
  * the README tells a shop to. If the module's bootstrap API moves, this file
  * is the one place the bench needs to follow it.
  */
-async function createApp() {
-  const adapter = env('ADAPTER');
-  if (adapter === 'express') return NestFactory.create(ModuleAppModule, { logger: ['error'] });
-  if (adapter === 'fastify') return NestFactory.create(ModuleAppModule, new FastifyAdapter(), { logger: ['error'] });
-  throw new Error(`ADAPTER ${adapter}: express or fastify`);
-}
 
 await runServer(async () => {
-  const app = await createApp();
+  const app = await createOnAdapter(ModuleAppModule);
   await app.listen(0, '127.0.0.1');
   const recorder = app.get(LagRecorder);
   const relay = app.get(OutboxRelay);
