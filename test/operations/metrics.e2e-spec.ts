@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { HealthIndicatorService } from '@nestjs/terminus';
 import { Registry } from 'prom-client';
+import { BAOFOO_OPTIONS } from '../../src/baofoo/baofoo.constants.ts';
 import { BaofooObservation } from '../../src/baofoo/common/observation/baofoo-observation.ts';
 import { NO_OBSERVER } from '../../src/baofoo/common/observation/baofoo-observer.ts';
+import { BaofooDatabase } from '../../src/baofoo/database/baofoo-database.ts';
+import { OutboxMonitor } from '../../src/baofoo/events/outbox-monitor.service.ts';
+import { BaofooHealthIndicator } from '../../src/baofoo/health/baofoo.health-indicator.ts';
 import { NotificationService } from '../../src/baofoo/notifications/notification.service.ts';
 import { PaymentService } from '../../src/baofoo/payments/payment.service.ts';
 import { formBody, successFields } from '../notifications/notification-support.ts';
@@ -67,6 +72,25 @@ describe('Metrics and spans of BaofooOperationsModule', () => {
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM baofoo_outbox`);
     expect(sample(text, 'baofoo_outbox_backlog')).toBe(n);
     expect(sample(text, 'baofoo_dead_letters')).toBe(0);
+  });
+
+  it("reads the oldest undelivered event's age alike in the gauge (s), the health indicator (ms) and the outbox monitor (ms)", async () => {
+    await orderPaid(t, 1000, 1000);
+    const health = new BaofooHealthIndicator(new HealthIndicatorService(), t.app.get(BaofooDatabase), t.app.get(BAOFOO_OPTIONS));
+    // The relay is off, so the event waits: made 90 s old on the database clock, the age every reader must report.
+    const started = performance.now();
+    await t.dataSource.query(`UPDATE baofoo_outbox SET created_at = clock_timestamp() - interval '90 seconds' WHERE id = (SELECT min(id) FROM baofoo_outbox WHERE delivered_at IS NULL)`);
+    const ages = [
+      sample(await registry.metrics(), 'baofoo_outbox_oldest_pending_seconds')! * 1000,
+      (await health.snapshot()).outboxLagMs,
+      (await t.app.get(OutboxMonitor).snapshot()).oldestPendingAgeMs!,
+    ];
+    // Each reading is 90 s plus the time since the update, in whole ms.
+    const since = performance.now() - started;
+    for (const ms of ages) {
+      expect(ms).toBeGreaterThanOrEqual(90_000);
+      expect(ms).toBeLessThanOrEqual(90_000 + since + 1);
+    }
   });
 
   it("estimates the orders by every status from the planner's statistics, once ANALYZE has run", async () => {

@@ -55,9 +55,11 @@ describe('OutboxClaimer reservations (claim at birth)', () => {
     expect(claimer.reserve(2)).toBe(1);
     expect(claimer.reserve(1)).toBe(0);
     claimer.giveBack(3);
+    // Every slot given back is free again: all but the one in flight.
+    expect(claimer.reserve(4)).toBe(3);
+    claimer.giveBack(3);
     claimer.stop();
     expect(claimer.reserve(1)).toBe(0);
-    expect(claimer.reservedSlots).toBe(0);
   });
 
   it('claims only the slots left by deliveries and reservations, and no statement when none is left', async () => {
@@ -102,7 +104,7 @@ describe('OutboxClaimer reservations (claim at birth)', () => {
     expect(held).toEqual(['7']);
     expect(limits).toEqual([]);
     expect(loaded).toEqual([]);
-    expect(claimer.reservedSlots).toBe(0);
+    // The adopted event's slot is in flight, the other given back: one free.
     expect(claimer.reserve(2)).toBe(1);
     claimer.giveBack(1);
 
@@ -112,16 +114,18 @@ describe('OutboxClaimer reservations (claim at birth)', () => {
     expect(claimer.reserve(2)).toBe(2);
   });
 
-  it('does not deliver twice an adopted event its own claim already took (the lease ran out before the commit)', async () => {
-    const { claimer, delivered } = claimerOver([event('7', 2)], 2);
+  it('does not deliver twice an adopted event its own claim already took (the lease ran out before the commit), and frees its reservation', async () => {
+    const { claimer, delivered, limits } = claimerOver([event('7', 2)], 2);
     expect(claimer.reserve(1)).toBe(1);
     await claimer.pass();
 
     claimer.adopt([event('7')]);
 
     expect(delivered.map((e) => [e.id, e.claims])).toEqual([['7', 2]]);
-    expect(claimer.reservedSlots).toBe(0);
     expect(claimer.deliveries).toBe(1);
+    // The reservation is spent: the next claim asks for the one slot the delivery leaves.
+    await claimer.pass();
+    expect(limits).toEqual([1, 1]);
   });
 
   it('hands back, instead of delivering, events adopted after it stopped', async () => {
@@ -134,7 +138,6 @@ describe('OutboxClaimer reservations (claim at birth)', () => {
 
     expect(delivered).toEqual([]);
     expect(released.map((r) => r.map((c) => c.id))).toEqual([['8', '9']]);
-    expect(claimer.reservedSlots).toBe(0);
   });
 });
 

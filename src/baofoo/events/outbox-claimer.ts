@@ -72,11 +72,6 @@ export class OutboxClaimer {
     return this.delivered;
   }
 
-  /** Slots promised to events being written now. */
-  get reservedSlots(): number {
-    return this.reserved;
-  }
-
   /** Deliveries in flight now. */
   get deliveries(): number {
     return this.inFlight.size;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BaofooDatabase } from '../database/baofoo-database.ts';
 import { OutboxRelay } from './outbox-relay.service.ts';
-import { UNDELIVERED_COUNT_SQL } from './outbox-store.ts';
+import { OLDEST_UNDELIVERED_AGE_MS_SQL, UNDELIVERED_COUNT_SQL } from './outbox-store.ts';
 
 /** The outbox as a health check sees it. */
 export interface OutboxHealth {
@@ -28,13 +28,13 @@ export class OutboxMonitor {
   async snapshot(): Promise<OutboxHealth> {
     const rows = await this.db.query<{ pending: number; oldest_ms: number | null; dead: number }>(
       `SELECT (${UNDELIVERED_COUNT_SQL}) AS pending,
-              (SELECT (extract(epoch FROM clock_timestamp() - min(created_at)) * 1000)::float8 FROM baofoo_outbox WHERE delivered_at IS NULL) AS oldest_ms,
+              (${OLDEST_UNDELIVERED_AGE_MS_SQL}) AS oldest_ms,
               (SELECT count(*) FROM baofoo_event_deliveries WHERE status = 'dead')::int AS dead`,
     );
     const r = rows[0];
     return {
       pending: r.pending,
-      oldestPendingAgeMs: r.oldest_ms === null ? null : Math.max(0, Math.round(r.oldest_ms)),
+      oldestPendingAgeMs: r.oldest_ms,
       deadLetters: r.dead,
       lagP99Ms: this.relay.lagP99Ms(),
       relay: this.relay.state,

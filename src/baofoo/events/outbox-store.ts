@@ -16,6 +16,16 @@ type Sql = BaofooTransaction;
 export const UNDELIVERED_COUNT_SQL = `SELECT count(*)::int FROM baofoo_outbox WHERE delivered_at IS NULL`;
 
 /**
+ * Age of the oldest undelivered event in whole ms, on the same index; null when none: the age every
+ * reader reports, each in its own unit. On clock_timestamp(), the moment of reading, as the claim
+ * measures an event's age: now() is the start of the reader's transaction, so a reading taken inside
+ * a longer one (a caller's, a pooled session's) would lag, and under READ COMMITTED it sees events
+ * committed after that start, younger than now(). Never below 0, should the server's clock step back.
+ */
+export const OLDEST_UNDELIVERED_AGE_MS_SQL = `SELECT greatest(round(extract(epoch FROM clock_timestamp() - min(created_at)) * 1000), 0)::float8
+  FROM baofoo_outbox WHERE delivered_at IS NULL HAVING count(*) > 0`;
+
+/**
  * One claim of one event: the row's claim counter (`attempts`) as the claim
  * left it. Every write a relay makes to the row after its claim names it, and
  * changes nothing once a later claim (another relay's, after the lease ran

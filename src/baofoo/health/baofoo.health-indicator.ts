@@ -4,7 +4,7 @@ import { BAOFOO_OPTIONS } from '../baofoo.constants.ts';
 import type { ResolvedBaofooOptions } from '../config/resolved-options.ts';
 import { callWithTimeout } from '../common/call-with-timeout.ts';
 import { BaofooDatabase } from '../database/baofoo-database.ts';
-import { UNDELIVERED_COUNT_SQL } from '../events/outbox-store.ts';
+import { OLDEST_UNDELIVERED_AGE_MS_SQL, UNDELIVERED_COUNT_SQL } from '../events/outbox-store.ts';
 
 export interface BaofooHealthLimits {
   /** Oldest undelivered event older than this: down (listeners are not being served). Default 60 s. */
@@ -26,7 +26,7 @@ export interface BaofooHealthSnapshot {
 }
 
 const SNAPSHOT_SQL = `SELECT
-  (SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)) * 1000, 0) FROM baofoo_outbox WHERE delivered_at IS NULL) AS outbox_lag_ms,
+  (${OLDEST_UNDELIVERED_AGE_MS_SQL}) AS outbox_lag_ms,
   (${UNDELIVERED_COUNT_SQL}) AS undelivered,
   (SELECT count(*) FROM baofoo_event_deliveries WHERE status = 'dead') AS dead_letters,
   (SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(next_query_at)) * 1000, 0) FROM baofoo_payment_orders WHERE status = 'PENDING' AND next_query_at < now()) AS reconciliation_lag_ms,
@@ -48,7 +48,7 @@ export class BaofooHealthIndicator {
   async snapshot(): Promise<BaofooHealthSnapshot> {
     const [row] = await this.db.query<Record<string, string | number>>(SNAPSHOT_SQL);
     return {
-      outboxLagMs: Math.round(Number(row.outbox_lag_ms)),
+      outboxLagMs: Number(row.outbox_lag_ms ?? 0),
       undeliveredEvents: Number(row.undelivered),
       deadLetters: Number(row.dead_letters),
       reconciliationLagMs: Math.round(Number(row.reconciliation_lag_ms)),

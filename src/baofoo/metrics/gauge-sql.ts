@@ -1,4 +1,4 @@
-import { UNDELIVERED_COUNT_SQL } from '../events/outbox-store.ts';
+import { OLDEST_UNDELIVERED_AGE_MS_SQL, UNDELIVERED_COUNT_SQL } from '../events/outbox-store.ts';
 
 /*
  * The scrape's SQL, one bounded lookup per gauge: every scan reaches only the
@@ -46,7 +46,7 @@ export function outboxBacklogSql(): string {
 
 /** Age of the oldest undelivered event in seconds (0 when none), on the same index. */
 export function outboxOldestSql(): string {
-  return `SELECT coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0)::float8 FROM baofoo_outbox WHERE delivered_at IS NULL`;
+  return `SELECT coalesce((${OLDEST_UNDELIVERED_AGE_MS_SQL}) / 1000, 0)::float8`;
 }
 
 /** Events not yet confirmed by the RabbitMQ bridge, on the partial unbridged index; 0 while no bridge is registered. */

@@ -42,7 +42,6 @@ export class MetricsReader {
       ...r,
       openOrders: byStatus(OPEN_STATUSES, r.openOrders),
       estimatedOrders: byStatus(ORDER_STATUSES, r.estimatedOrders),
-      outboxOldestSeconds: Math.max(0, r.outboxOldestSeconds),
       bridgeOldestSeconds: Math.max(0, r.bridgeOldestSeconds),
     };
   }
