@@ -58,6 +58,7 @@ describe('closing an app with finishes lingering', () => {
     await first.close();
     const closeMs = performance.now() - closing;
     apps.splice(apps.indexOf(first), 1);
+    process.stdout.write(`close with a finish lingering (finishLingerMs ${FINISH_LINGER_MS}): ${Math.round(closeMs)} ms\n`);
 
     // close() wrote the finish (the linger would have taken a minute), and did not wait the linger out.
     expect(closeMs).toBeLessThan(FINISH_LINGER_MS / 2);
