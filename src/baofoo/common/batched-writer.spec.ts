@@ -123,5 +123,26 @@ describe('BatchedWriter', () => {
       await jest.advanceTimersByTimeAsync(50);
       expect(writes).toEqual([[1]]);
     });
+
+    it('stopLingering writes what lingers at once, and every later item with no wait', async () => {
+      jest.useFakeTimers();
+      const { writer, writes, release } = lingering();
+      const first = writer.add(1);
+
+      writer.stopLingering();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(writes).toEqual([[1]]);
+      release();
+      await first;
+
+      const later = writer.add(2);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(writes).toEqual([[1], [2]]);
+      release();
+      await later;
+      // The linger's timer was cleared: nothing is written again when it would have fired.
+      await jest.advanceTimersByTimeAsync(50);
+      expect(writes).toEqual([[1], [2]]);
+    });
   });
 });

@@ -22,7 +22,7 @@ export class BatchedWriter<T> {
   private lingering: NodeJS.Timeout | null = null;
   private drained: Promise<void> = Promise.resolve();
   private readonly maxBatch: number;
-  private readonly lingerMs: number;
+  private lingerMs: number;
 
   constructor(
     private readonly write: (items: T[]) => Promise<void>,
@@ -49,6 +49,12 @@ export class BatchedWriter<T> {
   async flush(): Promise<void> {
     if (!this.running && this.queued.length > 0) this.start();
     await this.drained;
+  }
+
+  /** No item waits for company from now on (a writer being shut down): what lingers is written at once, later items as they come. */
+  stopLingering(): void {
+    this.lingerMs = 0;
+    if (this.lingering) this.start();
   }
 
   private start(): void {

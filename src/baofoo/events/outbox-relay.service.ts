@@ -151,12 +151,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.detachSignal = null;
     run.scheduler.stop();
     run.claimer.stop();
+    // A delivery ends once its finish is written (awaited below): from now on finishes are written at once, not left to their linger.
+    run.finishes.stopLingering();
     await this.wakeup?.stop();
     await run.scheduler.settled();
     try {
       await this.finishDeliveries(run);
     } finally {
-      // Finishes queued by the deliveries that ended are written before the pool goes, not left to their linger.
+      // Finishes queued by the deliveries that ended are written before the pool goes.
       await run.finishes.flush();
       await run.heartbeat.stop();
       await run.db.end();
