@@ -41,12 +41,12 @@ describe('two app instances on one database', () => {
   const total = 10_000;
   const listeners = ['LedgerListener.onPaid', 'mailer', 'hand-over'];
   let db: TestDatabase;
+  const log = new CapturedLog();
   const recorder = new DeliveryRecorder();
   const apps: OutboxApp[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const log = new CapturedLog();
     for (const name of ['one', 'two']) {
       apps.push(await startOutboxApp(db.url, { providers: [...recorderProviders(recorder, name), LedgerListener, MailerListener, HandOverListener], outbox: { pollIntervalMs: 200 }, log }));
     }
@@ -73,7 +73,14 @@ describe('two app instances on one database', () => {
     // Both instances did part of the work: the claim shares it rather than serialising it (HandOverListener makes it so).
     for (const name of ['one', 'two']) expect(recorder.calls.filter((c) => c.app === name).length).toBeGreaterThan(0);
     const [outbox] = await query<{ undelivered: number }>(db.url, 'SELECT count(*) FILTER (WHERE delivered_at IS NULL)::int AS undelivered FROM baofoo_outbox');
-    expect(outbox.undelivered).toBe(0);
+    // Should some be left (seen once, behind PgBouncer), the failure shows the relays' warnings and where those events stand.
+    const left = outbox.undelivered
+      ? {
+          warnings: log.lines.filter((l) => l.level !== 'log').slice(0, 5),
+          states: await query(db.url, 'SELECT attempts, next_attempt_at > now() AS leased, count(*)::int AS n FROM baofoo_outbox WHERE delivered_at IS NULL GROUP BY 1, 2'),
+        }
+      : {};
+    expect({ undelivered: outbox.undelivered, ...left }).toEqual({ undelivered: 0 });
     const records = await query<{ status: string; attempts: number; n: number }>(db.url, `SELECT status, attempts, count(*)::int AS n FROM ${DELIVERY_OUTCOMES} GROUP BY status, attempts`);
     expect(records).toEqual([{ status: 'delivered', attempts: 1, n: listeners.length * total }]);
   }, 4 * DEADLINE_MS);
