@@ -7,8 +7,6 @@ import { TRANS_ID_PATTERN } from '../protocol/trans-id.ts';
 import { OrderLookupError } from './order-lookup.error.ts';
 import { paymentOrderView, type PaymentOrderView } from './payment-order-view.ts';
 
-export { OrderLookupError };
-
 // What the caller sent, shown short and quoted: it may be anything.
 const shown = (value: unknown) => JSON.stringify(typeof value === 'string' ? value.slice(0, 40) : value ?? null);
 
